@@ -1,0 +1,418 @@
+/*
+ * vsh.h — the public API of libvsh.
+ *
+ * libvsh manages domains (chroot jails, Linux containers and stub virtual machines)
+ * described in libvirt's domain XML format. Every front end (vsh, vsh-install, vshd) and
+ * every program linking libvsh uses this header and nothing else.
+ *
+ * Conventions:
+ *  - Handles (vsh_conn, vsh_domain) are opaque and reference counted: _ref/_unref.
+ *  - Every fallible function returns a status (-1 on failure, 0 or a count on success) or a
+ *    pointer (NULL on failure) and fills GError **error, which is always the last argument.
+ *    Errors are in the VSH_ERROR domain with a vsh_error_code; vsh_error_line() and
+ *    vsh_error_errno() give the XML line and the errno they carry, if any.
+ *  - Strings returned as "char *" belong to the caller (g_free); "const char *" are borrowed
+ *    from the handle and live as long as it does.
+ *  - The library never prints.
+ */
+#ifndef VSH_H
+#define VSH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#ifndef VSH_EXPORT
+#define VSH_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
+/* Errors                                                                                     */
+
+typedef enum {
+    VSH_ERROR_INTERNAL = 0,      /* a bug in vsh */
+    VSH_ERROR_NO_DOMAIN,         /* no domain with that name, uuid or id */
+    VSH_ERROR_INVALID_XML,       /* malformed, schema-invalid or semantically invalid XML */
+    VSH_ERROR_INVALID_ARG,       /* a bad name, URI, value or flag */
+    VSH_ERROR_OPERATION_INVALID, /* not possible in the domain's current state */
+    VSH_ERROR_DOMAIN_EXISTS,     /* name or uuid already used by another domain */
+    VSH_ERROR_BUSY,              /* another process holds the domain's lock */
+    VSH_ERROR_SYSTEM,            /* a system call failed; vsh_error_errno() has errno */
+    VSH_ERROR_UNSUPPORTED,       /* the driver cannot do this */
+    VSH_ERROR_NO_CONNECT,        /* bad URI, or its driver is not available here */
+    VSH_ERROR_OPERATION_FAILED,  /* the driver tried and failed (e.g. init could not run) */
+    VSH_ERROR_READ_ONLY,         /* a mutating call on a read-only connection */
+    VSH_ERROR_TIMEOUT,           /* the operation did not finish in time */
+    VSH_ERROR_LAST
+} vsh_error_code;
+
+VSH_EXPORT GQuark vsh_error_quark(void);
+#define VSH_ERROR (vsh_error_quark())
+
+/* The line (1-based) in the XML document an error is about, or 0. */
+VSH_EXPORT int vsh_error_line(const GError *err);
+/* The errno of the system call that failed, or 0. */
+VSH_EXPORT int vsh_error_errno(const GError *err);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Version                                                                                    */
+
+/* "0.1.0" */
+VSH_EXPORT const char *vsh_version_string(void);
+/* major * 1000000 + minor * 1000 + micro, as libvirt's virGetVersion */
+VSH_EXPORT unsigned long vsh_version_number(void);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Connections                                                                                */
+
+typedef struct vsh_conn vsh_conn;
+
+typedef enum {
+    VSH_CONN_READ_ONLY = 1 << 0, /* every mutating call fails with VSH_ERROR_READ_ONLY */
+} vsh_conn_flags;
+
+/*
+ * Opens a connection. @uri is one of (DESIGN.md):
+ *   vsh:///system  lxc:///system  chroot:///system  qemu:///system   (and "X:///" aliases)
+ *   vsh:///embed?root=DIR  lxc:///embed?root=DIR ...                  (a store under DIR)
+ * NULL means $VSH_DEFAULT_URI, or vsh:///system. The store directories are created when
+ * missing (except on a read-only connection).
+ * Returns a new connection (vsh_conn_unref), or NULL with @error set (VSH_ERROR_NO_CONNECT
+ * for a URI that names no known scheme/path or a driver not built or not usable here).
+ */
+VSH_EXPORT vsh_conn *vsh_conn_open(const char *uri, unsigned int flags, GError **error);
+VSH_EXPORT vsh_conn *vsh_conn_ref(vsh_conn *conn);
+VSH_EXPORT void vsh_conn_unref(vsh_conn *conn);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_conn, vsh_conn_unref)
+
+/* The canonical URI: "vsh:///system", "lxc:///embed?root=/tmp/x" ("lxc:///" -> lxc:///system) */
+VSH_EXPORT const char *vsh_conn_get_uri(vsh_conn *conn);
+VSH_EXPORT bool vsh_conn_is_read_only(vsh_conn *conn);
+/* The store root for embed URIs, "/" for system URIs. */
+VSH_EXPORT const char *vsh_conn_get_root(vsh_conn *conn);
+/* Where root filesystems of domains created by templates live: ROOT/rootfs or
+ * /var/lib/vsh/rootfs. */
+VSH_EXPORT const char *vsh_conn_get_rootfs_dir(vsh_conn *conn);
+
+/* The domain types this connection serves, in registry order ("lxc", "chroot", "qemu").
+ * Returns a NULL-terminated array borrowed from the connection. */
+VSH_EXPORT const char *const *vsh_conn_get_types(vsh_conn *conn);
+
+/* Host name of the machine. */
+VSH_EXPORT char *vsh_conn_get_hostname(vsh_conn *conn, GError **error);
+
+typedef struct {
+    char model[32];             /* "x86_64" */
+    guint64 memory_kib;         /* total memory */
+    unsigned int cpus;          /* online CPUs */
+    unsigned int mhz;
+    unsigned int nodes;
+    unsigned int sockets;       /* per node */
+    unsigned int cores;         /* per socket */
+    unsigned int threads;       /* per core */
+} vsh_node_info;
+
+VSH_EXPORT int vsh_conn_get_node_info(vsh_conn *conn, vsh_node_info *ret_info, GError **error);
+
+/* The capabilities XML: host facts plus one <guest> per usable driver (libvirt's layout). */
+VSH_EXPORT char *vsh_conn_get_capabilities(vsh_conn *conn, GError **error);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Domains                                                                                    */
+
+typedef struct vsh_domain vsh_domain;
+
+#define VSH_UUID_BUFLEN 16
+#define VSH_UUID_STRING_BUFLEN 37
+
+/* Domain states and their reasons: libvirt's numbering, so scripts and tools carry over. */
+typedef enum {
+    VSH_DOMAIN_NOSTATE = 0,
+    VSH_DOMAIN_RUNNING = 1,
+    VSH_DOMAIN_BLOCKED = 2,
+    VSH_DOMAIN_PAUSED = 3,
+    VSH_DOMAIN_SHUTDOWN = 4,    /* being shut down */
+    VSH_DOMAIN_SHUTOFF = 5,
+    VSH_DOMAIN_CRASHED = 6,
+    VSH_DOMAIN_PMSUSPENDED = 7,
+    VSH_DOMAIN_STATE_LAST
+} vsh_domain_state;
+
+typedef enum {
+    VSH_DOMAIN_RUNNING_UNKNOWN = 0,
+    VSH_DOMAIN_RUNNING_BOOTED = 1,
+    VSH_DOMAIN_RUNNING_UNPAUSED = 5,
+    VSH_DOMAIN_RUNNING_REASON_LAST = 12
+} vsh_domain_running_reason;
+
+typedef enum {
+    VSH_DOMAIN_PAUSED_UNKNOWN = 0,
+    VSH_DOMAIN_PAUSED_USER = 1,
+    VSH_DOMAIN_PAUSED_STARTING_UP = 11,
+    VSH_DOMAIN_PAUSED_REASON_LAST = 15
+} vsh_domain_paused_reason;
+
+typedef enum {
+    VSH_DOMAIN_SHUTDOWN_UNKNOWN = 0,
+    VSH_DOMAIN_SHUTDOWN_USER = 1,
+    VSH_DOMAIN_SHUTDOWN_REASON_LAST = 2
+} vsh_domain_shutdown_reason;
+
+typedef enum {
+    VSH_DOMAIN_SHUTOFF_UNKNOWN = 0,
+    VSH_DOMAIN_SHUTOFF_SHUTDOWN = 1,
+    VSH_DOMAIN_SHUTOFF_DESTROYED = 2,
+    VSH_DOMAIN_SHUTOFF_CRASHED = 3,
+    VSH_DOMAIN_SHUTOFF_FAILED = 6,
+    VSH_DOMAIN_SHUTOFF_REASON_LAST = 9
+} vsh_domain_shutoff_reason;
+
+/* "running", "paused", "shut off", "no state", "idle", "in shutdown", "crashed",
+ * "pmsuspended": the words virsh prints. */
+VSH_EXPORT const char *vsh_domain_state_to_string(int state);
+/* "booted", "user", "destroyed", "crashed", "shutdown", "unknown" ...; "unknown" for
+ * a reason it does not know. */
+VSH_EXPORT const char *vsh_domain_state_reason_to_string(int state, int reason);
+
+typedef enum {
+    VSH_LIST_ACTIVE = 1 << 0,
+    VSH_LIST_INACTIVE = 1 << 1,
+    VSH_LIST_PERSISTENT = 1 << 2,
+    VSH_LIST_TRANSIENT = 1 << 3,
+    VSH_LIST_AUTOSTART = 1 << 4,
+    VSH_LIST_NO_AUTOSTART = 1 << 5,
+} vsh_list_flags;
+
+/*
+ * Lists the domains of the connection, filtered as libvirt's virConnectListAllDomains does:
+ * within each pair (ACTIVE/INACTIVE, PERSISTENT/TRANSIENT, AUTOSTART/NO_AUTOSTART) no flag
+ * set means both. @type (NULL = every type the connection serves) narrows to one driver.
+ * On success *ret_domains is a new GPtrArray of vsh_domain * (its free function unrefs
+ * them), sorted by name, and the count is returned.
+ */
+VSH_EXPORT int vsh_conn_list_domains(vsh_conn *conn, const char *type, unsigned int flags,
+                                     GPtrArray **ret_domains, GError **error);
+
+/* Lookups: a new handle (vsh_domain_unref) or NULL with VSH_ERROR_NO_DOMAIN. */
+VSH_EXPORT vsh_domain *vsh_domain_lookup_by_name(vsh_conn *conn, const char *name,
+                                                 GError **error);
+VSH_EXPORT vsh_domain *vsh_domain_lookup_by_uuid_string(vsh_conn *conn, const char *uuid,
+                                                        GError **error);
+VSH_EXPORT vsh_domain *vsh_domain_lookup_by_id(vsh_conn *conn, int id, GError **error);
+
+/*
+ * Defines (or redefines, same name and uuid) a persistent domain from XML. @filename names
+ * the document in error messages ("web.xml:4: ..."); NULL means "<string>". Nothing is
+ * written when the XML is invalid. A running domain's new definition takes effect at its
+ * next start.
+ */
+VSH_EXPORT vsh_domain *vsh_domain_define_xml(vsh_conn *conn, const char *xml,
+                                             const char *filename, GError **error);
+
+typedef enum {
+    VSH_DOMAIN_START_PAUSED = 1 << 0,
+} vsh_domain_start_flags;
+
+/* Creates and starts a transient domain (no definition is kept once it stops). */
+VSH_EXPORT vsh_domain *vsh_domain_create_xml(vsh_conn *conn, const char *xml,
+                                             const char *filename, unsigned int flags,
+                                             GError **error);
+
+VSH_EXPORT vsh_domain *vsh_domain_ref(vsh_domain *dom);
+VSH_EXPORT void vsh_domain_unref(vsh_domain *dom);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_domain, vsh_domain_unref)
+
+VSH_EXPORT const char *vsh_domain_get_name(vsh_domain *dom);
+/* "lxc", "chroot" or "qemu" */
+VSH_EXPORT const char *vsh_domain_get_type(vsh_domain *dom);
+VSH_EXPORT void vsh_domain_get_uuid(vsh_domain *dom, unsigned char ret_uuid[VSH_UUID_BUFLEN]);
+VSH_EXPORT void vsh_domain_get_uuid_string(vsh_domain *dom,
+                                           char ret_buf[VSH_UUID_STRING_BUFLEN]);
+/* The id of a running domain (its init's host PID for jails and containers), or -1. Read
+ * fresh from the store at each call. */
+VSH_EXPORT int vsh_domain_get_id(vsh_domain *dom);
+/* The <title>, or NULL when there is none. */
+VSH_EXPORT char *vsh_domain_get_title(vsh_domain *dom, GError **error);
+
+VSH_EXPORT int vsh_domain_get_state(vsh_domain *dom, int *ret_state, int *ret_reason,
+                                    GError **error);
+/* 1 yes, 0 no, -1 error */
+VSH_EXPORT int vsh_domain_is_active(vsh_domain *dom, GError **error);
+VSH_EXPORT int vsh_domain_is_persistent(vsh_domain *dom, GError **error);
+
+typedef struct {
+    int state;                  /* vsh_domain_state */
+    int reason;
+    guint64 max_memory_kib;
+    guint64 memory_kib;         /* current allocation (or usage where the driver knows it) */
+    unsigned int nr_vcpus;
+    guint64 cpu_time_ns;
+} vsh_domain_info;
+
+VSH_EXPORT int vsh_domain_get_info(vsh_domain *dom, vsh_domain_info *ret_info, GError **error);
+
+/* Lifecycle. Transitions are checked in the core; a wrong state gives
+ * VSH_ERROR_OPERATION_INVALID ("domain is not running", "domain is already running" ...). */
+VSH_EXPORT int vsh_domain_start(vsh_domain *dom, unsigned int flags, GError **error);
+VSH_EXPORT int vsh_domain_shutdown(vsh_domain *dom, GError **error);
+VSH_EXPORT int vsh_domain_destroy(vsh_domain *dom, GError **error);
+VSH_EXPORT int vsh_domain_reboot(vsh_domain *dom, GError **error);
+VSH_EXPORT int vsh_domain_suspend(vsh_domain *dom, GError **error);
+VSH_EXPORT int vsh_domain_resume(vsh_domain *dom, GError **error);
+/* Removes the persistent definition. A running domain becomes transient (libvirt). */
+VSH_EXPORT int vsh_domain_undefine(vsh_domain *dom, GError **error);
+
+typedef enum {
+    VSH_DOMAIN_XML_INACTIVE = 1 << 0, /* the persistent definition even when running */
+} vsh_domain_xml_flags;
+
+VSH_EXPORT char *vsh_domain_get_xml(vsh_domain *dom, unsigned int flags, GError **error);
+
+VSH_EXPORT int vsh_domain_get_autostart(vsh_domain *dom, bool *ret_autostart, GError **error);
+VSH_EXPORT int vsh_domain_set_autostart(vsh_domain *dom, bool autostart, GError **error);
+
+/* Where a change applies (libvirt's virDomainModificationImpact). CURRENT is LIVE for a
+ * running domain and CONFIG for an inactive one. */
+typedef enum {
+    VSH_DOMAIN_AFFECT_CURRENT = 0,
+    VSH_DOMAIN_AFFECT_LIVE = 1 << 0,
+    VSH_DOMAIN_AFFECT_CONFIG = 1 << 1,
+} vsh_domain_modification_impact;
+
+VSH_EXPORT int vsh_domain_set_memory(vsh_domain *dom, guint64 kib, unsigned int flags,
+                                     GError **error);
+VSH_EXPORT int vsh_domain_set_max_memory(vsh_domain *dom, guint64 kib, unsigned int flags,
+                                         GError **error);
+VSH_EXPORT int vsh_domain_set_vcpus(vsh_domain *dom, unsigned int nvcpus, unsigned int flags,
+                                    GError **error);
+
+/* cpu scheduler parameters (virsh schedinfo). A has_ field false means "absent/unchanged". */
+typedef struct {
+    bool has_cpu_shares;
+    guint64 cpu_shares;
+    bool has_vcpu_period;
+    guint64 vcpu_period;        /* microseconds */
+    bool has_vcpu_quota;
+    gint64 vcpu_quota;          /* microseconds, -1 = unlimited */
+} vsh_sched_params;
+
+/* Fills every field with the effective value (defaults included: shares 1024, period
+ * 100000, quota -1). */
+VSH_EXPORT int vsh_domain_get_sched_params(vsh_domain *dom, unsigned int flags,
+                                           vsh_sched_params *ret_params, GError **error);
+VSH_EXPORT int vsh_domain_set_sched_params(vsh_domain *dom, const vsh_sched_params *params,
+                                           unsigned int flags, GError **error);
+
+#define VSH_MEMORY_UNLIMITED G_GUINT64_CONSTANT(9007199254740991) /* libvirt's value */
+
+/* memory tuning (virsh memtune), KiB; VSH_MEMORY_UNLIMITED when not limited. */
+typedef struct {
+    bool has_hard_limit;
+    guint64 hard_limit;
+    bool has_soft_limit;
+    guint64 soft_limit;
+    bool has_swap_hard_limit;
+    guint64 swap_hard_limit;
+} vsh_memtune_params;
+
+VSH_EXPORT int vsh_domain_get_memtune(vsh_domain *dom, unsigned int flags,
+                                      vsh_memtune_params *ret_params, GError **error);
+VSH_EXPORT int vsh_domain_set_memtune(vsh_domain *dom, const vsh_memtune_params *params,
+                                      unsigned int flags, GError **error);
+
+/* A named statistic: "cpu.time", "balloon.current", "actual", "rss" ... */
+typedef struct {
+    char *name;
+    guint64 value;
+} vsh_stat;
+
+/* Memory statistics as virsh dommemstat prints them ("actual", "rss", ...): a GArray of
+ * vsh_stat whose clear function frees the names. */
+VSH_EXPORT int vsh_domain_get_memory_stats(vsh_domain *dom, GArray **ret_stats,
+                                           GError **error);
+/* All statistics as virsh domstats prints them ("state.state", "cpu.time", "balloon.current",
+ * "vcpu.current" ...), in that order. */
+VSH_EXPORT int vsh_domain_get_stats(vsh_domain *dom, GArray **ret_stats, GError **error);
+
+typedef enum {
+    VSH_DOMAIN_CONSOLE_FORCE = 1 << 0, /* take the console over from another client */
+} vsh_domain_console_flags;
+
+/* Connects to the console of a running domain. *ret_fd is a bidirectional stream
+ * (the caller relays it to its terminal and closes it). */
+VSH_EXPORT int vsh_domain_open_console(vsh_domain *dom, unsigned int flags, int *ret_fd,
+                                       GError **error);
+
+/* Runs argv inside the running domain (its namespaces, root, cgroup and user) with the
+ * caller's stdin/stdout/stderr, waits for it, and stores its exit status (0-255, or
+ * 128+signal) in *ret_status. */
+VSH_EXPORT int vsh_domain_exec(vsh_domain *dom, const char *const *argv, int *ret_status,
+                               GError **error);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Lifecycle events                                                                           */
+
+/* libvirt's virDomainEventType and detail numbering */
+typedef enum {
+    VSH_EVENT_DEFINED = 0,
+    VSH_EVENT_UNDEFINED = 1,
+    VSH_EVENT_STARTED = 2,
+    VSH_EVENT_SUSPENDED = 3,
+    VSH_EVENT_RESUMED = 4,
+    VSH_EVENT_STOPPED = 5,
+    VSH_EVENT_SHUTDOWN = 6,
+    VSH_EVENT_PMSUSPENDED = 7,
+    VSH_EVENT_CRASHED = 8,
+    VSH_EVENT_LAST
+} vsh_event_type;
+
+/* details used by vsh (libvirt's values) */
+enum {
+    VSH_EVENT_DEFINED_ADDED = 0,
+    VSH_EVENT_DEFINED_UPDATED = 1,
+    VSH_EVENT_UNDEFINED_REMOVED = 0,
+    VSH_EVENT_STARTED_BOOTED = 0,
+    VSH_EVENT_SUSPENDED_PAUSED = 0,
+    VSH_EVENT_RESUMED_UNPAUSED = 0,
+    VSH_EVENT_STOPPED_SHUTDOWN = 0,
+    VSH_EVENT_STOPPED_DESTROYED = 1,
+    VSH_EVENT_STOPPED_CRASHED = 2,
+    VSH_EVENT_STOPPED_FAILED = 5,
+    VSH_EVENT_SHUTDOWN_FINISHED = 0,
+};
+
+typedef struct {
+    char *domain;               /* name */
+    char uuid[VSH_UUID_STRING_BUFLEN];
+    char *type;                 /* "lxc" ... */
+    int event;                  /* vsh_event_type */
+    int detail;
+    gint64 timestamp_us;        /* wall clock, microseconds since the epoch */
+} vsh_event;
+
+VSH_EXPORT void vsh_event_free(vsh_event *ev);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_event, vsh_event_free)
+
+/* "Defined", "Started", "Stopped" ... and "Added", "Booted", "Destroyed" ...: virsh's words */
+VSH_EXPORT const char *vsh_event_type_to_string(int event);
+VSH_EXPORT const char *vsh_event_detail_to_string(int event, int detail);
+
+typedef struct vsh_event_stream vsh_event_stream;
+
+/* Opens a stream of the lifecycle events that happen from now on, for every domain of the
+ * connection (of its types). */
+VSH_EXPORT vsh_event_stream *vsh_event_stream_open(vsh_conn *conn, GError **error);
+VSH_EXPORT void vsh_event_stream_free(vsh_event_stream *stream);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_event_stream, vsh_event_stream_free)
+/* A descriptor that polls readable when events may be pending (for poll/GSource). */
+VSH_EXPORT int vsh_event_stream_get_fd(vsh_event_stream *stream);
+/* Non-blocking: 1 with *ret_event set, 0 when nothing is pending, -1 on error. */
+VSH_EXPORT int vsh_event_stream_next(vsh_event_stream *stream, vsh_event **ret_event,
+                                     GError **error);
+
+G_END_DECLS
+
+#endif /* VSH_H */
