@@ -219,7 +219,7 @@ typedef struct {                /* <disk> (domain-disk.c) */
 
 /* ---------------------------------------------------------------- vsh's own metadata */
 
-#define VSH_METADATA_NS "http://vsh.example.org/xmlns/domain/1.0"
+#define VSH_METADATA_NS "urn:vsh:domain:1.0"
 
 typedef struct {
     int resource;               /* RLIMIT_* */
