@@ -33,6 +33,14 @@ typedef struct {
     char *events_path;          /* STATE/events: the event log */
     char *rootfs_dir;           /* STORE/rootfs (or /var/lib/vsh/rootfs) */
     char *cgroup_partition;     /* "vsh" unless VSH_CGROUP_PARTITION says otherwise */
+    char *stop_path;            /* STATE/NAME.stop: why the library stops the domain; the
+                                 * core writes it before shutdown/destroy/reboot of a
+                                 * supervised domain */
+    char *run_path;             /* STATE/NAME.run: the driver's own runtime data for an
+                                 * active domain (format up to the driver); the core
+                                 * removes it when the domain stops */
+    char *id_counter_path;      /* STATE/.ids: the store's id counter, for drivers that
+                                 * number their domains themselves (qemu-stub) */
 } vsh_domain_paths;
 
 struct vsh_domain_obj {
