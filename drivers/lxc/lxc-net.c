@@ -1,0 +1,527 @@
+/*
+ * lxc-net.c — veth pairs, bridges, addresses and routes for containers, spoken directly
+ * over rtnetlink.
+ *
+ * Plain libc: this file is linked into vsh-monitor and parts of it run in the container's
+ * init before exec. Running `ip` instead would cost a fork+exec per step (several
+ * milliseconds each, against a start budget of ten) and would depend on what is installed
+ * on the host and visible in the container.
+ *
+ * Lifetime of a pair: prepare (monitor, host namespace) creates it with a temporary peer
+ * name "vp<monitor pid>.<idx>"; attach (monitor) moves the peer into init's namespace;
+ * lxc_net_setup_guest (init) renames it to eth0/<guest dev>, sets MAC, addresses, routes.
+ * When the container's network namespace goes away the kernel deletes the peer and with it
+ * the host end; teardown deletes host ends that are still there anyway (a failed start).
+ */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <net/if.h>
+#include <stdalign.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lxc-priv.h"
+
+#define LXC_NL_BUFSIZE 1024
+
+/* One request: header plus attributes, built in place. */
+typedef struct {
+    alignas(struct nlmsghdr) char buf[LXC_NL_BUFSIZE];
+} lxc_nl_msg;
+
+/* The monitor's pid at prepare time. The peer names derive from it; init is a clone of the
+ * monitor made after prepare, so it inherits this value (in its own pid namespace it could
+ * not learn the monitor's pid any other way). */
+static pid_t lxc_net_owner_pid;
+
+/* Step names that carry an interface name. The monitor and init are single-threaded. */
+static char lxc_net_step_buf[96];
+
+static const char *
+lxc_net_step(const char *what, const char *name)
+{
+    snprintf(lxc_net_step_buf, sizeof(lxc_net_step_buf), "%s '%s'", what, name);
+    return lxc_net_step_buf;
+}
+
+static struct nlmsghdr *
+lxc_nl_init(lxc_nl_msg *msg, int type, int flags, const void *body, size_t body_len)
+{
+    struct nlmsghdr *nh = (struct nlmsghdr *) msg->buf;
+
+    memset(msg->buf, 0, sizeof(msg->buf));
+    nh->nlmsg_len = NLMSG_LENGTH(body_len);
+    nh->nlmsg_type = type;
+    nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+    memcpy(NLMSG_DATA(nh), body, body_len);
+    return nh;
+}
+
+/* Appends an attribute; returns it, or NULL (errno ENOBUFS) when the message is full. */
+static struct rtattr *
+lxc_nl_put(struct nlmsghdr *nh, int type, const void *data, size_t len)
+{
+    struct rtattr *rta = (struct rtattr *) ((char *) nh + NLMSG_ALIGN(nh->nlmsg_len));
+    size_t total = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(RTA_LENGTH(len));
+
+    if (total > LXC_NL_BUFSIZE) {
+        errno = ENOBUFS;
+        return NULL;
+    }
+    rta->rta_type = type;
+    rta->rta_len = RTA_LENGTH(len);
+    if (len)
+        memcpy(RTA_DATA(rta), data, len);
+    nh->nlmsg_len = total;
+    return rta;
+}
+
+static struct rtattr *
+lxc_nl_put_str(struct nlmsghdr *nh, int type, const char *s)
+{
+    return lxc_nl_put(nh, type, s, strlen(s) + 1);
+}
+
+/* A nested attribute ends where the message currently ends. */
+static void
+lxc_nl_nest_end(struct nlmsghdr *nh, struct rtattr *nest)
+{
+    nest->rta_len = (char *) nh + nh->nlmsg_len - (char *) nest;
+}
+
+static int
+lxc_nl_open(void)
+{
+    return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+}
+
+/* Sends @nh and waits for the kernel's acknowledgement. Returns 0, or -1 with errno set to
+ * the kernel's answer. */
+static int
+lxc_nl_talk(int fd, struct nlmsghdr *nh)
+{
+    static unsigned int seq;
+    struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+    alignas(struct nlmsghdr) char reply[LXC_NL_BUFSIZE];
+    ssize_t n;
+
+    nh->nlmsg_seq = ++seq;
+    if (sendto(fd, nh, nh->nlmsg_len, 0, (struct sockaddr *) &kernel, sizeof(kernel)) < 0)
+        return -1;
+    for (;;) {
+        struct nlmsghdr *r;
+
+        do {
+            n = recv(fd, reply, sizeof(reply), 0);
+        } while (n < 0 && errno == EINTR);
+        if (n < 0)
+            return -1;
+        for (r = (struct nlmsghdr *) reply; NLMSG_OK(r, (size_t) n); r = NLMSG_NEXT(r, n)) {
+            struct nlmsgerr *err = NLMSG_DATA(r);
+
+            if (r->nlmsg_seq != nh->nlmsg_seq || r->nlmsg_type != NLMSG_ERROR)
+                continue;
+            if (err->error == 0)
+                return 0;
+            errno = -err->error;
+            return -1;
+        }
+    }
+}
+
+/* Sends one RTM_NEWLINK about an existing link @index with optional changes. */
+static int
+lxc_nl_link_change(int fd, int index, const char *new_name, const unsigned char *mac,
+                   int master, int up)
+{
+    lxc_nl_msg msg;
+    struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = index };
+    struct nlmsghdr *nh;
+
+    if (up) {
+        ifi.ifi_flags = IFF_UP;
+        ifi.ifi_change = IFF_UP;
+    }
+    nh = lxc_nl_init(&msg, RTM_NEWLINK, 0, &ifi, sizeof(ifi));
+    if (new_name && !lxc_nl_put_str(nh, IFLA_IFNAME, new_name))
+        return -1;
+    if (mac && !lxc_nl_put(nh, IFLA_ADDRESS, mac, 6))
+        return -1;
+    if (master > 0 && !lxc_nl_put(nh, IFLA_MASTER, &master, sizeof(master)))
+        return -1;
+    return lxc_nl_talk(fd, nh);
+}
+
+static int
+lxc_nl_veth_create(int fd, const char *host, const char *peer)
+{
+    lxc_nl_msg msg;
+    struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+    struct nlmsghdr *nh;
+    struct rtattr *linkinfo;
+    struct rtattr *data;
+    struct rtattr *peer_info;
+
+    nh = lxc_nl_init(&msg, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi, sizeof(ifi));
+    if (!lxc_nl_put_str(nh, IFLA_IFNAME, host) ||
+        !(linkinfo = lxc_nl_put(nh, IFLA_LINKINFO, NULL, 0)) ||
+        !lxc_nl_put_str(nh, IFLA_INFO_KIND, "veth") ||
+        !(data = lxc_nl_put(nh, IFLA_INFO_DATA, NULL, 0)) ||
+        !(peer_info = lxc_nl_put(nh, VETH_INFO_PEER, &ifi, sizeof(ifi))) ||
+        !lxc_nl_put_str(nh, IFLA_IFNAME, peer))
+        return -1;
+    lxc_nl_nest_end(nh, peer_info);
+    lxc_nl_nest_end(nh, data);
+    lxc_nl_nest_end(nh, linkinfo);
+    return lxc_nl_talk(fd, nh);
+}
+
+static int
+lxc_nl_link_delete(int fd, const char *name)
+{
+    lxc_nl_msg msg;
+    struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+    struct nlmsghdr *nh;
+
+    nh = lxc_nl_init(&msg, RTM_DELLINK, 0, &ifi, sizeof(ifi));
+    if (!lxc_nl_put_str(nh, IFLA_IFNAME, name))
+        return -1;
+    return lxc_nl_talk(fd, nh);
+}
+
+static int
+lxc_nl_link_set_netns(int fd, int index, pid_t pid)
+{
+    lxc_nl_msg msg;
+    struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = index };
+    struct nlmsghdr *nh;
+    unsigned int upid = (unsigned int) pid;
+
+    nh = lxc_nl_init(&msg, RTM_NEWLINK, 0, &ifi, sizeof(ifi));
+    if (!lxc_nl_put(nh, IFLA_NET_NS_PID, &upid, sizeof(upid)))
+        return -1;
+    return lxc_nl_talk(fd, nh);
+}
+
+int
+lxc_net_host_dev_name(const char *uuid, size_t idx, char buf[IFNAMSIZ])
+{
+    char hex[9];
+    size_t i;
+    size_t n = 0;
+    int len;
+
+    for (i = 0; uuid && uuid[i] && n < 8; i++) {
+        if (uuid[i] != '-')
+            hex[n++] = uuid[i];
+    }
+    hex[n] = '\0';
+    len = snprintf(buf, IFNAMSIZ, "vsh%s-%zu", hex, idx);
+    if (len < 0 || len >= IFNAMSIZ) {
+        errno = ERANGE;
+        return -1;
+    }
+    return 0;
+}
+
+static void
+lxc_net_peer_name(size_t idx, char buf[IFNAMSIZ])
+{
+    /* pid_max is at most 2^22, seven digits: "vp" + 7 + "." + 3 fits in IFNAMSIZ. */
+    snprintf(buf, IFNAMSIZ, "vp%u.%u", (unsigned int) lxc_net_owner_pid % 10000000u,
+             (unsigned int) (idx % 1000));
+}
+
+/* Creates pair @idx and wires its host end. */
+static int
+lxc_net_prepare_one(int fd, const struct vsh_launch_net *net, size_t idx,
+                    const char **ret_step)
+{
+    char peer[IFNAMSIZ];
+    int master = 0;
+    int host_index;
+
+    if (net->type == VSH_LAUNCH_NET_BRIDGE) {
+        master = (int) if_nametoindex(net->bridge);
+        if (master == 0) {
+            errno = ENODEV;
+            *ret_step = lxc_net_step("find bridge", net->bridge);
+            return -1;
+        }
+    }
+    lxc_net_peer_name(idx, peer);
+    if (lxc_nl_veth_create(fd, net->host_dev, peer) < 0) {
+        *ret_step = lxc_net_step("create veth pair", net->host_dev);
+        return -1;
+    }
+    host_index = (int) if_nametoindex(net->host_dev);
+    if (host_index == 0 || lxc_nl_link_change(fd, host_index, NULL, NULL, master, 1) < 0) {
+        *ret_step = master ? lxc_net_step("attach veth to bridge", net->bridge)
+                           : lxc_net_step("bring up veth", net->host_dev);
+        return -1;
+    }
+    return 0;
+}
+
+int
+lxc_net_prepare(const struct vsh_launch *l, const char **ret_step)
+{
+    size_t i;
+    int fd;
+
+    lxc_net_owner_pid = getpid();
+    if (l->n_nets == 0)
+        return 0;
+    if (l->n_nets > 1000) {
+        errno = E2BIG;
+        *ret_step = "too many network interfaces";
+        return -1;
+    }
+    if ((fd = lxc_nl_open()) < 0) {
+        *ret_step = "open rtnetlink socket";
+        return -1;
+    }
+    for (i = 0; i < l->n_nets; i++) {
+        if (lxc_net_prepare_one(fd, &l->nets[i], i, ret_step) < 0) {
+            int saved = errno;
+
+            /* Undo: the pair being made, then those made before it. */
+            do {
+                (void) lxc_nl_link_delete(fd, l->nets[i].host_dev);
+            } while (i-- > 0);
+            close(fd);
+            errno = saved;
+            return -1;
+        }
+    }
+    close(fd);
+    return 0;
+}
+
+int
+lxc_net_attach(const struct vsh_launch *l, pid_t child, const char **ret_step)
+{
+    char peer[IFNAMSIZ];
+    size_t i;
+    int fd;
+
+    if (l->n_nets == 0)
+        return 0;
+    if ((fd = lxc_nl_open()) < 0) {
+        *ret_step = "open rtnetlink socket";
+        return -1;
+    }
+    for (i = 0; i < l->n_nets; i++) {
+        int index;
+
+        lxc_net_peer_name(i, peer);
+        index = (int) if_nametoindex(peer);
+        if (index == 0 || lxc_nl_link_set_netns(fd, index, child) < 0) {
+            int saved = errno;
+
+            close(fd);
+            errno = saved;
+            *ret_step = lxc_net_step("move veth into the container", peer);
+            return -1;
+        }
+    }
+    close(fd);
+    return 0;
+}
+
+/* Parses @text as an address of @family into @buf (16 bytes); returns its length or -1. */
+static int
+lxc_net_addr_parse(int family, const char *text, unsigned char buf[16])
+{
+    if (inet_pton(family, text, buf) != 1) {
+        errno = EINVAL;
+        return -1;
+    }
+    return family == AF_INET ? 4 : 16;
+}
+
+static int
+lxc_net_addr_add(int fd, int index, const struct vsh_launch_ip *ip)
+{
+    lxc_nl_msg msg;
+    struct ifaddrmsg ifa = { .ifa_family = ip->family, .ifa_index = index };
+    struct nlmsghdr *nh;
+    unsigned char addr[16];
+    int len;
+
+    if ((len = lxc_net_addr_parse(ip->family, ip->address, addr)) < 0)
+        return -1;
+    ifa.ifa_prefixlen = ip->prefix ? ip->prefix : (ip->family == AF_INET ? 24 : 64);
+    nh = lxc_nl_init(&msg, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &ifa, sizeof(ifa));
+    if (!lxc_nl_put(nh, IFA_LOCAL, addr, len) || !lxc_nl_put(nh, IFA_ADDRESS, addr, len))
+        return -1;
+    if (ip->family == AF_INET && ifa.ifa_prefixlen < 31) {
+        uint32_t a;
+        uint32_t host_bits = 0xffffffffu >> ifa.ifa_prefixlen;
+
+        memcpy(&a, addr, 4);
+        a = htonl(ntohl(a) | host_bits);
+        if (!lxc_nl_put(nh, IFA_BROADCAST, &a, 4))
+            return -1;
+    }
+    return lxc_nl_talk(fd, nh);
+}
+
+static int
+lxc_net_route_add(int fd, int index, const struct vsh_launch_route *route)
+{
+    lxc_nl_msg msg;
+    struct rtmsg rtm = {
+        .rtm_family = route->family,
+        .rtm_dst_len = route->prefix,
+        .rtm_table = RT_TABLE_MAIN,
+        .rtm_protocol = RTPROT_BOOT,
+        .rtm_scope = route->gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
+        .rtm_type = RTN_UNICAST,
+    };
+    struct nlmsghdr *nh;
+    unsigned char addr[16];
+    int len;
+
+    nh = lxc_nl_init(&msg, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &rtm, sizeof(rtm));
+    if (route->prefix > 0) {
+        if ((len = lxc_net_addr_parse(route->family, route->dest, addr)) < 0 ||
+            !lxc_nl_put(nh, RTA_DST, addr, len))
+            return -1;
+    }
+    if (route->gateway) {
+        if ((len = lxc_net_addr_parse(route->family, route->gateway, addr)) < 0 ||
+            !lxc_nl_put(nh, RTA_GATEWAY, addr, len))
+            return -1;
+    }
+    if (!lxc_nl_put(nh, RTA_OIF, &index, sizeof(index)))
+        return -1;
+    return lxc_nl_talk(fd, nh);
+}
+
+static int
+lxc_net_mac_parse(const char *text, unsigned char mac[6])
+{
+    unsigned int b[6];
+    int i;
+
+    if (!text || sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3], &b[4],
+                        &b[5]) != 6) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (i = 0; i < 6; i++)
+        mac[i] = (unsigned char) b[i];
+    return 0;
+}
+
+static int
+lxc_net_setup_one(int fd, const struct vsh_launch_net *net, size_t idx, const char **ret_step)
+{
+    char peer[IFNAMSIZ];
+    unsigned char mac[6];
+    int index;
+    size_t i;
+
+    lxc_net_peer_name(idx, peer);
+    if ((index = (int) if_nametoindex(peer)) == 0) {
+        *ret_step = lxc_net_step("find veth in the container", peer);
+        return -1;
+    }
+    if (lxc_net_mac_parse(net->mac, mac) < 0 ||
+        lxc_nl_link_change(fd, index, net->guest_dev, mac, 0, 0) < 0) {
+        *ret_step = lxc_net_step("rename and set the MAC of", net->guest_dev);
+        return -1;
+    }
+    if (lxc_nl_link_change(fd, index, NULL, NULL, 0, 1) < 0) {
+        *ret_step = lxc_net_step("bring up", net->guest_dev);
+        return -1;
+    }
+    for (i = 0; i < net->n_ips; i++) {
+        if (lxc_net_addr_add(fd, index, &net->ips[i]) < 0) {
+            *ret_step = lxc_net_step("add address", net->ips[i].address);
+            return -1;
+        }
+    }
+    for (i = 0; i < net->n_routes; i++) {
+        if (lxc_net_route_add(fd, index, &net->routes[i]) < 0) {
+            *ret_step = lxc_net_step("add route to", net->routes[i].dest);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+lxc_net_setup_guest_fd(int fd, const struct vsh_launch *l, const char **ret_step)
+{
+    size_t i;
+    int lo;
+
+    lo = (int) if_nametoindex("lo");
+    if (lo == 0 || lxc_nl_link_change(fd, lo, NULL, NULL, 0, 1) < 0) {
+        *ret_step = "bring up lo";
+        return -1;
+    }
+    for (i = 0; i < l->n_nets; i++) {
+        if (lxc_net_setup_one(fd, &l->nets[i], i, ret_step) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int
+lxc_net_setup_guest(const struct vsh_launch *l, const char **ret_step)
+{
+    int fd;
+    int ret;
+    int saved;
+
+    if ((fd = lxc_nl_open()) < 0) {
+        *ret_step = "open rtnetlink socket";
+        return -1;
+    }
+    ret = lxc_net_setup_guest_fd(fd, l, ret_step);
+    saved = errno;
+    close(fd);
+    errno = saved;
+    return ret;
+}
+
+int
+lxc_net_link_delete(const char *name)
+{
+    int fd;
+    int ret;
+    int saved;
+
+    if ((fd = lxc_nl_open()) < 0)
+        return -1;
+    ret = lxc_nl_link_delete(fd, name);
+    saved = errno;
+    close(fd);
+    if (ret < 0 && saved == ENODEV)
+        return 0;
+    errno = saved;
+    return ret;
+}
+
+void
+lxc_net_teardown(const struct vsh_launch *l)
+{
+    size_t i;
+    int fd;
+
+    if (l->n_nets == 0 || (fd = lxc_nl_open()) < 0)
+        return;
+    for (i = 0; i < l->n_nets; i++)
+        (void) lxc_nl_link_delete(fd, l->nets[i].host_dev);
+    close(fd);
+}

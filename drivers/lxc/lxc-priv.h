@@ -1,0 +1,67 @@
+/*
+ * lxc-priv.h — what the files of the lxc driver share with each other.
+ *
+ * Two halves with different rules:
+ *  - lxc-net.c and lxc-child.c are plain libc. They are linked into vsh-monitor
+ *    (drivers/libvshsup.la) and run in the monitor or in the container's init before it
+ *    execs, where no glib may be used. Failures are "-1 with errno set" plus a step name.
+ *  - lxc-driver.c and lxc-exec.c are the library side (glib, GError).
+ * Nothing outside drivers/lxc/ includes this header: the rest of the tree sees only
+ * vsh_lxc_driver and vsh_lxc_monitor_hooks.
+ */
+#ifndef VSH_DRIVERS_LXC_PRIV_H
+#define VSH_DRIVERS_LXC_PRIV_H
+
+#include <limits.h>
+#include <net/if.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "drivers/common/launch.h"
+
+/* The most <filesystem> elements besides "/" a container may have: init keeps one
+ * descriptor per bind mount across pivot_root, in a fixed array (it must not allocate). */
+#define LXC_MAX_MOUNTS 64
+
+/* ------------------------------------------------------------------ lxc-net.c (libc) */
+
+/*
+ * The host-side name of interface @idx of a domain whose uuid string is @uuid when its
+ * definition gives no <target dev>: "vsh" + the first 8 hex digits of the uuid + "-" +
+ * @idx, at most 15 characters, so that it is stable across restarts and the library can
+ * find and remove it after a crash. Writes it to @buf (IFNAMSIZ bytes). Returns 0, or -1
+ * with errno ERANGE when @idx is too large to fit.
+ */
+int lxc_net_host_dev_name(const char *uuid, size_t idx, char buf[IFNAMSIZ]);
+
+/*
+ * In the host's network namespace: creates one veth pair per l->nets[i] (host end
+ * host_dev, peer a temporary name derived from the monitor's pid), attaches the host end
+ * of a bridge interface to its bridge and brings it up. On failure removes the pairs it
+ * made and returns -1 with errno set and *ret_step naming what failed.
+ */
+int lxc_net_prepare(const struct vsh_launch *l, const char **ret_step);
+
+/* Moves the peer ends made by lxc_net_prepare() into the network namespace of @child. */
+int lxc_net_attach(const struct vsh_launch *l, pid_t child, const char **ret_step);
+
+/*
+ * Inside the container's network namespace: brings lo up, and for every interface renames
+ * the peer end to its guest_dev, sets its MAC, brings it up and adds its addresses and
+ * routes (in that order, so that a route through a gateway finds its subnet).
+ */
+int lxc_net_setup_guest(const struct vsh_launch *l, const char **ret_step);
+
+/* Deletes every host end of @l still present (deleting one end removes the pair). */
+void lxc_net_teardown(const struct vsh_launch *l);
+
+/* Deletes the link named @name if present. Returns 0 (also when it was absent), or -1 with
+ * errno set. */
+int lxc_net_link_delete(const char *name);
+
+/* ------------------------------------------------------------------ lxc-child.c (libc) */
+
+/* The child_setup hook: see vsh_monitor_hooks in launch.h. */
+int lxc_child_setup(const struct vsh_launch *l, int console_fd, const char **ret_step);
+
+#endif /* VSH_DRIVERS_LXC_PRIV_H */
