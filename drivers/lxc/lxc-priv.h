@@ -64,4 +64,20 @@ int lxc_net_link_delete(const char *name);
 /* The child_setup hook: see vsh_monitor_hooks in launch.h. */
 int lxc_child_setup(const struct vsh_launch *l, int console_fd, const char **ret_step);
 
+/* ------------------------------------------------------------------ lxc-exec.c (glib) */
+
+/* Declared with incomplete types so that the plain-libc files can include this header. */
+struct vsh_supervise_ops;
+struct vsh_domain_obj;
+struct _GError;
+
+/*
+ * Runs @argv inside the running container @obj (driver.h's exec contract): its cgroup,
+ * every namespace of its init (the user namespace first), init's root and working
+ * directory, the container's capability bounding set, the caller's stdio. Stores the exit
+ * status (0-255, or 128+signal) in *ret_status. Returns 0, or -1 with @error set.
+ */
+int lxc_domain_exec(const struct vsh_supervise_ops *ops, struct vsh_domain_obj *obj,
+                    const char *const *argv, int *ret_status, struct _GError **error);
+
 #endif /* VSH_DRIVERS_LXC_PRIV_H */
