@@ -1,0 +1,986 @@
+/*
+ * cgroup.c — per-domain control groups on cgroup v1, hybrid and pure v2 hosts
+ * (core/cgroup.h). Plain libc: linked into vsh-monitor.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+
+static const char *const controller_names[VSH_CGROUP_CONTROLLER_LAST] = {
+    "cpu", "cpuacct", "memory", "pids", "freezer", "cpuset",
+};
+
+/* The v2 controllers enabled for domain groups, in the order they are enabled. */
+static const int v2_controllers[] = {
+    VSH_CGROUP_CPU, VSH_CGROUP_MEMORY, VSH_CGROUP_PIDS, VSH_CGROUP_CPUSET,
+};
+
+const char *
+vsh_cgroup_layout_to_string(int layout)
+{
+    switch (layout) {
+    case VSH_CGROUP_LAYOUT_V1: return "v1";
+    case VSH_CGROUP_LAYOUT_HYBRID: return "hybrid";
+    case VSH_CGROUP_LAYOUT_V2: return "v2";
+    default: return "none";
+    }
+}
+
+/* ------------------------------------------------------------------ small file I/O */
+
+static void
+sleep_us(long us)
+{
+    struct timespec ts = { us / 1000000, (us % 1000000) * 1000L };
+
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+static int
+path_join(char *buf, size_t size, const char *a, const char *b, const char *c)
+{
+    int n = snprintf(buf, size, "%s%s%s%s%s", a, b ? "/" : "", b ? b : "", c ? "/" : "",
+                     c ? c : "");
+
+    if (n < 0 || (size_t) n >= size) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
+static int
+file_write(const char *path, const char *value, int create)
+{
+    size_t len = strlen(value);
+    ssize_t n;
+    int fd;
+    int saved;
+
+    /* On a plain directory tree (tests) every write is appended as a line, so a test sees
+     * each value written in order, as the kernel would have received them. */
+    fd = open(path, O_WRONLY | O_CLOEXEC | (create ? O_CREAT | O_APPEND : 0), 0644);
+    if (fd < 0)
+        return -1;
+    do {
+        n = write(fd, value, len);
+    } while (n < 0 && errno == EINTR);
+    if (create && n >= 0 && write(fd, "\n", 1) != 1)
+        n = -1;
+    saved = errno;
+    close(fd);
+    if (n < 0) {
+        errno = saved;
+        return -1;
+    }
+    if ((size_t) n != len) {
+        errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads at most @size - 1 bytes of @path into @buf, NUL-terminated. Returns the length. */
+static ssize_t
+file_read(const char *path, char *buf, size_t size)
+{
+    size_t len = 0;
+    ssize_t n;
+    int fd;
+    int saved;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return -1;
+    while (len < size - 1) {
+        n = read(fd, buf + len, size - 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            saved = errno;
+            close(fd);
+            errno = saved;
+            return -1;
+        }
+        if (n == 0)
+            break;
+        len += (size_t) n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    return (ssize_t) len;
+}
+
+/* Reads a whole file of unknown size into a malloc'ed NUL-terminated buffer. */
+static char *
+file_read_all(const char *path, size_t max)
+{
+    size_t cap = 4096;
+    size_t len = 0;
+    char *buf = malloc(cap);
+    char *nb;
+    ssize_t n;
+    int fd;
+
+    if (!buf)
+        return NULL;
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        free(buf);
+        return NULL;
+    }
+    for (;;) {
+        if (len + 1 >= cap) {
+            if (cap >= max || !(nb = realloc(buf, cap * 2)))
+                break;
+            buf = nb;
+            cap *= 2;
+        }
+        n = read(fd, buf + len, cap - 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t) n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    return buf;
+}
+
+static int
+parse_ull(const char *s, unsigned long long *ret)
+{
+    char *end;
+
+    errno = 0;
+    if (*s < '0' || *s > '9')
+        return (errno = EINVAL, -1);
+    *ret = strtoull(s, &end, 10);
+    if (errno)
+        return -1;
+    if (*end && *end != '\n' && *end != ' ')
+        return (errno = EINVAL, -1);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ layout */
+
+/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
+static void
+unescape_octal(char *s)
+{
+    char *o = s;
+
+    for (; *s; s++) {
+        if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+            s[3] >= '0' && s[3] <= '7') {
+            *o++ = (char) ((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+            s += 3;
+        } else {
+            *o++ = *s;
+        }
+    }
+    *o = '\0';
+}
+
+/* 1 when @opts (comma-separated) holds the word @word. */
+static int
+has_option(const char *opts, const char *word)
+{
+    size_t wl = strlen(word);
+    const char *p = opts;
+
+    while (p && *p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t) (comma - p) : strlen(p);
+
+        if (len == wl && strncmp(p, word, wl) == 0)
+            return 1;
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+/* 1 when the whitespace-separated @list holds @word ("cpu" must not match "cpuset"). */
+static int
+has_word(const char *list, const char *word)
+{
+    size_t wl = strlen(word);
+    const char *p = list;
+
+    while (*p) {
+        size_t len;
+
+        while (*p == ' ' || *p == '\n')
+            p++;
+        len = strcspn(p, " \n");
+        if (len == wl && strncmp(p, word, wl) == 0)
+            return 1;
+        p += len;
+    }
+    return 0;
+}
+
+/* 1 when @mnt is @root or below it. */
+static int
+is_under(const char *mnt, const char *root)
+{
+    size_t rl = strlen(root);
+
+    while (rl > 1 && root[rl - 1] == '/')
+        rl--;
+    return strncmp(mnt, root, rl) == 0 && (mnt[rl] == '\0' || mnt[rl] == '/');
+}
+
+/* One mountinfo line: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [TAGS...] - FSTYPE SRC SUPER" */
+static int
+parse_mount_line(struct vsh_cgroup *cg, char *line, const char *root)
+{
+    char *fields[6];
+    char *sep;
+    char *fstype;
+    char *super;
+    char *save = NULL;
+    int i;
+
+    if (!(sep = strstr(line, " - ")))
+        return 0;
+    *sep = '\0';
+    fields[0] = strtok_r(line, " ", &save);
+    for (i = 1; i < 6 && fields[i - 1]; i++)
+        fields[i] = strtok_r(NULL, " ", &save);
+    if (i < 6 || !fields[4])
+        return 0;
+    save = NULL;
+    fstype = strtok_r(sep + 3, " ", &save);
+    (void) strtok_r(NULL, " ", &save);
+    super = strtok_r(NULL, " ", &save);
+    if (!fstype || !super)
+        return 0;
+    unescape_octal(fields[4]);
+    if (!is_under(fields[4], root))
+        return 0;
+    if (strcmp(fstype, "cgroup2") == 0) {
+        if (!cg->unified && !(cg->unified = strdup(fields[4])))
+            return -1;
+    } else if (strcmp(fstype, "cgroup") == 0) {
+        for (i = 0; i < VSH_CGROUP_CONTROLLER_LAST; i++) {
+            if (!cg->v1[i] && has_option(super, controller_names[i]) &&
+                !(cg->v1[i] = strdup(fields[4])))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+path_is_valid(const char *path)
+{
+    const char *p = path;
+
+    if (!path || !*path || *path == '/')
+        return 0;
+    while (*p) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t) (slash - p) : strlen(p);
+
+        if (len == 0 || (len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+            return 0;
+        p += len;
+        if (*p == '/')
+            p++;
+    }
+    return p[-1] != '/';
+}
+
+int
+vsh_cgroup_open(struct vsh_cgroup *cg, const char *root, const char *mountinfo,
+                const char *path)
+{
+    char *text;
+    char *line;
+    char *save = NULL;
+    int i;
+    int any_v1 = 0;
+
+    memset(cg, 0, sizeof(*cg));
+    if (!path_is_valid(path))
+        return (errno = EINVAL, -1);
+    if (!root)
+        root = getenv("VSH_CGROUP_ROOT");
+    if (!root || !*root)
+        root = VSH_CGROUP_DEFAULT_ROOT;
+    if (!(text = file_read_all(mountinfo ? mountinfo : "/proc/self/mountinfo", 1 << 24)))
+        return -1;
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (parse_mount_line(cg, line, root) < 0) {
+            free(text);
+            vsh_cgroup_clear(cg);
+            return (errno = ENOMEM, -1);
+        }
+    }
+    free(text);
+    for (i = 0; i < VSH_CGROUP_CONTROLLER_LAST; i++)
+        any_v1 |= cg->v1[i] != NULL;
+    if (any_v1)
+        cg->layout = cg->unified ? VSH_CGROUP_LAYOUT_HYBRID : VSH_CGROUP_LAYOUT_V1;
+    else if (cg->unified)
+        cg->layout = VSH_CGROUP_LAYOUT_V2;
+    if (cg->layout == VSH_CGROUP_LAYOUT_NONE) {
+        vsh_cgroup_clear(cg);
+        return (errno = ENOENT, -1);
+    }
+    if (!(cg->path = strdup(path))) {
+        vsh_cgroup_clear(cg);
+        return (errno = ENOMEM, -1);
+    }
+    return 0;
+}
+
+void
+vsh_cgroup_clear(struct vsh_cgroup *cg)
+{
+    int i;
+
+    if (!cg)
+        return;
+    free(cg->unified);
+    for (i = 0; i < VSH_CGROUP_CONTROLLER_LAST; i++)
+        free(cg->v1[i]);
+    free(cg->path);
+    memset(cg, 0, sizeof(*cg));
+}
+
+static int
+is_v2(const struct vsh_cgroup *cg)
+{
+    return cg->layout == VSH_CGROUP_LAYOUT_V2;
+}
+
+/* 1 when the v2 root offers @ctrl in its cgroup.controllers. */
+static int
+v2_root_has(const struct vsh_cgroup *cg, int ctrl)
+{
+    char path[PATH_MAX];
+    char buf[512];
+    if (ctrl == VSH_CGROUP_FREEZER)
+        return 1;
+    if (ctrl == VSH_CGROUP_CPUACCT)
+        ctrl = VSH_CGROUP_CPU;      /* cpu.stat is there even without the cpu controller */
+    if (path_join(path, sizeof(path), cg->unified, "cgroup.controllers", NULL) < 0 ||
+        file_read(path, buf, sizeof(buf)) < 0)
+        return 0;
+    return has_word(buf, controller_names[ctrl]);
+}
+
+int
+vsh_cgroup_has_controller(const struct vsh_cgroup *cg, int ctrl)
+{
+    if (ctrl < 0 || ctrl >= VSH_CGROUP_CONTROLLER_LAST)
+        return 0;
+    if (is_v2(cg))
+        return v2_root_has(cg, ctrl);
+    return cg->v1[ctrl] != NULL;
+}
+
+/* The group's directory for @ctrl; ENOTSUP when the host does not have it. */
+static int
+group_dir(const struct vsh_cgroup *cg, int ctrl, char *buf, size_t size)
+{
+    if (is_v2(cg))
+        return path_join(buf, size, cg->unified, cg->path, NULL);
+    if (!cg->v1[ctrl])
+        return (errno = ENOTSUP, -1);
+    return path_join(buf, size, cg->v1[ctrl], cg->path, NULL);
+}
+
+static int
+group_write(const struct vsh_cgroup *cg, int ctrl, const char *file, const char *value)
+{
+    char path[PATH_MAX];
+    char dir[PATH_MAX];
+
+    if (group_dir(cg, ctrl, dir, sizeof(dir)) < 0 ||
+        path_join(path, sizeof(path), dir, file, NULL) < 0)
+        return -1;
+    return file_write(path, value, cg->create_files);
+}
+
+static ssize_t
+group_read(const struct vsh_cgroup *cg, int ctrl, const char *file, char *buf, size_t size)
+{
+    char path[PATH_MAX];
+    char dir[PATH_MAX];
+
+    if (group_dir(cg, ctrl, dir, sizeof(dir)) < 0 ||
+        path_join(path, sizeof(path), dir, file, NULL) < 0)
+        return -1;
+    return file_read(path, buf, size);
+}
+
+static int
+group_has_file(const struct vsh_cgroup *cg, int ctrl, const char *file)
+{
+    char path[PATH_MAX];
+    char dir[PATH_MAX];
+
+    if (group_dir(cg, ctrl, dir, sizeof(dir)) < 0 ||
+        path_join(path, sizeof(path), dir, file, NULL) < 0)
+        return 0;
+    return access(path, F_OK) == 0;
+}
+
+/* ------------------------------------------------------------------ create, attach, remove */
+
+/* The distinct v1 mounts (co-mounted controllers share one), or the unified root. */
+static size_t
+hierarchies(const struct vsh_cgroup *cg, const char **ret, int *ret_ctrl)
+{
+    size_t n = 0;
+    size_t j;
+    int i;
+
+    if (is_v2(cg)) {
+        ret[0] = cg->unified;
+        ret_ctrl[0] = -1;
+        return 1;
+    }
+    for (i = 0; i < VSH_CGROUP_CONTROLLER_LAST; i++) {
+        if (!cg->v1[i])
+            continue;
+        for (j = 0; j < n; j++) {
+            if (strcmp(ret[j], cg->v1[i]) == 0)
+                break;
+        }
+        if (j == n) {
+            ret_ctrl[n] = i;
+            ret[n++] = cg->v1[i];
+        }
+    }
+    return n;
+}
+
+/* An empty cpuset.cpus/mems would keep every task out of a new v1 cpuset group. */
+static int
+cpuset_inherit(const struct vsh_cgroup *cg, const char *parent, const char *child)
+{
+    static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+    char path[PATH_MAX];
+    char value[4096];
+    size_t i;
+
+    for (i = 0; i < 2; i++) {
+        if (path_join(path, sizeof(path), child, files[i], NULL) < 0)
+            return -1;
+        if (file_read(path, value, sizeof(value)) > 0 && value[0] != '\n')
+            continue;
+        if (path_join(path, sizeof(path), parent, files[i], NULL) < 0 ||
+            file_read(path, value, sizeof(value)) < 0 ||
+            path_join(path, sizeof(path), child, files[i], NULL) < 0 ||
+            file_write(path, value, cg->create_files) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* v2: a child group gets the controllers its parent enables in cgroup.subtree_control. */
+static void
+v2_enable_controllers(const struct vsh_cgroup *cg, const char *parent)
+{
+    char path[PATH_MAX];
+    char avail[512];
+    char word[32];
+    size_t i;
+
+    if (path_join(path, sizeof(path), parent, "cgroup.controllers", NULL) < 0 ||
+        file_read(path, avail, sizeof(avail)) < 0 ||
+        path_join(path, sizeof(path), parent, "cgroup.subtree_control", NULL) < 0)
+        return;
+    for (i = 0; i < sizeof(v2_controllers) / sizeof(v2_controllers[0]); i++) {
+        const char *name = controller_names[v2_controllers[i]];
+
+        if (!has_word(avail, name))
+            continue;
+        (void) snprintf(word, sizeof(word), "+%s", name);
+        /* failure (e.g. the parent has processes of its own) shows later, when a limit
+         * file of that controller is missing */
+        (void) file_write(path, word, cg->create_files);
+    }
+}
+
+static int
+create_in(const struct vsh_cgroup *cg, const char *mount, int ctrl)
+{
+    char parent[PATH_MAX];
+    char dir[PATH_MAX];
+    const char *p = cg->path;
+
+    if (strlen(mount) >= sizeof(parent))
+        return (errno = ENAMETOOLONG, -1);
+    strcpy(parent, mount);
+    while (*p) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t) (slash - cg->path) : strlen(cg->path);
+        int n = snprintf(dir, sizeof(dir), "%s/%.*s", mount, (int) len, cg->path);
+
+        if (n < 0 || (size_t) n >= sizeof(dir))
+            return (errno = ENAMETOOLONG, -1);
+        if (ctrl < 0)
+            v2_enable_controllers(cg, parent);
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+            return -1;
+        if (ctrl >= 0 && cg->v1[VSH_CGROUP_CPUSET] &&
+            strcmp(cg->v1[VSH_CGROUP_CPUSET], mount) == 0 && cpuset_inherit(cg, parent, dir) < 0)
+            return -1;
+        strcpy(parent, dir);
+        p = slash ? slash + 1 : p + strlen(p);
+    }
+    return 0;
+}
+
+int
+vsh_cgroup_create(const struct vsh_cgroup *cg)
+{
+    const char *mounts[VSH_CGROUP_CONTROLLER_LAST];
+    int ctrls[VSH_CGROUP_CONTROLLER_LAST];
+    size_t n = hierarchies(cg, mounts, ctrls);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (create_in(cg, mounts[i], ctrls[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int
+vsh_cgroup_attach(const struct vsh_cgroup *cg, pid_t pid)
+{
+    const char *mounts[VSH_CGROUP_CONTROLLER_LAST];
+    int ctrls[VSH_CGROUP_CONTROLLER_LAST];
+    size_t n = hierarchies(cg, mounts, ctrls);
+    char path[PATH_MAX];
+    char value[24];
+    size_t i;
+
+    (void) snprintf(value, sizeof(value), "%d", (int) pid);
+    for (i = 0; i < n; i++) {
+        if (path_join(path, sizeof(path), mounts[i], cg->path, "cgroup.procs") < 0 ||
+            file_write(path, value, cg->create_files) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int
+vsh_cgroup_remove(const struct vsh_cgroup *cg)
+{
+    const char *mounts[VSH_CGROUP_CONTROLLER_LAST];
+    int ctrls[VSH_CGROUP_CONTROLLER_LAST];
+    size_t n = hierarchies(cg, mounts, ctrls);
+    char dir[PATH_MAX];
+    size_t i;
+    int tries;
+    int ret = 0;
+
+    for (i = 0; i < n; i++) {
+        if (path_join(dir, sizeof(dir), mounts[i], cg->path, NULL) < 0)
+            return -1;
+        /* a task that was just killed leaves the group a moment after it is reaped */
+        for (tries = 0; rmdir(dir) < 0; tries++) {
+            if (errno == ENOENT)
+                break;
+            if (errno != EBUSY || tries >= 2000) {
+                ret = -1;
+                break;
+            }
+            sleep_us(1000);
+        }
+    }
+    return ret;
+}
+
+/* ------------------------------------------------------------------ limits */
+
+static void
+format_ull(char *buf, size_t size, unsigned long long v)
+{
+    (void) snprintf(buf, size, "%llu", v);
+}
+
+/* "max" on v2, -1 on v1 for "no limit" (0) */
+static void
+format_limit(const struct vsh_cgroup *cg, char *buf, size_t size, unsigned long long v)
+{
+    if (v == 0)
+        (void) snprintf(buf, size, "%s", is_v2(cg) ? "max" : "-1");
+    else
+        format_ull(buf, size, v);
+}
+
+int
+vsh_cgroup_set_memory_hard(const struct vsh_cgroup *cg, unsigned long long bytes)
+{
+    char value[32];
+
+    format_limit(cg, value, sizeof(value), bytes);
+    if (is_v2(cg))
+        return group_write(cg, VSH_CGROUP_MEMORY, "memory.max", value);
+    if (group_write(cg, VSH_CGROUP_MEMORY, "memory.limit_in_bytes", value) == 0)
+        return 0;
+    /* v1 refuses a memory limit above memory+swap: raise memsw first, then retry */
+    if (errno != EINVAL || !group_has_file(cg, VSH_CGROUP_MEMORY, "memory.memsw.limit_in_bytes"))
+        return -1;
+    if (group_write(cg, VSH_CGROUP_MEMORY, "memory.memsw.limit_in_bytes", value) < 0)
+        return -1;
+    return group_write(cg, VSH_CGROUP_MEMORY, "memory.limit_in_bytes", value);
+}
+
+int
+vsh_cgroup_set_memory_soft(const struct vsh_cgroup *cg, unsigned long long bytes)
+{
+    char value[32];
+
+    format_limit(cg, value, sizeof(value), bytes);
+    return group_write(cg, VSH_CGROUP_MEMORY,
+                       is_v2(cg) ? "memory.high" : "memory.soft_limit_in_bytes", value);
+}
+
+int
+vsh_cgroup_set_memory_swap(const struct vsh_cgroup *cg, unsigned long long hard_bytes,
+                           unsigned long long swap_bytes)
+{
+    char value[32];
+
+    if (is_v2(cg)) {
+        if (swap_bytes && hard_bytes && swap_bytes < hard_bytes)
+            return (errno = EINVAL, -1);
+        /* memory.swap.max counts swap alone; without a memory limit the swap limit is
+         * the whole figure */
+        if (swap_bytes == 0)
+            (void) snprintf(value, sizeof(value), "max");
+        else
+            format_ull(value, sizeof(value), swap_bytes - hard_bytes);
+        return group_write(cg, VSH_CGROUP_MEMORY, "memory.swap.max", value);
+    }
+    if (!group_has_file(cg, VSH_CGROUP_MEMORY, "memory.memsw.limit_in_bytes"))
+        return (errno = ENOTSUP, -1);
+    format_limit(cg, value, sizeof(value), swap_bytes);
+    return group_write(cg, VSH_CGROUP_MEMORY, "memory.memsw.limit_in_bytes", value);
+}
+
+unsigned long long
+vsh_cgroup_shares_to_weight(unsigned long long shares)
+{
+    unsigned long long w;
+
+    if (shares > ULLONG_MAX / 100)
+        return 10000;
+    w = shares * 100 / 1024;
+    return w < 1 ? 1 : w > 10000 ? 10000 : w;
+}
+
+int
+vsh_cgroup_set_cpu_shares(const struct vsh_cgroup *cg, unsigned long long shares)
+{
+    char value[32];
+
+    if (is_v2(cg)) {
+        format_ull(value, sizeof(value), vsh_cgroup_shares_to_weight(shares));
+        return group_write(cg, VSH_CGROUP_CPU, "cpu.weight", value);
+    }
+    format_ull(value, sizeof(value), shares);
+    return group_write(cg, VSH_CGROUP_CPU, "cpu.shares", value);
+}
+
+/* v2: cpu.max holds "QUOTA PERIOD"; keep the period when none is given. */
+static int
+v2_set_cpu_max(const struct vsh_cgroup *cg, unsigned long long period_us, long long quota_us)
+{
+    char value[64];
+    char cur[64];
+    char *space;
+    unsigned long long cur_period = 100000;
+
+    if (period_us == 0 && group_read(cg, VSH_CGROUP_CPU, "cpu.max", cur, sizeof(cur)) > 0 &&
+        (space = strchr(cur, ' ')))
+        (void) parse_ull(space + 1, &cur_period);
+    if (period_us == 0)
+        period_us = cur_period;
+    if (quota_us < 0)
+        (void) snprintf(value, sizeof(value), "max %llu", period_us);
+    else
+        (void) snprintf(value, sizeof(value), "%lld %llu", quota_us, period_us);
+    return group_write(cg, VSH_CGROUP_CPU, "cpu.max", value);
+}
+
+int
+vsh_cgroup_set_cpu_bandwidth(const struct vsh_cgroup *cg, unsigned long long period_us,
+                             long long quota_us)
+{
+    char value[32];
+
+    if (is_v2(cg))
+        return v2_set_cpu_max(cg, period_us, quota_us);
+    if (period_us) {
+        format_ull(value, sizeof(value), period_us);
+        if (group_write(cg, VSH_CGROUP_CPU, "cpu.cfs_period_us", value) < 0)
+            return -1;
+    }
+    (void) snprintf(value, sizeof(value), "%lld", quota_us < 0 ? -1LL : quota_us);
+    return group_write(cg, VSH_CGROUP_CPU, "cpu.cfs_quota_us", value);
+}
+
+int
+vsh_cgroup_set_cpuset(const struct vsh_cgroup *cg, const char *cpus)
+{
+    return group_write(cg, VSH_CGROUP_CPUSET, "cpuset.cpus", cpus);
+}
+
+int
+vsh_cgroup_set_pids_max(const struct vsh_cgroup *cg, unsigned long long max)
+{
+    char value[32];
+
+    if (max == 0)
+        (void) snprintf(value, sizeof(value), "max");
+    else
+        format_ull(value, sizeof(value), max);
+    return group_write(cg, VSH_CGROUP_PIDS, "pids.max", value);
+}
+
+/* ------------------------------------------------------------------ usage */
+
+/* The value of "KEY VALUE" in a flat-keyed file such as memory.stat or cpu.stat. */
+static int
+keyed_value(const char *text, const char *key, unsigned long long *ret)
+{
+    size_t kl = strlen(key);
+    const char *p = text;
+
+    while (p && *p) {
+        if (strncmp(p, key, kl) == 0 && p[kl] == ' ')
+            return parse_ull(p + kl + 1, ret);
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    return (errno = ENOENT, -1);
+}
+
+int
+vsh_cgroup_get_cpu_time(const struct vsh_cgroup *cg, unsigned long long *ret_ns)
+{
+    char buf[1024];
+    unsigned long long usec;
+
+    if (is_v2(cg)) {
+        if (group_read(cg, VSH_CGROUP_CPU, "cpu.stat", buf, sizeof(buf)) < 0 ||
+            keyed_value(buf, "usage_usec", &usec) < 0)
+            return -1;
+        *ret_ns = usec * 1000;
+        return 0;
+    }
+    if (group_read(cg, VSH_CGROUP_CPUACCT, "cpuacct.usage", buf, sizeof(buf)) < 0)
+        return -1;
+    return parse_ull(buf, ret_ns);
+}
+
+int
+vsh_cgroup_get_memory_usage(const struct vsh_cgroup *cg, unsigned long long *ret_bytes)
+{
+    char buf[64];
+
+    if (group_read(cg, VSH_CGROUP_MEMORY,
+                   is_v2(cg) ? "memory.current" : "memory.usage_in_bytes", buf,
+                   sizeof(buf)) < 0)
+        return -1;
+    return parse_ull(buf, ret_bytes);
+}
+
+int
+vsh_cgroup_get_memory_stat(const struct vsh_cgroup *cg, const char *key,
+                           unsigned long long *ret_value)
+{
+    char buf[8192];
+
+    if (group_read(cg, VSH_CGROUP_MEMORY, "memory.stat", buf, sizeof(buf)) < 0)
+        return -1;
+    return keyed_value(buf, key, ret_value);
+}
+
+/* ------------------------------------------------------------------ freezer */
+
+int
+vsh_cgroup_is_frozen(const struct vsh_cgroup *cg)
+{
+    char buf[256];
+    unsigned long long frozen;
+
+    if (is_v2(cg)) {
+        if (group_read(cg, VSH_CGROUP_FREEZER, "cgroup.events", buf, sizeof(buf)) < 0)
+            return -1;
+        if (keyed_value(buf, "frozen", &frozen) < 0)
+            return -1;
+        return frozen == 1;
+    }
+    if (group_read(cg, VSH_CGROUP_FREEZER, "freezer.state", buf, sizeof(buf)) < 0)
+        return -1;
+    return strncmp(buf, "FROZEN", 6) == 0;
+}
+
+int
+vsh_cgroup_freeze(const struct vsh_cgroup *cg, int timeout_ms)
+{
+    int waited;
+    int r;
+
+    if (is_v2(cg) ? group_write(cg, VSH_CGROUP_FREEZER, "cgroup.freeze", "1") < 0
+                  : group_write(cg, VSH_CGROUP_FREEZER, "freezer.state", "FROZEN") < 0)
+        return -1;
+    /* the kernel freezes tasks asynchronously (v1 reports FREEZING meanwhile) */
+    for (waited = 0;; waited++) {
+        if ((r = vsh_cgroup_is_frozen(cg)) != 0)
+            return r < 0 ? -1 : 0;
+        if (waited >= timeout_ms * 4)
+            return (errno = ETIMEDOUT, -1);
+        /* v1 re-tries tasks that were busy only when FROZEN is written again */
+        if (!is_v2(cg))
+            (void) group_write(cg, VSH_CGROUP_FREEZER, "freezer.state", "FROZEN");
+        sleep_us(250);
+    }
+}
+
+int
+vsh_cgroup_thaw(const struct vsh_cgroup *cg)
+{
+    if (is_v2(cg))
+        return group_write(cg, VSH_CGROUP_FREEZER, "cgroup.freeze", "0");
+    return group_write(cg, VSH_CGROUP_FREEZER, "freezer.state", "THAWED");
+}
+
+/* ------------------------------------------------------------------ processes */
+
+/* The controller whose cgroup.procs lists the group's processes. */
+static int
+procs_controller(const struct vsh_cgroup *cg)
+{
+    static const int order[] = { VSH_CGROUP_FREEZER, VSH_CGROUP_PIDS, VSH_CGROUP_MEMORY,
+                                 VSH_CGROUP_CPU, VSH_CGROUP_CPUACCT, VSH_CGROUP_CPUSET };
+    size_t i;
+
+    if (is_v2(cg))
+        return VSH_CGROUP_MEMORY;
+    for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        if (cg->v1[order[i]])
+            return order[i];
+    }
+    return VSH_CGROUP_MEMORY;
+}
+
+int
+vsh_cgroup_get_pids(const struct vsh_cgroup *cg, pid_t **ret_pids)
+{
+    char dir[PATH_MAX];
+    char path[PATH_MAX];
+    char *text;
+    char *p;
+    pid_t *pids = NULL;
+    size_t n = 0;
+    unsigned long long v;
+
+    *ret_pids = NULL;
+    if (group_dir(cg, procs_controller(cg), dir, sizeof(dir)) < 0 ||
+        path_join(path, sizeof(path), dir, "cgroup.procs", NULL) < 0)
+        return -1;
+    if (!(text = file_read_all(path, 1 << 24)))
+        return errno == ENOENT ? 0 : -1;
+    for (p = text; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+        pid_t *np;
+
+        if (parse_ull(p, &v) < 0 || v == 0 || v > INT_MAX)
+            continue;
+        if (!(np = realloc(pids, (n + 1) * sizeof(pid_t)))) {
+            free(pids);
+            free(text);
+            return (errno = ENOMEM, -1);
+        }
+        pids = np;
+        pids[n++] = (pid_t) v;
+    }
+    free(text);
+    *ret_pids = pids;
+    return (int) n;
+}
+
+int
+vsh_cgroup_signal_all(const struct vsh_cgroup *cg, int sig)
+{
+    pid_t *pids;
+    int n;
+    int i;
+    int sent = 0;
+
+    if ((n = vsh_cgroup_get_pids(cg, &pids)) < 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        if (kill(pids[i], sig) == 0)
+            sent++;
+    }
+    free(pids);
+    return sent;
+}
+
+/* One round without cgroup.kill: frozen tasks cannot fork while they are being killed. */
+static int
+kill_round(const struct vsh_cgroup *cg)
+{
+    int frozen = vsh_cgroup_has_controller(cg, VSH_CGROUP_FREEZER) &&
+                 vsh_cgroup_freeze(cg, 100) == 0;
+    int n = vsh_cgroup_signal_all(cg, SIGKILL);
+
+    /* SIGKILL is delivered to frozen tasks only once they thaw */
+    if (frozen)
+        (void) vsh_cgroup_thaw(cg);
+    return n;
+}
+
+int
+vsh_cgroup_kill_all(const struct vsh_cgroup *cg, int timeout_ms)
+{
+    pid_t *pids;
+    int use_kill_file = is_v2(cg) && group_has_file(cg, VSH_CGROUP_MEMORY, "cgroup.kill");
+    int waited_us = 0;
+    int n;
+
+    for (;;) {
+        if ((n = vsh_cgroup_get_pids(cg, &pids)) < 0)
+            return -1;
+        free(pids);
+        if (n == 0)
+            return 0;
+        if (waited_us >= timeout_ms * 1000)
+            return (errno = ETIMEDOUT, -1);
+        if (use_kill_file) {
+            if (group_write(cg, VSH_CGROUP_MEMORY, "cgroup.kill", "1") < 0)
+                return -1;
+        } else if (kill_round(cg) < 0) {
+            return -1;
+        }
+        /* killed tasks leave cgroup.procs only once they have exited */
+        sleep_us(200);
+        waited_us += 200;
+    }
+}

@@ -1,0 +1,127 @@
+/*
+ * cgroup.h — one control group per domain, on cgroup v1, hybrid and pure v2 hosts.
+ *
+ * Plain libc (no glib): vsh-monitor links it. Every function returns 0 (or a count) on
+ * success and -1 with errno set on failure; the library turns errno into a GError.
+ *
+ * A domain's group is at PATH ("vsh/NAME", the partition being configurable) relative to
+ * the root of each hierarchy:
+ *   v1 (and hybrid): under each mounted v1 controller among cpu, cpuacct, memory, pids,
+ *                    freezer, cpuset (co-mounted controllers share one directory). The
+ *                    cgroup2 mount of a hybrid host is not used: it has no controllers
+ *                    that vsh needs.
+ *   v2:              under the unified root, with +cpu +memory +pids (+cpuset) enabled in
+ *                    cgroup.subtree_control of every ancestor, as far as the host offers
+ *                    them.
+ */
+#ifndef VSH_CORE_CGROUP_H
+#define VSH_CORE_CGROUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define VSH_CGROUP_DEFAULT_ROOT "/sys/fs/cgroup"
+
+enum vsh_cgroup_layout {
+    VSH_CGROUP_LAYOUT_NONE = 0,     /* no cgroup filesystem under the root */
+    VSH_CGROUP_LAYOUT_V1,           /* v1 controllers only */
+    VSH_CGROUP_LAYOUT_HYBRID,       /* v1 controllers plus a cgroup2 mount beside them */
+    VSH_CGROUP_LAYOUT_V2,           /* the unified hierarchy at the root */
+};
+
+enum vsh_cgroup_controller {
+    VSH_CGROUP_CPU = 0,
+    VSH_CGROUP_CPUACCT,
+    VSH_CGROUP_MEMORY,
+    VSH_CGROUP_PIDS,
+    VSH_CGROUP_FREEZER,
+    VSH_CGROUP_CPUSET,
+    VSH_CGROUP_CONTROLLER_LAST
+};
+
+struct vsh_cgroup {
+    int layout;                                 /* enum vsh_cgroup_layout */
+    char *unified;                              /* cgroup2 mount point, or NULL */
+    char *v1[VSH_CGROUP_CONTROLLER_LAST];       /* v1 mount of each controller, or NULL */
+    char *path;                                 /* the group, relative: "vsh/NAME" */
+    int create_files;                           /* tests on plain directory trees: create
+                                                 * the files written instead of expecting
+                                                 * the kernel's */
+};
+
+/*
+ * Finds the hierarchies mounted under @root (NULL: $VSH_CGROUP_ROOT, else
+ * /sys/fs/cgroup) by reading @mountinfo (NULL: /proc/self/mountinfo) and sets up @cg for
+ * the group @path. @cg is overwritten; release it with vsh_cgroup_clear(). ENOENT when no
+ * cgroup filesystem is mounted there, EINVAL for a path that is empty, absolute or has
+ * "." / ".." components.
+ */
+int vsh_cgroup_open(struct vsh_cgroup *cg, const char *root, const char *mountinfo,
+                    const char *path);
+void vsh_cgroup_clear(struct vsh_cgroup *cg);
+
+/* "v1", "hybrid", "v2", "none" */
+const char *vsh_cgroup_layout_to_string(int layout);
+
+/* 1 when the host has @ctrl for domain groups (v1 mount, or listed in the v2 root's
+ * cgroup.controllers; freezer is always there on v2), else 0. */
+int vsh_cgroup_has_controller(const struct vsh_cgroup *cg, int ctrl);
+
+/* Creates the group (and missing ancestors) in every hierarchy; an existing group is
+ * reused. v1 cpuset groups get cpuset.cpus/mems copied from their parent; v2 ancestors get
+ * the controllers enabled. */
+int vsh_cgroup_create(const struct vsh_cgroup *cg);
+/* Moves @pid (a whole process) into the group in every hierarchy. */
+int vsh_cgroup_attach(const struct vsh_cgroup *cg, pid_t pid);
+/* Removes the group in every hierarchy, retrying briefly while exiting tasks leave it;
+ * a group that does not exist counts as removed. Ancestors are kept. */
+int vsh_cgroup_remove(const struct vsh_cgroup *cg);
+
+/* Limits. Sizes in bytes; 0 means "no limit" ("max" / -1 written). */
+int vsh_cgroup_set_memory_hard(const struct vsh_cgroup *cg, unsigned long long bytes);
+/* v1 memory.soft_limit_in_bytes; v2 memory.high, the throttling limit, which is what
+ * libvirt maps the soft limit to as well. */
+int vsh_cgroup_set_memory_soft(const struct vsh_cgroup *cg, unsigned long long bytes);
+/* @swap_bytes is memory + swap (libvirt's swap_hard_limit); @hard_bytes the memory limit
+ * it goes with. v1: memory.memsw.limit_in_bytes (ENOTSUP without swap accounting);
+ * v2: memory.swap.max = swap - hard (EINVAL when swap < hard). */
+int vsh_cgroup_set_memory_swap(const struct vsh_cgroup *cg, unsigned long long hard_bytes,
+                               unsigned long long swap_bytes);
+/* v1 cpu.shares; v2 cpu.weight = clamp(shares * 100 / 1024, 1, 10000) (systemd's rule). */
+int vsh_cgroup_set_cpu_shares(const struct vsh_cgroup *cg, unsigned long long shares);
+/* @period_us 0 keeps the current period; @quota_us -1 = unlimited. v1 cfs_period_us and
+ * cfs_quota_us; v2 cpu.max "QUOTA|max PERIOD". */
+int vsh_cgroup_set_cpu_bandwidth(const struct vsh_cgroup *cg, unsigned long long period_us,
+                                 long long quota_us);
+int vsh_cgroup_set_cpuset(const struct vsh_cgroup *cg, const char *cpus);
+int vsh_cgroup_set_pids_max(const struct vsh_cgroup *cg, unsigned long long max);
+
+/* v2 weight for v1 shares (exposed for tests). */
+unsigned long long vsh_cgroup_shares_to_weight(unsigned long long shares);
+
+/* Usage: cpu time in ns (cpuacct.usage / cpu.stat usage_usec), memory in use in bytes
+ * (memory.usage_in_bytes / memory.current), and one key of memory.stat. */
+int vsh_cgroup_get_cpu_time(const struct vsh_cgroup *cg, unsigned long long *ret_ns);
+int vsh_cgroup_get_memory_usage(const struct vsh_cgroup *cg, unsigned long long *ret_bytes);
+int vsh_cgroup_get_memory_stat(const struct vsh_cgroup *cg, const char *key,
+                               unsigned long long *ret_value);
+
+/* Freezes the group and waits until the kernel reports it frozen (v1 freezer.state
+ * FROZEN, v2 cgroup.events "frozen 1"); ETIMEDOUT after @timeout_ms. Thaw does not wait. */
+int vsh_cgroup_freeze(const struct vsh_cgroup *cg, int timeout_ms);
+int vsh_cgroup_thaw(const struct vsh_cgroup *cg);
+/* 1 frozen, 0 not, -1 error */
+int vsh_cgroup_is_frozen(const struct vsh_cgroup *cg);
+
+/* The pids of the group's processes (cgroup.procs), malloc'ed in *ret_pids. Returns the
+ * count. A group that does not exist has none. */
+int vsh_cgroup_get_pids(const struct vsh_cgroup *cg, pid_t **ret_pids);
+/* Sends @sig to every process of the group once. Returns the number signalled. */
+int vsh_cgroup_signal_all(const struct vsh_cgroup *cg, int sig);
+/* Kills every process of the group, including those forked while it runs: v2 cgroup.kill
+ * when the kernel has it, else freeze, SIGKILL each pid, thaw, repeated until the group is
+ * empty. ETIMEDOUT when processes remain after @timeout_ms. */
+int vsh_cgroup_kill_all(const struct vsh_cgroup *cg, int timeout_ms);
+
+#endif /* VSH_CORE_CGROUP_H */

@@ -1,0 +1,540 @@
+/*
+ * test-cgroup.c — core/cgroup.c against directory trees laid out like cgroupfs (v1,
+ * hybrid, pure v2), with a mountinfo written for them; plus one group on the real host
+ * when running as root.
+ *
+ * On a fake tree the library appends each value it writes as a line (create_files), so
+ * the tests see exactly what the kernel would have been told, in order.
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/cgroup.h"
+
+typedef struct {
+    char root[PATH_MAX];        /* the fake cgroup root */
+    char mountinfo[PATH_MAX];
+    char tmp[256];
+} fixture;
+
+static void
+xwrite(const char *dir, const char *file, const char *text)
+{
+    char path[PATH_MAX * 2];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    assert_non_null(f = fopen(path, "w"));
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *
+xread(const char *dir, const char *rel)
+{
+    static char buf[4096];
+    char path[PATH_MAX * 2];
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, rel);
+    if (!(f = fopen(path, "r")))
+        return NULL;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void
+xmkdir(const char *root, const char *rel)
+{
+    char path[PATH_MAX * 2];
+
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    assert_int_equal(mkdir(path, 0755), 0);
+}
+
+static int
+setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+
+    snprintf(f->tmp, sizeof(f->tmp), "/tmp/test-cgroup-XXXXXX");
+    if (!mkdtemp(f->tmp))
+        return -1;
+    snprintf(f->root, sizeof(f->root), "%s/cg", f->tmp);
+    snprintf(f->mountinfo, sizeof(f->mountinfo), "%s/mountinfo", f->tmp);
+    mkdir(f->root, 0755);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    fixture *f = *state;
+    char cmd[PATH_MAX + 16];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->tmp);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+/* mountinfo lines for the fake tree; %1$s is the root */
+#define MI_OTHER "22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n" \
+                 "30 22 0:26 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+#define MI_V1 "40 22 0:30 / %1$s/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n" \
+              "41 22 0:31 / %1$s/memory rw - cgroup cgroup rw,memory\n" \
+              "42 22 0:32 / %1$s/pids rw - cgroup cgroup rw,pids\n" \
+              "43 22 0:33 / %1$s/freezer rw - cgroup cgroup rw,freezer\n" \
+              "44 22 0:34 / %1$s/cpuset rw - cgroup cgroup rw,cpuset\n" \
+              "45 22 0:35 / %1$s/systemd rw - cgroup cgroup rw,xattr,name=systemd\n"
+#define MI_UNIFIED "46 22 0:36 / %1$s/unified rw - cgroup2 cgroup2 rw\n"
+#define MI_V2 "47 22 0:37 / %1$s rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n"
+
+static void
+write_mountinfo(fixture *f, const char *fmt)
+{
+    FILE *mi = fopen(f->mountinfo, "w");
+
+    assert_non_null(mi);
+    fprintf(mi, fmt, f->root);
+    fclose(mi);
+}
+
+/* A v1 tree: one directory per mount, cpuset with its root values. */
+static void
+make_v1_tree(fixture *f, int hybrid)
+{
+    static const char *const dirs[] = { "cpu,cpuacct", "memory", "pids", "freezer", "cpuset",
+                                        "systemd" };
+    char path[PATH_MAX * 2];
+    size_t i;
+
+    for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+        xmkdir(f->root, dirs[i]);
+    snprintf(path, sizeof(path), "%s/cpuset", f->root);
+    xwrite(path, "cpuset.cpus", "0-1\n");
+    xwrite(path, "cpuset.mems", "0\n");
+    if (hybrid)
+        xmkdir(f->root, "unified");
+    write_mountinfo(f, hybrid ? MI_OTHER MI_V1 MI_UNIFIED : MI_OTHER MI_V1);
+}
+
+static void
+make_v2_tree(fixture *f)
+{
+    xwrite(f->root, "cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma misc\n");
+    write_mountinfo(f, MI_OTHER MI_V2);
+}
+
+static void
+open_fake(fixture *f, struct vsh_cgroup *cg, const char *path)
+{
+    assert_int_equal(vsh_cgroup_open(cg, f->root, f->mountinfo, path), 0);
+    cg->create_files = 1;
+}
+
+static void
+test_v1_layout_is_detected(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+    char expect[PATH_MAX * 2];
+
+    make_v1_tree(f, 0);
+    open_fake(f, &cg, "vsh/web");
+    assert_int_equal(cg.layout, VSH_CGROUP_LAYOUT_V1);
+    assert_null(cg.unified);
+    snprintf(expect, sizeof(expect), "%s/cpu,cpuacct", f->root);
+    assert_string_equal(cg.v1[VSH_CGROUP_CPU], expect);
+    assert_string_equal(cg.v1[VSH_CGROUP_CPUACCT], expect);
+    snprintf(expect, sizeof(expect), "%s/memory", f->root);
+    /* the host's own /sys/fs/cgroup/memory line is outside the root and ignored */
+    assert_string_equal(cg.v1[VSH_CGROUP_MEMORY], expect);
+    assert_true(vsh_cgroup_has_controller(&cg, VSH_CGROUP_FREEZER));
+    vsh_cgroup_clear(&cg);
+}
+
+static void
+test_hybrid_layout_is_detected(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+
+    make_v1_tree(f, 1);
+    open_fake(f, &cg, "vsh/web");
+    assert_int_equal(cg.layout, VSH_CGROUP_LAYOUT_HYBRID);
+    assert_non_null(cg.unified);
+    assert_string_equal(vsh_cgroup_layout_to_string(cg.layout), "hybrid");
+    vsh_cgroup_clear(&cg);
+}
+
+static void
+test_v2_layout_is_detected(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+
+    make_v2_tree(f);
+    open_fake(f, &cg, "vsh/web");
+    assert_int_equal(cg.layout, VSH_CGROUP_LAYOUT_V2);
+    assert_string_equal(cg.unified, f->root);
+    assert_true(vsh_cgroup_has_controller(&cg, VSH_CGROUP_PIDS));
+    assert_true(vsh_cgroup_has_controller(&cg, VSH_CGROUP_FREEZER));
+    vsh_cgroup_clear(&cg);
+}
+
+static void
+test_no_cgroup_and_bad_paths_are_refused(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+    static const char *const bad[] = { "", "/vsh/a", "vsh/../etc", "vsh//a", "vsh/a/", "." };
+    size_t i;
+
+    write_mountinfo(f, MI_OTHER);
+    assert_int_equal(vsh_cgroup_open(&cg, f->root, f->mountinfo, "vsh/a"), -1);
+    assert_int_equal(errno, ENOENT);
+    make_v2_tree(f);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(vsh_cgroup_open(&cg, f->root, f->mountinfo, bad[i]), -1);
+        assert_int_equal(errno, EINVAL);
+    }
+}
+
+static void
+test_v1_create_copies_cpuset_and_writes_limits(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+    char mem[PATH_MAX * 2];
+
+    make_v1_tree(f, 1);
+    open_fake(f, &cg, "vsh-test/web");
+    assert_int_equal(vsh_cgroup_create(&cg), 0);
+    assert_string_equal(xread(f->root, "cpuset/vsh-test/cpuset.cpus"), "0-1\n\n");
+    /* each level copies its parent's value (here with the fake tree's line endings) */
+    assert_string_equal(xread(f->root, "cpuset/vsh-test/web/cpuset.mems"), "0\n\n\n");
+    assert_non_null(xread(f->root, "pids/vsh-test/web/."));
+    /* the hybrid host's unified mount is not used */
+    assert_null(xread(f->root, "unified/vsh-test/web/."));
+
+    assert_int_equal(vsh_cgroup_set_memory_hard(&cg, 256ULL << 20), 0);
+    assert_int_equal(vsh_cgroup_set_memory_soft(&cg, 128ULL << 20), 0);
+    assert_int_equal(vsh_cgroup_set_memory_swap(&cg, 256ULL << 20, 512ULL << 20), -1);
+    assert_int_equal(errno, ENOTSUP);           /* no swap accounting on this "kernel" */
+    snprintf(mem, sizeof(mem), "%s/memory/vsh-test/web", f->root);
+    xwrite(mem, "memory.memsw.limit_in_bytes", "");
+    assert_int_equal(vsh_cgroup_set_memory_swap(&cg, 256ULL << 20, 512ULL << 20), 0);
+    assert_int_equal(vsh_cgroup_set_cpu_shares(&cg, 512), 0);
+    assert_int_equal(vsh_cgroup_set_cpu_bandwidth(&cg, 50000, 25000), 0);
+    assert_int_equal(vsh_cgroup_set_cpu_bandwidth(&cg, 0, -1), 0);
+    assert_int_equal(vsh_cgroup_set_cpuset(&cg, "1"), 0);
+    assert_int_equal(vsh_cgroup_set_pids_max(&cg, 100), 0);
+    assert_int_equal(vsh_cgroup_set_pids_max(&cg, 0), 0);
+    assert_int_equal(vsh_cgroup_attach(&cg, 4242), 0);
+
+    assert_string_equal(xread(mem, "memory.limit_in_bytes"), "268435456\n");
+    assert_string_equal(xread(mem, "memory.soft_limit_in_bytes"), "134217728\n");
+    assert_string_equal(xread(mem, "memory.memsw.limit_in_bytes"), "536870912\n");
+    assert_string_equal(xread(f->root, "cpu,cpuacct/vsh-test/web/cpu.shares"), "512\n");
+    assert_string_equal(xread(f->root, "cpu,cpuacct/vsh-test/web/cpu.cfs_period_us"),
+                        "50000\n");
+    assert_string_equal(xread(f->root, "cpu,cpuacct/vsh-test/web/cpu.cfs_quota_us"),
+                        "25000\n-1\n");
+    assert_string_equal(xread(f->root, "cpuset/vsh-test/web/cpuset.cpus"), "0-1\n\n\n1\n");
+    assert_string_equal(xread(f->root, "pids/vsh-test/web/pids.max"), "100\nmax\n");
+    /* once per distinct mount: cpu and cpuacct share one */
+    assert_string_equal(xread(f->root, "cpu,cpuacct/vsh-test/web/cgroup.procs"), "4242\n");
+    assert_string_equal(xread(f->root, "freezer/vsh-test/web/cgroup.procs"), "4242\n");
+    vsh_cgroup_clear(&cg);
+}
+
+static void
+test_v2_create_enables_controllers_and_converts_limits(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+    char dir[PATH_MAX * 2];
+
+    make_v2_tree(f);
+    open_fake(f, &cg, "vsh-test/web");
+    xmkdir(f->root, "vsh-test");
+    xwrite(f->root, "vsh-test/cgroup.controllers", "cpu memory pids\n");
+    assert_int_equal(vsh_cgroup_create(&cg), 0);
+    assert_string_equal(xread(f->root, "cgroup.subtree_control"),
+                        "+cpu\n+memory\n+pids\n+cpuset\n");
+    assert_string_equal(xread(f->root, "vsh-test/cgroup.subtree_control"),
+                        "+cpu\n+memory\n+pids\n");
+
+    snprintf(dir, sizeof(dir), "%s/vsh-test/web", f->root);
+    assert_int_equal(vsh_cgroup_set_memory_hard(&cg, 256ULL << 20), 0);
+    assert_int_equal(vsh_cgroup_set_memory_soft(&cg, 128ULL << 20), 0);
+    assert_int_equal(vsh_cgroup_set_memory_swap(&cg, 256ULL << 20, 512ULL << 20), 0);
+    assert_int_equal(vsh_cgroup_set_memory_swap(&cg, 256ULL << 20, 128ULL << 20), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_int_equal(vsh_cgroup_set_memory_hard(&cg, 0), 0);
+    assert_int_equal(vsh_cgroup_set_cpu_shares(&cg, 512), 0);
+    assert_int_equal(vsh_cgroup_set_cpu_bandwidth(&cg, 0, 50000), 0);
+    assert_int_equal(vsh_cgroup_set_cpu_bandwidth(&cg, 20000, -1), 0);
+    assert_int_equal(vsh_cgroup_set_pids_max(&cg, 64), 0);
+    assert_int_equal(vsh_cgroup_attach(&cg, 4242), 0);
+
+    assert_string_equal(xread(dir, "memory.max"), "268435456\nmax\n");
+    assert_string_equal(xread(dir, "memory.high"), "134217728\n");
+    assert_string_equal(xread(dir, "memory.swap.max"), "268435456\n");
+    assert_string_equal(xread(dir, "cpu.weight"), "50\n");
+    assert_string_equal(xread(dir, "cpu.max"), "50000 100000\nmax 20000\n");
+    assert_string_equal(xread(dir, "pids.max"), "64\n");
+    assert_string_equal(xread(dir, "cgroup.procs"), "4242\n");
+    vsh_cgroup_clear(&cg);
+}
+
+static void
+test_shares_convert_to_weight_as_systemd_does(void **state)
+{
+    (void) state;
+    assert_int_equal(vsh_cgroup_shares_to_weight(2), 1);
+    assert_int_equal(vsh_cgroup_shares_to_weight(1024), 100);
+    assert_int_equal(vsh_cgroup_shares_to_weight(512), 50);
+    assert_int_equal(vsh_cgroup_shares_to_weight(10240), 1000);
+    assert_int_equal(vsh_cgroup_shares_to_weight(262144), 10000);
+    assert_int_equal(vsh_cgroup_shares_to_weight(ULLONG_MAX), 10000);
+}
+
+static void
+test_usage_is_read_from_each_layout(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+    unsigned long long v = 0;
+    char dir[PATH_MAX * 2];
+
+    make_v2_tree(f);
+    open_fake(f, &cg, "web");
+    xmkdir(f->root, "web");
+    snprintf(dir, sizeof(dir), "%s/web", f->root);
+    xwrite(dir, "cpu.stat", "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n");
+    xwrite(dir, "memory.current", "8192\n");
+    xwrite(dir, "memory.stat", "anon_thp 0\nanon 4096\nfile 12288\n");
+    assert_int_equal(vsh_cgroup_get_cpu_time(&cg, &v), 0);
+    assert_int_equal(v, 1500000);
+    assert_int_equal(vsh_cgroup_get_memory_usage(&cg, &v), 0);
+    assert_int_equal(v, 8192);
+    assert_int_equal(vsh_cgroup_get_memory_stat(&cg, "anon", &v), 0);
+    assert_int_equal(v, 4096);
+    assert_int_equal(vsh_cgroup_get_memory_stat(&cg, "shmem", &v), -1);
+    vsh_cgroup_clear(&cg);
+
+    assert_int_equal(unlink(f->mountinfo), 0);
+    make_v1_tree(f, 0);
+    open_fake(f, &cg, "web");
+    xmkdir(f->root, "cpu,cpuacct/web");
+    xmkdir(f->root, "memory/web");
+    xwrite(f->root, "cpu,cpuacct/web/cpuacct.usage", "123456789\n");
+    xwrite(f->root, "memory/web/memory.usage_in_bytes", "4096\n");
+    assert_int_equal(vsh_cgroup_get_cpu_time(&cg, &v), 0);
+    assert_int_equal(v, 123456789);
+    assert_int_equal(vsh_cgroup_get_memory_usage(&cg, &v), 0);
+    assert_int_equal(v, 4096);
+    vsh_cgroup_clear(&cg);
+}
+
+static void
+test_freeze_waits_for_the_kernel(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+
+    make_v2_tree(f);
+    open_fake(f, &cg, "web");
+    xmkdir(f->root, "web");
+    xwrite(f->root, "web/cgroup.events", "populated 1\nfrozen 0\n");
+    assert_int_equal(vsh_cgroup_freeze(&cg, 5), -1);
+    assert_int_equal(errno, ETIMEDOUT);
+    xwrite(f->root, "web/cgroup.events", "populated 1\nfrozen 1\n");
+    assert_int_equal(vsh_cgroup_freeze(&cg, 5), 0);
+    assert_int_equal(vsh_cgroup_thaw(&cg), 0);
+    assert_string_equal(xread(f->root, "web/cgroup.freeze"), "1\n1\n0\n");
+    vsh_cgroup_clear(&cg);
+
+    assert_int_equal(unlink(f->mountinfo), 0);
+    make_v1_tree(f, 0);
+    open_fake(f, &cg, "web");
+    xmkdir(f->root, "freezer/web");
+    xwrite(f->root, "freezer/web/freezer.state", "");
+    assert_int_equal(vsh_cgroup_freeze(&cg, 5), 0);
+    assert_int_equal(vsh_cgroup_is_frozen(&cg), 1);
+    xwrite(f->root, "freezer/web/freezer.state", "FREEZING\n");
+    assert_int_equal(vsh_cgroup_freeze(&cg, 5), -1);
+    assert_int_equal(errno, ETIMEDOUT);
+    vsh_cgroup_clear(&cg);
+}
+
+static pid_t
+spawn_sleeper(void)
+{
+    pid_t pid = fork();
+
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        for (;;)
+            pause();
+    }
+    return pid;
+}
+
+static void
+test_kill_all_signals_every_listed_process(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+    char procs[64];
+    pid_t a = spawn_sleeper();
+    pid_t b = spawn_sleeper();
+    pid_t *pids = NULL;
+    int status;
+
+    make_v1_tree(f, 0);
+    open_fake(f, &cg, "web");
+    xmkdir(f->root, "freezer/web");
+    xwrite(f->root, "freezer/web/freezer.state", "");
+    snprintf(procs, sizeof(procs), "%d\n%d\n", (int) a, (int) b);
+    xwrite(f->root, "freezer/web/cgroup.procs", procs);
+    assert_int_equal(vsh_cgroup_get_pids(&cg, &pids), 2);
+    assert_int_equal(pids[1], b);
+    free(pids);
+    /* the fake cgroup.procs never empties, so this times out, but both were killed */
+    assert_int_equal(vsh_cgroup_kill_all(&cg, 2), -1);
+    assert_int_equal(errno, ETIMEDOUT);
+    assert_int_equal(waitpid(a, &status, 0), a);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    assert_int_equal(waitpid(b, &status, 0), b);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    /* and the group was thawed after each round */
+    assert_string_equal(xread(f->root, "freezer/web/freezer.state") +
+                        strlen(xread(f->root, "freezer/web/freezer.state")) - 7, "THAWED\n");
+    vsh_cgroup_clear(&cg);
+}
+
+static void
+test_kill_all_uses_cgroup_kill_on_v2(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+
+    make_v2_tree(f);
+    open_fake(f, &cg, "web");
+    xmkdir(f->root, "web");
+    xwrite(f->root, "web/cgroup.kill", "");
+    xwrite(f->root, "web/cgroup.procs", "999999999\n");
+    assert_int_equal(vsh_cgroup_kill_all(&cg, 1), -1);
+    assert_int_equal(strncmp(xread(f->root, "web/cgroup.kill"), "1\n", 2), 0);
+    xwrite(f->root, "web/cgroup.procs", "");
+    assert_int_equal(vsh_cgroup_kill_all(&cg, 1), 0);
+    vsh_cgroup_clear(&cg);
+}
+
+static void
+test_remove_deletes_the_group_only(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+
+    make_v2_tree(f);
+    open_fake(f, &cg, "vsh-test/web");
+    xmkdir(f->root, "vsh-test");
+    xmkdir(f->root, "vsh-test/web");
+    assert_int_equal(vsh_cgroup_remove(&cg), 0);
+    assert_null(xread(f->root, "vsh-test/web/."));
+    assert_non_null(xread(f->root, "vsh-test/."));
+    assert_int_equal(vsh_cgroup_remove(&cg), 0);    /* already gone */
+    vsh_cgroup_clear(&cg);
+}
+
+/* The real host: a group with a process in it is frozen, killed and removed. */
+static void
+test_real_host_group_lifecycle(void **state)
+{
+    struct vsh_cgroup cg;
+    char path[64];
+    pid_t child;
+    pid_t *pids = NULL;
+    int status;
+
+    (void) state;
+    if (geteuid() != 0) {
+        skip();
+    }
+    snprintf(path, sizeof(path), "vsh-test-cgroup-%d/probe", (int) getpid());
+    if (vsh_cgroup_open(&cg, NULL, NULL, path) < 0)
+        skip();
+    assert_int_equal(vsh_cgroup_create(&cg), 0);
+    child = spawn_sleeper();
+    assert_int_equal(vsh_cgroup_attach(&cg, child), 0);
+    assert_int_equal(vsh_cgroup_set_pids_max(&cg, 10), 0);
+    assert_int_equal(vsh_cgroup_set_memory_hard(&cg, 64ULL << 20), 0);
+    assert_int_equal(vsh_cgroup_get_pids(&cg, &pids), 1);
+    assert_int_equal(pids[0], child);
+    free(pids);
+    assert_int_equal(vsh_cgroup_freeze(&cg, 1000), 0);
+    assert_int_equal(vsh_cgroup_is_frozen(&cg), 1);
+    assert_int_equal(vsh_cgroup_thaw(&cg), 0);
+    /* the test reaps its child, so the kill loop sees the group empty */
+    assert_int_equal(vsh_cgroup_signal_all(&cg, SIGKILL), 1);
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_int_equal(vsh_cgroup_kill_all(&cg, 1000), 0);
+    assert_int_equal(vsh_cgroup_remove(&cg), 0);
+    /* the test's partition */
+    free(cg.path);
+    snprintf(path, sizeof(path), "vsh-test-cgroup-%d", (int) getpid());
+    cg.path = strdup(path);
+    assert_int_equal(vsh_cgroup_remove(&cg), 0);
+    vsh_cgroup_clear(&cg);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_v1_layout_is_detected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hybrid_layout_is_detected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v2_layout_is_detected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_cgroup_and_bad_paths_are_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_v1_create_copies_cpuset_and_writes_limits, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_v2_create_enables_controllers_and_converts_limits,
+                                        setup, teardown),
+        cmocka_unit_test(test_shares_convert_to_weight_as_systemd_does),
+        cmocka_unit_test_setup_teardown(test_usage_is_read_from_each_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_freeze_waits_for_the_kernel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kill_all_signals_every_listed_process, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_kill_all_uses_cgroup_kill_on_v2, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_deletes_the_group_only, setup, teardown),
+        cmocka_unit_test(test_real_host_group_lifecycle),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
