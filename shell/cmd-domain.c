@@ -1,0 +1,927 @@
+/*
+ * cmd-domain.c — domain commands: list, define/undefine/create, the lifecycle verbs,
+ * dominfo and the other queries, dumpxml, autostart, memory/vcpu/scheduler tuning,
+ * statistics and exec.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vsh-shell.h"
+
+#define SHELL_XML_MAX (16 * 1024 * 1024)
+
+/* ------------------------------------------------------------------------------------ */
+/* list                                                                                 */
+
+/* virsh's order: running domains by id, then inactive ones by name. */
+static int
+list_compare(gconstpointer a, gconstpointer b)
+{
+    vsh_domain *da = *(vsh_domain *const *) a;
+    vsh_domain *db = *(vsh_domain *const *) b;
+    int ia = vsh_domain_get_id(da);
+    int ib = vsh_domain_get_id(db);
+
+    if (ia >= 0 && ib >= 0 && ia != ib)
+        return ia < ib ? -1 : 1;
+    if ((ia >= 0) != (ib >= 0))
+        return ia >= 0 ? -1 : 1;
+    return strcmp(vsh_domain_get_name(da), vsh_domain_get_name(db));
+}
+
+static bool
+list_check_type(shell_ctl *ctl, const char *type)
+{
+    const char *const *types = vsh_conn_get_types(ctl->conn);
+    g_autofree char *known = NULL;
+
+    if (!type || g_strv_contains(types, type))
+        return true;
+    known = g_strjoinv(", ", (char **) types);
+    shell_error(ctl, "unknown domain type '%s' (this connection serves: %s)", type, known);
+    return false;
+}
+
+static unsigned int
+list_flags(const shell_cmd *cmd)
+{
+    unsigned int flags = 0;
+
+    /* Within each pair no flag means both; plain "list" means running domains only. */
+    if (shell_cmd_has(cmd, "inactive") && !shell_cmd_has(cmd, "all"))
+        flags |= VSH_LIST_INACTIVE;
+    else if (!shell_cmd_has(cmd, "all"))
+        flags |= VSH_LIST_ACTIVE;
+    if (shell_cmd_has(cmd, "persistent"))
+        flags |= VSH_LIST_PERSISTENT;
+    if (shell_cmd_has(cmd, "transient"))
+        flags |= VSH_LIST_TRANSIENT;
+    if (shell_cmd_has(cmd, "autostart"))
+        flags |= VSH_LIST_AUTOSTART;
+    if (shell_cmd_has(cmd, "no-autostart"))
+        flags |= VSH_LIST_NO_AUTOSTART;
+    return flags;
+}
+
+static void
+list_print_plain(shell_ctl *ctl, const shell_cmd *cmd, GPtrArray *doms)
+{
+    bool uuid = shell_cmd_has(cmd, "uuid");
+    bool name = shell_cmd_has(cmd, "name");
+    guint i;
+
+    for (i = 0; i < doms->len; i++) {
+        char uuidstr[VSH_UUID_STRING_BUFLEN];
+
+        vsh_domain_get_uuid_string(doms->pdata[i], uuidstr);
+        if (uuid && name)
+            shell_print(ctl, "%s %s\n", uuidstr, vsh_domain_get_name(doms->pdata[i]));
+        else if (uuid)
+            shell_print(ctl, "%s\n", uuidstr);
+        else
+            shell_print(ctl, "%s\n", vsh_domain_get_name(doms->pdata[i]));
+    }
+}
+
+static void
+list_add_row(shell_table *table, vsh_domain *dom, bool type, bool title)
+{
+    g_autofree char *id = NULL;
+    g_autofree char *title_str = NULL;
+    const char *cells[6] = { NULL };
+    int state = VSH_DOMAIN_NOSTATE;
+    int reason = 0;
+    int n = 0;
+
+    if (vsh_domain_get_id(dom) >= 0)
+        id = g_strdup_printf("%d", vsh_domain_get_id(dom));
+    (void) vsh_domain_get_state(dom, &state, &reason, NULL);
+    cells[n++] = id ? id : "-";
+    cells[n++] = vsh_domain_get_name(dom);
+    cells[n++] = vsh_domain_state_to_string(state);
+    if (type)
+        cells[n++] = vsh_domain_get_type(dom);
+    if (title) {
+        title_str = vsh_domain_get_title(dom, NULL);
+        cells[n++] = title_str ? title_str : "";
+    }
+    shell_table_add_row(table, cells);
+}
+
+static bool
+cmd_list(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GPtrArray) doms = NULL;
+    const char *type = shell_cmd_string(cmd, "type");
+    bool with_type = g_strv_length((char **) vsh_conn_get_types(ctl->conn)) > 1;
+    bool with_title = shell_cmd_has(cmd, "title");
+    const char *header[6] = { "Id", "Name", "State", NULL, NULL, NULL };
+    shell_table *table;
+    guint i;
+
+    if (!list_check_type(ctl, type))
+        return false;
+    if (vsh_conn_list_domains(ctl->conn, type, list_flags(cmd), &doms, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to list domains");
+        return false;
+    }
+    g_ptr_array_sort(doms, list_compare);
+    if (shell_cmd_has(cmd, "name") || shell_cmd_has(cmd, "uuid")) {
+        list_print_plain(ctl, cmd, doms);
+        return true;
+    }
+    /* The Type column sits before Title so that a title with blanks stays last. */
+    i = 3;
+    if (with_type)
+        header[i++] = "Type";
+    if (with_title)
+        header[i++] = "Title";
+    table = shell_table_new(header);
+    for (i = 0; i < doms->len; i++)
+        list_add_row(table, doms->pdata[i], with_type, with_title);
+    shell_table_print_free(ctl, table);
+    return true;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* define, create, undefine                                                             */
+
+/* Reads an XML file named by the user; errors name the file and the system's reason. */
+static char *
+read_xml_file(shell_ctl *ctl, const char *path)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+    char chunk[4096];
+    FILE *f = fopen(path, "re");
+    size_t n;
+
+    if (!f) {
+        shell_error(ctl, "failed to open file '%s': %s", path, g_strerror(errno));
+        return NULL;
+    }
+    /* a bound, so that "define /dev/zero" ends */
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && buf->len <= SHELL_XML_MAX)
+        g_string_append_len(buf, chunk, n);
+    if (ferror(f)) {
+        shell_error(ctl, "failed to read file '%s': %s", path, g_strerror(errno));
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    if (buf->len > SHELL_XML_MAX) {
+        shell_error(ctl, "file '%s' is too large for a domain definition", path);
+        return NULL;
+    }
+    return g_string_free(g_steal_pointer(&buf), FALSE);
+}
+
+static bool
+cmd_define(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    const char *file = shell_cmd_string(cmd, "file");
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = read_xml_file(ctl, file);
+    g_autoptr(vsh_domain) dom = NULL;
+
+    if (!xml)
+        return false;
+    if (!(dom = vsh_domain_define_xml(ctl->conn, xml, file, &err))) {
+        shell_error_gerror(ctl, err, "failed to define domain from %s", file);
+        return false;
+    }
+    shell_print_extra(ctl, "Domain '%s' defined from %s\n", vsh_domain_get_name(dom), file);
+    return true;
+}
+
+static bool
+cmd_create(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    const char *file = shell_cmd_string(cmd, "file");
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = read_xml_file(ctl, file);
+    g_autoptr(vsh_domain) dom = NULL;
+    unsigned int flags = shell_cmd_has(cmd, "paused") ? VSH_DOMAIN_START_PAUSED : 0;
+
+    if (!xml)
+        return false;
+    if (!(dom = vsh_domain_create_xml(ctl->conn, xml, file, flags, &err))) {
+        shell_error_gerror(ctl, err, "failed to create domain from %s", file);
+        return false;
+    }
+    shell_print_extra(ctl, "Domain '%s' created from %s\n", vsh_domain_get_name(dom), file);
+    if (shell_cmd_has(cmd, "console"))
+        return shell_console_attach(ctl, dom, false);
+    return true;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Lifecycle verbs: one handler, a table of what each does and says                     */
+
+typedef struct {
+    const char *name;
+    int (*fn)(vsh_domain *dom, GError **error);
+    const char *done;           /* "Domain 'NAME' <done>", virsh's words */
+} lifecycle_verb;
+
+static int
+lifecycle_start(vsh_domain *dom, GError **error)
+{
+    return vsh_domain_start(dom, 0, error);
+}
+
+static const lifecycle_verb lifecycle_verbs[] = {
+    { "start", lifecycle_start, "started" },
+    { "shutdown", vsh_domain_shutdown, "is being shutdown" },
+    { "destroy", vsh_domain_destroy, "destroyed" },
+    { "reboot", vsh_domain_reboot, "is being rebooted" },
+    { "suspend", vsh_domain_suspend, "suspended" },
+    { "resume", vsh_domain_resume, "resumed" },
+    { "undefine", vsh_domain_undefine, "has been undefined" },
+};
+
+static bool
+cmd_lifecycle(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+    g_autoptr(GError) err = NULL;
+    const lifecycle_verb *verb = NULL;
+    gsize i;
+    int rc;
+
+    if (!dom)
+        return false;
+    for (i = 0; i < G_N_ELEMENTS(lifecycle_verbs); i++) {
+        if (strcmp(lifecycle_verbs[i].name, cmd->def->name) == 0)
+            verb = &lifecycle_verbs[i];
+    }
+    g_assert(verb);
+    if (verb->fn == lifecycle_start && shell_cmd_has(cmd, "paused"))
+        rc = vsh_domain_start(dom, VSH_DOMAIN_START_PAUSED, &err);
+    else
+        rc = verb->fn(dom, &err);
+    if (rc < 0) {
+        shell_error_gerror(ctl, err, "failed to %s domain '%s'", verb->name,
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    shell_print_extra(ctl, "Domain '%s' %s\n", vsh_domain_get_name(dom), verb->done);
+    if (verb->fn == lifecycle_start && shell_cmd_has(cmd, "console"))
+        return shell_console_attach(ctl, dom, false);
+    return true;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Queries                                                                              */
+
+/* libvirt's <os><type>: containers and jails run executables, VMs are full machines. */
+static const char *
+dominfo_os_type(vsh_domain *dom)
+{
+    return strcmp(vsh_domain_get_type(dom), "qemu") == 0 ? "hvm" : "exe";
+}
+
+static bool
+cmd_dominfo(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+    g_autoptr(GError) err = NULL;
+    vsh_domain_info info = { 0 };
+    char uuid[VSH_UUID_STRING_BUFLEN];
+    bool autostart = false;
+    int persistent;
+
+    if (!dom)
+        return false;
+    if (vsh_domain_get_info(dom, &info, &err) < 0 ||
+        (persistent = vsh_domain_is_persistent(dom, &err)) < 0 ||
+        vsh_domain_get_autostart(dom, &autostart, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to get information about domain '%s'",
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    vsh_domain_get_uuid_string(dom, uuid);
+    if (vsh_domain_get_id(dom) >= 0)
+        shell_print(ctl, "%-15s %d\n", "Id:", vsh_domain_get_id(dom));
+    else
+        shell_print(ctl, "%-15s %s\n", "Id:", "-");
+    shell_print(ctl, "%-15s %s\n", "Name:", vsh_domain_get_name(dom));
+    shell_print(ctl, "%-15s %s\n", "UUID:", uuid);
+    shell_print(ctl, "%-15s %s\n", "OS Type:", dominfo_os_type(dom));
+    shell_print(ctl, "%-15s %s\n", "State:", vsh_domain_state_to_string(info.state));
+    shell_print(ctl, "%-15s %u\n", "CPU(s):", info.nr_vcpus);
+    if (info.cpu_time_ns)
+        shell_print(ctl, "%-15s %.1lfs\n", "CPU time:", (double) info.cpu_time_ns / 1e9);
+    shell_print(ctl, "%-15s %" G_GUINT64_FORMAT " KiB\n", "Max memory:", info.max_memory_kib);
+    shell_print(ctl, "%-15s %" G_GUINT64_FORMAT " KiB\n", "Used memory:", info.memory_kib);
+    shell_print(ctl, "%-15s %s\n", "Persistent:", persistent ? "yes" : "no");
+    shell_print(ctl, "%-15s %s\n", "Autostart:", autostart ? "enable" : "disable");
+    shell_print(ctl, "%-15s %s\n", "Managed save:", "no");
+    shell_print(ctl, "%-15s %s\n", "Security model:", "none");
+    shell_print(ctl, "%-15s %s\n", "Security DOI:", "0");
+    /* vsh's addition, last so that virsh's keys keep their order */
+    shell_print(ctl, "%-15s %s\n", "Type:", vsh_domain_get_type(dom));
+    return true;
+}
+
+static bool
+cmd_domstate(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+    g_autoptr(GError) err = NULL;
+    int state;
+    int reason;
+
+    if (!dom)
+        return false;
+    if (vsh_domain_get_state(dom, &state, &reason, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to get the state of domain '%s'",
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    if (shell_cmd_has(cmd, "reason"))
+        shell_print(ctl, "%s (%s)\n", vsh_domain_state_to_string(state),
+                    vsh_domain_state_reason_to_string(state, reason));
+    else
+        shell_print(ctl, "%s\n", vsh_domain_state_to_string(state));
+    return true;
+}
+
+static bool
+cmd_domid(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+
+    if (!dom)
+        return false;
+    if (vsh_domain_get_id(dom) >= 0)
+        shell_print(ctl, "%d\n", vsh_domain_get_id(dom));
+    else
+        shell_print(ctl, "-\n");
+    return true;
+}
+
+static bool
+cmd_domname(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+
+    if (!dom)
+        return false;
+    shell_print(ctl, "%s\n", vsh_domain_get_name(dom));
+    return true;
+}
+
+static bool
+cmd_domuuid(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+    char uuid[VSH_UUID_STRING_BUFLEN];
+
+    if (!dom)
+        return false;
+    vsh_domain_get_uuid_string(dom, uuid);
+    shell_print(ctl, "%s\n", uuid);
+    return true;
+}
+
+static bool
+cmd_dumpxml(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = NULL;
+    unsigned int flags = shell_cmd_has(cmd, "inactive") ? VSH_DOMAIN_XML_INACTIVE : 0;
+
+    if (!dom)
+        return false;
+    if (!(xml = vsh_domain_get_xml(dom, flags, &err))) {
+        shell_error_gerror(ctl, err, "failed to get the XML of domain '%s'",
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    shell_print(ctl, "%s%s", xml, g_str_has_suffix(xml, "\n") ? "" : "\n");
+    return true;
+}
+
+static bool
+cmd_autostart(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+    g_autoptr(GError) err = NULL;
+    bool enable = !shell_cmd_has(cmd, "disable");
+
+    if (!dom)
+        return false;
+    if (vsh_domain_set_autostart(dom, enable, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to %smark domain '%s' as autostarted",
+                           enable ? "" : "un", vsh_domain_get_name(dom));
+        return false;
+    }
+    shell_print_extra(ctl, enable ? "Domain '%s' marked as autostarted\n" :
+                      "Domain '%s' unmarked as autostarted\n", vsh_domain_get_name(dom));
+    return true;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Memory and vcpus                                                                     */
+
+static bool
+cmd_setmem(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = NULL;
+    g_autoptr(GError) err = NULL;
+    bool max = strcmp(cmd->def->name, "setmaxmem") == 0;
+    unsigned int flags;
+    guint64 kib;
+    int rc;
+
+    if (shell_cmd_scaled_kib(cmd, "size", &kib) < 0 || shell_cmd_impact(cmd, &flags) < 0)
+        return false;
+    if (!(dom = shell_domain_lookup(ctl, cmd, "domain")))
+        return false;
+    if (max)
+        rc = vsh_domain_set_max_memory(dom, kib, flags, &err);
+    else
+        rc = vsh_domain_set_memory(dom, kib, flags, &err);
+    if (rc < 0) {
+        shell_error_gerror(ctl, err, "failed to set the %smemory of domain '%s'",
+                           max ? "maximum " : "", vsh_domain_get_name(dom));
+        return false;
+    }
+    return true;
+}
+
+static bool
+cmd_setvcpus(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = NULL;
+    g_autoptr(GError) err = NULL;
+    unsigned int flags;
+    unsigned int count;
+
+    if (shell_cmd_uint(cmd, "count", &count) < 0 || shell_cmd_impact(cmd, &flags) < 0)
+        return false;
+    if (count == 0) {
+        shell_error(ctl, "numeric value '0' for <count> option is malformed or out of range");
+        return false;
+    }
+    if (!(dom = shell_domain_lookup(ctl, cmd, "domain")))
+        return false;
+    if (vsh_domain_set_vcpus(dom, count, flags, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to set the vcpus of domain '%s'",
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* schedinfo and memtune                                                                */
+
+/* Applies one "name=value" of schedinfo --set to @params. */
+static bool
+schedinfo_parse_set(shell_ctl *ctl, const char *spec, vsh_sched_params *params)
+{
+    g_auto(GStrv) kv = g_strsplit(spec, "=", 2);
+    gint64 svalue;
+    guint64 uvalue;
+
+    if (!kv[0] || !kv[1] || !*kv[0]) {
+        shell_error(ctl, "invalid syntax for --set, expecting name=value");
+        return false;
+    }
+    if (strcmp(kv[0], "vcpu_quota") == 0) {
+        if (!g_ascii_string_to_signed(kv[1], 10, -1, G_MAXINT64, &svalue, NULL))
+            goto bad_value;
+        params->has_vcpu_quota = true;
+        params->vcpu_quota = svalue;
+        return true;
+    }
+    if (strcmp(kv[0], "cpu_shares") != 0 && strcmp(kv[0], "vcpu_period") != 0) {
+        shell_error(ctl, "invalid scheduler option: %s", kv[0]);
+        return false;
+    }
+    if (!g_ascii_string_to_unsigned(kv[1], 10, 0, G_MAXUINT64, &uvalue, NULL))
+        goto bad_value;
+    if (kv[0][0] == 'c') {
+        params->has_cpu_shares = true;
+        params->cpu_shares = uvalue;
+    } else {
+        params->has_vcpu_period = true;
+        params->vcpu_period = uvalue;
+    }
+    return true;
+
+ bad_value:
+    shell_error(ctl, "invalid value '%s' for scheduler option %s", kv[1], kv[0]);
+    return false;
+}
+
+static bool
+schedinfo_set(shell_ctl *ctl, const shell_cmd *cmd, vsh_domain *dom, unsigned int flags)
+{
+    g_autofree const char **sets = shell_cmd_strings(cmd, "set");
+    g_autoptr(GError) err = NULL;
+    vsh_sched_params params = { 0 };
+    gsize i;
+
+    if (!shell_check_writable(ctl, cmd->def->name))
+        return false;
+    for (i = 0; sets[i]; i++) {
+        if (!schedinfo_parse_set(ctl, sets[i], &params))
+            return false;
+    }
+    if (vsh_domain_set_sched_params(dom, &params, flags, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to set scheduler parameters of domain '%s'",
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    return true;
+}
+
+static bool
+cmd_schedinfo(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = NULL;
+    g_autoptr(GError) err = NULL;
+    vsh_sched_params params = { 0 };
+    unsigned int flags;
+
+    if (shell_cmd_impact(cmd, &flags) < 0 || !(dom = shell_domain_lookup(ctl, cmd, "domain")))
+        return false;
+    if (shell_cmd_has(cmd, "set") && !schedinfo_set(ctl, cmd, dom, flags))
+        return false;
+    if (vsh_domain_get_sched_params(dom, flags, &params, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to get scheduler parameters of domain '%s'",
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    shell_print(ctl, "%-15s: %s\n", "Scheduler", "posix");
+    shell_print(ctl, "%-15s: %" G_GUINT64_FORMAT "\n", "cpu_shares", params.cpu_shares);
+    shell_print(ctl, "%-15s: %" G_GUINT64_FORMAT "\n", "vcpu_period", params.vcpu_period);
+    shell_print(ctl, "%-15s: %" G_GINT64_FORMAT "\n", "vcpu_quota", params.vcpu_quota);
+    return true;
+}
+
+/* A memtune value: a scaled size, or -1 / "unlimited" for no limit. */
+static int
+memtune_option(shell_ctl *ctl, const shell_cmd *cmd, const char *name, bool *ret_has,
+               guint64 *ret_kib)
+{
+    const char *str = shell_cmd_string(cmd, name);
+
+    if (!str)
+        return 0;
+    *ret_has = true;
+    if (strcmp(str, "-1") == 0 || strcmp(str, "unlimited") == 0) {
+        *ret_kib = VSH_MEMORY_UNLIMITED;
+        return 1;
+    }
+    return shell_cmd_scaled_kib(cmd, name, ret_kib);
+}
+
+static void
+memtune_print(shell_ctl *ctl, const char *name, guint64 kib)
+{
+    if (kib >= VSH_MEMORY_UNLIMITED)
+        shell_print(ctl, "%-15s: unlimited\n", name);
+    else
+        shell_print(ctl, "%-15s: %" G_GUINT64_FORMAT "\n", name, kib);
+}
+
+static bool
+cmd_memtune(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = NULL;
+    g_autoptr(GError) err = NULL;
+    vsh_memtune_params params = { 0 };
+    unsigned int flags;
+
+    if (shell_cmd_impact(cmd, &flags) < 0 ||
+        memtune_option(ctl, cmd, "hard-limit", &params.has_hard_limit, &params.hard_limit) < 0 ||
+        memtune_option(ctl, cmd, "soft-limit", &params.has_soft_limit, &params.soft_limit) < 0 ||
+        memtune_option(ctl, cmd, "swap-hard-limit", &params.has_swap_hard_limit,
+                       &params.swap_hard_limit) < 0)
+        return false;
+    if (!(dom = shell_domain_lookup(ctl, cmd, "domain")))
+        return false;
+    if (params.has_hard_limit || params.has_soft_limit || params.has_swap_hard_limit) {
+        if (!shell_check_writable(ctl, cmd->def->name))
+            return false;
+        if (vsh_domain_set_memtune(dom, &params, flags, &err) < 0) {
+            shell_error_gerror(ctl, err, "failed to set memory parameters of domain '%s'",
+                               vsh_domain_get_name(dom));
+            return false;
+        }
+        return true;
+    }
+    if (vsh_domain_get_memtune(dom, flags, &params, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to get memory parameters of domain '%s'",
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    memtune_print(ctl, "hard_limit", params.hard_limit);
+    memtune_print(ctl, "soft_limit", params.soft_limit);
+    memtune_print(ctl, "swap_hard_limit", params.swap_hard_limit);
+    return true;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Statistics                                                                           */
+
+static bool
+cmd_dommemstat(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GArray) stats = NULL;
+    guint i;
+
+    if (!dom)
+        return false;
+    if (vsh_domain_get_memory_stats(dom, &stats, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to get memory statistics of domain '%s'",
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    for (i = 0; i < stats->len; i++) {
+        const vsh_stat *st = &g_array_index(stats, vsh_stat, i);
+
+        shell_print(ctl, "%s %" G_GUINT64_FORMAT "\n", st->name, st->value);
+    }
+    return true;
+}
+
+static bool
+domstats_print(shell_ctl *ctl, vsh_domain *dom)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GArray) stats = NULL;
+    guint i;
+
+    if (vsh_domain_get_stats(dom, &stats, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to get statistics of domain '%s'",
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    shell_print(ctl, "Domain: '%s'\n", vsh_domain_get_name(dom));
+    for (i = 0; i < stats->len; i++) {
+        const vsh_stat *st = &g_array_index(stats, vsh_stat, i);
+
+        shell_print(ctl, "  %s=%" G_GUINT64_FORMAT "\n", st->name, st->value);
+    }
+    shell_print(ctl, "\n");
+    return true;
+}
+
+static bool
+cmd_domstats(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autofree const char **names = shell_cmd_strings(cmd, "domain");
+    g_autoptr(GPtrArray) doms = NULL;
+    g_autoptr(GError) err = NULL;
+    bool ok = true;
+    guint i;
+
+    if (names[0]) {
+        doms = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_domain_unref);
+        for (i = 0; names[i]; i++) {
+            vsh_domain *dom = shell_domain_lookup_string(ctl, names[i]);
+
+            if (!dom)
+                return false;
+            g_ptr_array_add(doms, dom);
+        }
+    } else if (vsh_conn_list_domains(ctl->conn, NULL, 0, &doms, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to list domains");
+        return false;
+    } else {
+        g_ptr_array_sort(doms, list_compare);
+    }
+    for (i = 0; i < doms->len; i++)
+        ok = domstats_print(ctl, doms->pdata[i]) && ok;
+    return ok;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* exec                                                                                 */
+
+static bool
+cmd_exec(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+    g_autofree const char **argv = shell_cmd_strings(cmd, "cmd");
+    g_autoptr(GError) err = NULL;
+    int status = 0;
+
+    if (!dom)
+        return false;
+    fflush(stdout);
+    if (vsh_domain_exec(dom, argv, &status, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to run '%s' in domain '%s'", argv[0],
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    /* the shell exits with the command's own status */
+    ctl->exit_status = status;
+    return true;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The table                                                                            */
+
+#define OPT_DOMAIN(what) \
+    { "domain", SHELL_OPT_STRING, SHELL_OPT_REQUIRED | SHELL_OPT_POSITIONAL, \
+      "domain name, id or uuid", what }
+#define OPT_IMPACT \
+    { "config", SHELL_OPT_BOOL, 0, "affect next boot", 0 }, \
+    { "live", SHELL_OPT_BOOL, 0, "affect running domain", 0 }, \
+    { "current", SHELL_OPT_BOOL, 0, "affect current domain", 0 }
+
+static const shell_opt_def opts_list[] = {
+    { "inactive", SHELL_OPT_BOOL, 0, "list inactive domains", 0 },
+    { "all", SHELL_OPT_BOOL, 0, "list inactive & active domains", 0 },
+    { "transient", SHELL_OPT_BOOL, 0, "list transient domains", 0 },
+    { "persistent", SHELL_OPT_BOOL, 0, "list persistent domains", 0 },
+    { "autostart", SHELL_OPT_BOOL, 0, "list domains with autostart enabled", 0 },
+    { "no-autostart", SHELL_OPT_BOOL, 0, "list domains with autostart disabled", 0 },
+    { "type", SHELL_OPT_STRING, 0, "list domains of one type (lxc, chroot, qemu)",
+      SHELL_COMPLETE_TYPE },
+    { "uuid", SHELL_OPT_BOOL, 0, "list uuid's only", 0 },
+    { "name", SHELL_OPT_BOOL, 0, "list domain names only", 0 },
+    { "title", SHELL_OPT_BOOL, 0, "show domain title", 0 },
+    { NULL },
+};
+
+static const shell_opt_def opts_file[] = {
+    { "file", SHELL_OPT_STRING, SHELL_OPT_REQUIRED | SHELL_OPT_POSITIONAL,
+      "file containing an XML domain description", SHELL_COMPLETE_FILE },
+    { NULL },
+};
+
+static const shell_opt_def opts_create[] = {
+    { "file", SHELL_OPT_STRING, SHELL_OPT_REQUIRED | SHELL_OPT_POSITIONAL,
+      "file containing an XML domain description", SHELL_COMPLETE_FILE },
+    { "console", SHELL_OPT_BOOL, 0, "attach to console after creation", 0 },
+    { "paused", SHELL_OPT_BOOL, 0, "leave the guest paused after creation", 0 },
+    { NULL },
+};
+
+static const shell_opt_def opts_start[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_INACTIVE),
+    { "console", SHELL_OPT_BOOL, 0, "attach to console after creation", 0 },
+    { "paused", SHELL_OPT_BOOL, 0, "leave the guest paused after creation", 0 },
+    { NULL },
+};
+
+static const shell_opt_def opts_dom_all[] = { OPT_DOMAIN(SHELL_COMPLETE_DOMAIN), { NULL } };
+static const shell_opt_def opts_dom_active[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_ACTIVE), { NULL }
+};
+static const shell_opt_def opts_dom_running[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_RUNNING), { NULL }
+};
+static const shell_opt_def opts_dom_paused[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_PAUSED), { NULL }
+};
+static const shell_opt_def opts_dom_persistent[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_PERSISTENT), { NULL }
+};
+
+static const shell_opt_def opts_domstate[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN),
+    { "reason", SHELL_OPT_BOOL, 0, "also print reason for the state", 0 },
+    { NULL },
+};
+
+static const shell_opt_def opts_dumpxml[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN),
+    { "inactive", SHELL_OPT_BOOL, 0, "show inactive defined XML", 0 },
+    { NULL },
+};
+
+static const shell_opt_def opts_autostart[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_PERSISTENT),
+    { "disable", SHELL_OPT_BOOL, 0, "disable autostarting", 0 },
+    { NULL },
+};
+
+static const shell_opt_def opts_setmem[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN),
+    { "size", SHELL_OPT_NUMBER, SHELL_OPT_REQUIRED | SHELL_OPT_POSITIONAL,
+      "new memory size, as scaled integer (default KiB)", 0 },
+    OPT_IMPACT,
+    { NULL },
+};
+
+static const shell_opt_def opts_setvcpus[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN),
+    { "count", SHELL_OPT_NUMBER, SHELL_OPT_REQUIRED | SHELL_OPT_POSITIONAL,
+      "number of virtual CPUs", 0 },
+    OPT_IMPACT,
+    { NULL },
+};
+
+static const shell_opt_def opts_schedinfo[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN),
+    { "current", SHELL_OPT_BOOL, 0, "get/set current scheduler info", 0 },
+    { "config", SHELL_OPT_BOOL, 0, "get/set value to be used on next boot", 0 },
+    { "live", SHELL_OPT_BOOL, 0, "get/set value from running domain", 0 },
+    { "set", SHELL_OPT_STRING, SHELL_OPT_POSITIONAL | SHELL_OPT_MULTI,
+      "parameter=value (cpu_shares, vcpu_period, vcpu_quota)", 0 },
+    { NULL },
+};
+
+static const shell_opt_def opts_memtune[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN),
+    { "hard-limit", SHELL_OPT_NUMBER, 0, "max memory, as scaled integer (default KiB)", 0 },
+    { "soft-limit", SHELL_OPT_NUMBER, 0,
+      "memory during contention, as scaled integer (default KiB)", 0 },
+    { "swap-hard-limit", SHELL_OPT_NUMBER, 0,
+      "max memory plus swap, as scaled integer (default KiB)", 0 },
+    OPT_IMPACT,
+    { NULL },
+};
+
+static const shell_opt_def opts_domstats[] = {
+    { "domain", SHELL_OPT_STRING, SHELL_OPT_POSITIONAL | SHELL_OPT_MULTI,
+      "list of domains to get stats for (all when none)", SHELL_COMPLETE_DOMAIN },
+    { NULL },
+};
+
+static const shell_opt_def opts_exec[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_RUNNING),
+    { "cmd", SHELL_OPT_ARGV, SHELL_OPT_REQUIRED, "the command and its arguments", 0 },
+    { NULL },
+};
+
+#define DOM SHELL_GROUP_DOMAIN
+#define MON SHELL_GROUP_MONITOR
+#define MUT SHELL_CMD_MUTATING
+
+const shell_cmd_def shell_domain_cmds[] = {
+    { "list", cmd_list, opts_list, "list domains",
+      "Returns the list of domains: running ones by default, every one with --all.\n"
+      "A Type column appears when the connection serves several domain types.", 0, MON },
+    { "define", cmd_define, opts_file, "define (but don't start) a domain from an XML file",
+      "Define a domain.", MUT, DOM },
+    { "undefine", cmd_lifecycle, opts_dom_persistent, "undefine a domain",
+      "Undefine an inactive domain, or convert a running one to transient.", MUT, DOM },
+    { "create", cmd_create, opts_create, "create a domain from an XML file",
+      "Create a transient domain and start it.", MUT, DOM },
+    { "start", cmd_lifecycle, opts_start, "start a (previously defined) inactive domain",
+      "Start a domain.", MUT, DOM },
+    { "shutdown", cmd_lifecycle, opts_dom_active, "gracefully shutdown a domain",
+      "Ask the domain to shut down (SIGTERM or the init's own signal).", MUT, DOM },
+    { "destroy", cmd_lifecycle, opts_dom_active, "destroy (stop) a domain",
+      "Stop a domain at once, without asking it.", MUT, DOM },
+    { "reboot", cmd_lifecycle, opts_dom_active, "reboot a domain",
+      "Run a reboot in the target domain.", MUT, DOM },
+    { "suspend", cmd_lifecycle, opts_dom_running, "suspend a domain",
+      "Suspend a running domain (freeze every process in it).", MUT, DOM },
+    { "resume", cmd_lifecycle, opts_dom_paused, "resume a domain",
+      "Resume a previously suspended domain.", MUT, DOM },
+    { "dominfo", cmd_dominfo, opts_dom_all, "domain information",
+      "Returns basic information about the domain.", 0, MON },
+    { "domstate", cmd_domstate, opts_domstate, "domain state",
+      "Returns state about a domain.", 0, MON },
+    { "domid", cmd_domid, opts_dom_all, "convert a domain name or UUID to domain id",
+      "Convert a domain name (or UUID) to a domain id; '-' for an inactive domain.", 0, DOM },
+    { "domname", cmd_domname, opts_dom_all, "convert a domain id or UUID to domain name",
+      "Convert a domain id (or UUID) to a domain name.", 0, DOM },
+    { "domuuid", cmd_domuuid, opts_dom_all, "convert a domain name or id to domain UUID",
+      "Convert a domain name (or id) to a domain UUID.", 0, DOM },
+    { "dumpxml", cmd_dumpxml, opts_dumpxml, "domain information in XML",
+      "Output the domain information as an XML dump to stdout.", 0, DOM },
+    { "autostart", cmd_autostart, opts_autostart, "autostart a domain",
+      "Configure a domain to be automatically started at boot.", MUT, DOM },
+    { "setmem", cmd_setmem, opts_setmem, "change memory allocation",
+      "Change the current memory allocation in the guest domain.", MUT, DOM },
+    { "setmaxmem", cmd_setmem, opts_setmem, "change maximum memory limit",
+      "Change the maximum memory allocation limit in the guest domain.", MUT, DOM },
+    { "setvcpus", cmd_setvcpus, opts_setvcpus, "change number of virtual CPUs",
+      "Change the number of virtual CPUs in the guest domain.", MUT, DOM },
+    { "schedinfo", cmd_schedinfo, opts_schedinfo, "show/set scheduler parameters",
+      "Show/Set scheduler parameters: cpu_shares, vcpu_period and vcpu_quota.", 0, DOM },
+    { "memtune", cmd_memtune, opts_memtune, "get or set memory parameters",
+      "Get or set the current memory parameters for a guest domain.\n"
+      "To get the memory parameters use following command:\n\n"
+      "    vsh # memtune <domain>", 0, DOM },
+    { "dommemstat", cmd_dommemstat, opts_dom_all, "get memory statistics for a domain",
+      "Get memory statistics for a domain.", 0, MON },
+    { "domstats", cmd_domstats, opts_domstats, "get statistics about one or multiple domains",
+      "Gets statistics about one or more (or all) domains.", 0, MON },
+    { "exec", cmd_exec, opts_exec, "run a command inside a domain",
+      "Run a command in the namespaces, root, cgroup and user of a running domain,\n"
+      "with the terminal's input and output; vsh exits with the command's status.",
+      MUT, DOM },
+    { "lxc-enter-namespace", cmd_exec, opts_exec, "LXC Guest Enter Namespace",
+      "Run an arbitrary command in a lxc guest namespace; use at your own risk\n"
+      "(the long name of exec).", MUT, DOM },
+    { NULL },
+};
