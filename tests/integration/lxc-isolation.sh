@@ -1,0 +1,90 @@
+#!/bin/sh
+# What a container's processes see and cannot do, checked from inside with `vsh exec`:
+# their own PID namespace with init as PID 1, the domain name as hostname, none of the
+# host's mounts, read-only /proc/sys and /sys, no block device nodes, the memory limit
+# (OOM kill), the pids limit (fork bomb) and cpu shares in the domain's cgroup.
+. "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
+. "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
+
+tap_plan 17
+
+meta="<metadata><vsh:vsh xmlns:vsh='urn:vsh:domain:1.0'><vsh:pids limit='40'/></vsh:vsh></metadata>
+  <memtune><hard_limit unit='MiB'>64</hard_limit></memtune>
+  <cputune><shares>512</shares></cputune>
+  <features><privnet/></features>"
+# A mount on the host, made after the rootfs exists: the container must not see it.
+mkdir -p "$LXC_T/host-only"
+mount -t tmpfs vsh-host-only "$LXC_T/host-only"
+lxc_umount_marker() { umount "$LXC_T/host-only" 2>/dev/null; lxc_cleanup; }
+trap lxc_umount_marker EXIT
+
+lxc_define iso "$LXC_INIT" "$meta"
+tap_check "container with memory, pids and cpu limits starts" lxc_vsh start iso
+
+ps_out=$(lxc_vsh exec iso -- ps -o pid,args)
+first=$(printf '%s\n' "$ps_out" | sed -n 2p | awk '{print $1, $2}')
+tap_is "init is PID 1 inside" "$first" "1 /bin/sh"
+count=$(printf '%s\n' "$ps_out" | sed 1d | wc -l)
+tap_check "ps shows only the container's processes ($count)" test "$count" -le 4
+host_count=$(ls -d /proc/[0-9]* | wc -l)
+tap_check "the host has more processes than the container sees" test "$host_count" -gt "$count"
+
+tap_is "hostname is the domain name" "$(lxc_vsh exec iso -- hostname)" "iso"
+
+mounts=$(lxc_vsh exec iso -- cat /proc/mounts)
+case $mounts in
+    *vsh-host-only*|*"$LXC_T"*) not_ok "host mounts are invisible"
+        printf '%s\n' "$mounts" | sed 's/^/# /' ;;
+    *) ok "host mounts are invisible" ;;
+esac
+tap_check "/ is the only root mount" test "$(printf '%s\n' "$mounts" | awk '$2 == "/"' | wc -l)" -eq 1
+
+if lxc_vsh exec iso -- sh -c 'echo evil > /proc/sys/kernel/hostname' 2>/dev/null; then
+    not_ok "writing /proc/sys/kernel/hostname fails"
+else
+    ok "writing /proc/sys/kernel/hostname fails"
+fi
+tap_is "the hostname is unchanged" "$(lxc_vsh exec iso -- hostname)" "iso"
+if lxc_vsh exec iso -- sh -c 'mkdir /sys/vsh-test || echo 1 > /sys/kernel/uevent_helper' \
+        2>/dev/null; then
+    not_ok "writing /sys fails"
+else
+    ok "writing /sys fails"
+fi
+if lxc_vsh exec iso -- mknod /tmp/disk b 8 0 2>/dev/null; then
+    not_ok "mknod of a block device fails"
+else
+    ok "mknod of a block device fails"
+fi
+capbnd=$(lxc_vsh exec iso -- sh -c 'grep CapBnd /proc/1/status' | awk '{print $2}')
+# CAP_SYS_MODULE is bit 16, CAP_SYS_ADMIN bit 21, CAP_SYS_TIME bit 25
+tap_check "init's bounding set lacks SYS_MODULE, SYS_ADMIN and SYS_TIME ($capbnd)" \
+    test $(( 0x$capbnd & ((1 << 16) | (1 << 21) | (1 << 25)) )) -eq 0
+
+out=$(lxc_vsh exec iso -- /bin/lxc-alloc 512 2>&1)
+status=$?
+case $out in
+    *"done 512 MiB"*) not_ok "the memory limit stops a 512 MiB allocation (status $status)" ;;
+    *) tap_is "the memory limit OOM-kills a 512 MiB allocation" "$status" 137 ;;
+esac
+tap_is "the container survives the OOM kill" "$(lxc_vsh domstate iso)" "running"
+
+out=$(lxc_vsh exec iso -- /bin/lxc-forkbomb 1000)
+n=$(printf '%s\n' "$out" | sed -n 's/^forked \([0-9]*\),.*/\1/p')
+case $out in
+    *"stopped by: Resource temporarily unavailable"*)
+        tap_check "the pids limit stops a fork bomb (forked $n of 1000)" test "${n:-1000}" -lt 40 ;;
+    *) not_ok "the pids limit stops a fork bomb: $out" ;;
+esac
+
+cpu_dir=$(lxc_cgroup_dir iso cpu)
+if [ -e "$cpu_dir/cpu.shares" ]; then
+    tap_is "cpu shares appear in the cgroup" "$(cat "$cpu_dir/cpu.shares")" 512
+elif [ -e "$cpu_dir/cpu.weight" ]; then
+    # v2: libvirt's conversion of 512 shares to a weight
+    tap_check "cpu weight appears in the cgroup" test "$(cat "$cpu_dir/cpu.weight")" -lt 100
+else
+    not_ok "cpu shares appear in the cgroup (no cpu files under $cpu_dir)"
+fi
+
+tap_check "destroy" lxc_vsh destroy iso

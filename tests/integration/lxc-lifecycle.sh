@@ -1,0 +1,101 @@
+#!/bin/sh
+# Every lifecycle operation of a container: start, shutdown, destroy with a double-forked
+# daemon inside, reboot, suspend/resume (a counter inside stops and goes on), the monitor
+# killed (shut off, crashed, with cgroup and veth cleaned at the next look), a missing init
+# (the exact error, nothing left behind) and a transient domain that vanishes.
+. "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
+. "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
+
+tap_plan 27
+
+lxc_pid_gone() { ! kill -0 "$1" 2>/dev/null; }
+lxc_state_is() { [ "$(lxc_ns_vsh domstate "$1" 2>/dev/null)" = "$2" ]; }
+lxc_no_state_files() { ! ls "$LXC_T/store/state/$1".* >/dev/null 2>&1; }
+
+# ---- start and shutdown
+lxc_define life "$LXC_INIT" "<features><privnet/></features>"
+tap_check "start" lxc_vsh start life
+init=$(lxc_init_pid life)
+tap_check "init runs on the host with the domain's id as its pid" \
+    test "$(lxc_vsh domid life)" = "$init"
+tap_is "domstate running" "$(lxc_vsh domstate life)" "running"
+tap_check "shutdown" lxc_vsh shutdown life
+tap_check "init ended after shutdown" lxc_wait lxc_pid_gone "$init"
+tap_check "the domain is shut off after shutdown" lxc_wait lxc_state_is life "shut off"
+
+# ---- destroy with a daemon that double-forked and left its session
+tap_check "start again" lxc_vsh start life
+lxc_vsh exec life -- sh -c '(setsid sh -c "sleep 4242 & sleep 4343" &) ; exit 0'
+procs_file=$(lxc_cgroup_dir life pids)/cgroup.procs
+[ -e "$procs_file" ] || procs_file=$(lxc_cgroup_dir life memory)/cgroup.procs
+pids=$(cat "$procs_file" 2>/dev/null)
+daemon=$(for p in $pids; do grep -l 4242 "/proc/$p/cmdline" 2>/dev/null; done | head -1)
+tap_check "the daemon runs inside the container's cgroup" test -n "$daemon"
+tap_check "destroy" lxc_vsh destroy life
+alive=
+for p in $pids; do
+    kill -0 "$p" 2>/dev/null && grep -q vsh-test "/proc/$p/cgroup" 2>/dev/null && alive="$alive $p"
+done
+tap_is "no process of the container survives destroy" "$alive" ""
+tap_is "domstate --reason after destroy" "$(lxc_vsh domstate --reason life)" \
+    "shut off (destroyed)"
+
+# ---- reboot: a new init
+tap_check "start for reboot" lxc_vsh start life
+old=$(lxc_init_pid life)
+tap_check "reboot" lxc_vsh reboot life
+lxc_new_init() { p=$(lxc_init_pid life); [ -n "$p" ] && [ "$p" != "$old" ] && lxc_pid_gone "$old"; }
+tap_check "reboot gives a new init" lxc_wait lxc_new_init
+tap_is "running after reboot" "$(lxc_vsh domstate life)" "running"
+tap_check "destroy after reboot" lxc_vsh destroy life
+
+# ---- suspend and resume: a counter inside stops, then goes on
+lxc_define count 'i=0; trap "exit 0" TERM PWR; while :; do i=$((i+1)); echo $i > /tmp/count; usleep 20000; done' \
+    "<features><privnet/></features>"
+lxc_vsh start count
+lxc_count() { cat "$LXC_ROOTFS/tmp/count" 2>/dev/null; }
+lxc_count_moves() { a=$(lxc_count); sleep 0.2; [ "$(lxc_count)" != "$a" ]; }
+lxc_wait lxc_count_moves
+tap_check "suspend" lxc_vsh suspend count
+tap_is "domstate paused" "$(lxc_vsh domstate count)" "paused"
+c1=$(lxc_count); sleep 0.5; c2=$(lxc_count)
+tap_is "the counter stops while suspended" "$c2" "$c1"
+tap_check "resume" lxc_vsh resume count
+tap_check "the counter goes on after resume" lxc_wait lxc_count_moves
+lxc_vsh destroy count >/dev/null
+
+# ---- the monitor killed: crashed, cleaned at the next look (veth included)
+LXC_NETNS="vsh-lxc-life-$$"
+ip netns add "$LXC_NETNS"
+lxc_define crash "$LXC_INIT" "" "<interface type='ethernet'><target dev='vshcrash0'/></interface>"
+lxc_ns_vsh start crash
+mon=$(lxc_monitor_pid crash)
+cg=$(lxc_cgroup_dir crash memory)
+kill -9 "$mon"
+lxc_wait lxc_pid_gone "$mon"
+tap_is "after the monitor is killed: shut off (crashed)" \
+    "$(lxc_ns_vsh domstate --reason crash)" "shut off (crashed)"
+tap_check "the cgroup is removed" lxc_wait test ! -d "$cg"
+tap_check "the host end of the veth pair is gone" \
+    lxc_wait sh -c "! ip netns exec $LXC_NETNS ip link show vshcrash0 >/dev/null 2>&1"
+
+# ---- a missing init: the exact error and nothing left behind
+sed -e 's|<init>/bin/sh</init>|<init>/sbin/nope</init>|' "$LXC_T/life.xml" > "$LXC_T/nope.xml"
+sed -i -e 's|<name>life</name>|<name>nope</name>|' "$LXC_T/nope.xml"
+lxc_vsh define "$LXC_T/nope.xml" >/dev/null
+err=$(lxc_vsh start nope 2>&1)
+case $err in
+    *"cannot execute /sbin/nope: No such file or directory"*) ok "a missing init is reported" ;;
+    *) not_ok "a missing init is reported: $err" ;;
+esac
+tap_check "nothing is left of the failed start" \
+    sh -c "[ ! -d '$(lxc_cgroup_dir nope memory)' ] && ! ls '$LXC_T/store/state/nope.'* >/dev/null 2>&1"
+
+# ---- transient
+lxc_define tmp1 "$LXC_INIT"
+lxc_vsh undefine tmp1 >/dev/null
+sed -e 's|<name>life</name>|<name>tmp1</name>|' "$LXC_T/life.xml" > "$LXC_T/tmp1.xml"
+lxc_vsh create "$LXC_T/tmp1.xml" >/dev/null
+lxc_vsh destroy tmp1 >/dev/null
+lxc_gone() { ! lxc_vsh list --all --name | grep -qx tmp1; }
+tap_check "a transient container vanishes when destroyed" lxc_wait lxc_gone

@@ -1,0 +1,81 @@
+#!/bin/sh
+# Two containers on one bridge reach each other over their <ip> addresses. The bridge and
+# the containers' host ends live in a network namespace this test creates, and vsh runs
+# inside it (ip netns exec), so nothing here touches the host's own network.
+. "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
+. "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
+
+command -v ip >/dev/null || tap_skip_all "ip (iproute2) is not installed"
+tap_plan 15
+
+LXC_NETNS="vsh-lxc-net-$$"
+ip netns add "$LXC_NETNS" || { echo "Bail out! cannot create a network namespace"; exit 1; }
+nsip() { ip netns exec "$LXC_NETNS" ip "$@"; }
+nsip link add vshbr0 type bridge
+nsip link set vshbr0 up
+
+net_xml() {
+    cat <<EOF
+<interface type='bridge'>
+      <source bridge='$1'/>
+      <mac address='$2'/>
+      <ip address='$3' prefix='24'/>
+      <route address='10.99.0.0' prefix='16' gateway='10.77.0.254'/>
+    </interface>
+EOF
+}
+lxc_define neta "$LXC_INIT" "" "$(net_xml vshbr0 52:54:00:aa:00:02 10.77.0.2)"
+lxc_define netb "$LXC_INIT" "" "$(net_xml vshbr0 52:54:00:aa:00:03 10.77.0.3)"
+tap_check "start the first container on the bridge" lxc_ns_vsh start neta
+tap_check "start the second container on the bridge" lxc_ns_vsh start netb
+
+ports=$(nsip -o link show master vshbr0 | wc -l)
+tap_is "both host ends are attached to the bridge" "$ports" 2
+tap_check "ping from the first to the second container" \
+    lxc_ns_vsh exec neta -- ping -c 1 -W 5 10.77.0.3
+tap_check "ping from the second to the first container" \
+    lxc_ns_vsh exec netb -- ping -c 1 -W 5 10.77.0.2
+
+link=$(lxc_ns_vsh exec neta -- ip -o link show eth0)
+case $link in
+    *"52:54:00:aa:00:02"*) ok "eth0 inside has the MAC from the XML" ;;
+    *) not_ok "eth0 inside has the MAC from the XML: $link" ;;
+esac
+addr=$(lxc_ns_vsh exec neta -- ip -o -4 addr show eth0)
+case $addr in
+    *"10.77.0.2/24"*) ok "eth0 inside has the address from the XML" ;;
+    *) not_ok "eth0 inside has the address from the XML: $addr" ;;
+esac
+route=$(lxc_ns_vsh exec neta -- ip route show 10.99.0.0/16)
+case $route in
+    *"via 10.77.0.254"*) ok "the route from the XML is installed" ;;
+    *) not_ok "the route from the XML is installed: $route" ;;
+esac
+lo=$(lxc_ns_vsh exec neta -- ip -o link show lo)
+case $lo in
+    *"UP"*) ok "lo is up inside" ;;
+    *) not_ok "lo is up inside: $lo" ;;
+esac
+host_dev=$(lxc_ns_vsh dumpxml neta | sed -n "s/.*<target dev='\([^']*\)'.*/\1/p" | head -1)
+tap_check "the live XML names the host end ($host_dev)" nsip link show "$host_dev"
+
+lxc_destroy_both() { lxc_ns_vsh destroy neta >/dev/null && lxc_ns_vsh destroy netb >/dev/null; }
+tap_check "destroy both" lxc_destroy_both
+lxc_no_ports() { [ "$(nsip -o link show master vshbr0 | wc -l)" -eq 0 ]; }
+tap_check "the veth pairs are gone after destroy" lxc_wait lxc_no_ports
+
+# A missing bridge: a clear error and nothing created.
+lxc_define netc "$LXC_INIT" "" "$(net_xml vshbr9 52:54:00:aa:00:04 10.77.0.4)"
+err=$(lxc_ns_vsh start netc 2>&1)
+case $err in
+    *"bridge 'vshbr9'"*) ok "a missing bridge is named in the error" ;;
+    *) not_ok "a missing bridge is named in the error: $err" ;;
+esac
+tap_is "a failed start leaves no veth behind" "$(nsip -o link show type veth | wc -l)" 0
+
+# type='ethernet': the host end stays unattached, named by <target dev>.
+lxc_define netd "$LXC_INIT" "" "<interface type='ethernet'><target dev='vshethd0'/><ip address='10.78.0.2' prefix='24'/></interface>"
+lxc_ns_vsh start netd
+tap_check "an ethernet interface leaves its host end unattached" \
+    sh -c "ip netns exec $LXC_NETNS ip -o link show vshethd0 | grep -vq master"
+lxc_ns_vsh destroy netd >/dev/null
