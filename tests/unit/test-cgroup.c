@@ -111,13 +111,18 @@ teardown(void **state)
 #define MI_UNIFIED "46 22 0:36 / %1$s/unified rw - cgroup2 cgroup2 rw\n"
 #define MI_V2 "47 22 0:37 / %1$s rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n"
 
+static void write_mountinfo(fixture *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static void
-write_mountinfo(fixture *f, const char *fmt)
+write_mountinfo(fixture *f, const char *fmt, ...)
 {
     FILE *mi = fopen(f->mountinfo, "w");
+    va_list ap;
 
     assert_non_null(mi);
-    fprintf(mi, fmt, f->root);
+    va_start(ap, fmt);
+    vfprintf(mi, fmt, ap);
+    va_end(ap);
     fclose(mi);
 }
 
@@ -137,14 +142,17 @@ make_v1_tree(fixture *f, int hybrid)
     xwrite(path, "cpuset.mems", "0\n");
     if (hybrid)
         xmkdir(f->root, "unified");
-    write_mountinfo(f, hybrid ? MI_OTHER MI_V1 MI_UNIFIED : MI_OTHER MI_V1);
+    if (hybrid)
+        write_mountinfo(f, MI_OTHER MI_V1 MI_UNIFIED, f->root);
+    else
+        write_mountinfo(f, MI_OTHER MI_V1, f->root);
 }
 
 static void
 make_v2_tree(fixture *f)
 {
     xwrite(f->root, "cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma misc\n");
-    write_mountinfo(f, MI_OTHER MI_V2);
+    write_mountinfo(f, MI_OTHER MI_V2, f->root);
 }
 
 static void
@@ -212,7 +220,7 @@ test_no_cgroup_and_bad_paths_are_refused(void **state)
     static const char *const bad[] = { "", "/vsh/a", "vsh/../etc", "vsh//a", "vsh/a/", "." };
     size_t i;
 
-    write_mountinfo(f, MI_OTHER);
+    write_mountinfo(f, "%s", MI_OTHER);
     assert_int_equal(vsh_cgroup_open(&cg, f->root, f->mountinfo, "vsh/a"), -1);
     assert_int_equal(errno, ENOENT);
     make_v2_tree(f);

@@ -1,0 +1,765 @@
+/*
+ * vsh-monitor — the supervisor of one running jail or container (DESIGN.md).
+ *
+ * The library starts it with the launch description on stdin and a status pipe on fd 3.
+ * It detaches, takes STATE/NAME.lock, creates the domain's cgroup, opens the console pty,
+ * clones init into the kind's namespaces and reports "ok INIT_PID PTY" or
+ * "error ERRNO MESSAGE" on fd 3 once init has exec'd or failed (undoing everything on
+ * failure). Then it serves the console socket, reaps init, applies on_poweroff/on_reboot/
+ * on_crash, and when the domain stops for good kills what is left in the cgroup, removes
+ * it, writes NAME.exit and the Stopped event, and exits, which releases the lock.
+ *
+ * Plain libc, single-threaded, no stdio streams: it stays alive for every running domain,
+ * so it must stay small.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/cgroup.h"
+#include "drivers/common/launch.h"
+#include "drivers/common/monitor.h"
+
+#define STATUS_FD 3
+#define KILL_TIMEOUT_MS 5000
+
+/* vsh_lifecycle_action values (core/conf/domain-conf.h), which this program cannot
+ * include: it has no glib */
+enum { ACTION_DESTROY = 0, ACTION_RESTART = 1, ACTION_RENAME_RESTART = 2,
+       ACTION_PRESERVE = 3, ACTION_COREDUMP_DESTROY = 4, ACTION_COREDUMP_RESTART = 5 };
+
+/* vsh_event_type STOPPED and its details (core/vsh.h) */
+enum { EVENT_STOPPED = 5, DETAIL_SHUTDOWN = 0, DETAIL_DESTROYED = 1, DETAIL_CRASHED = 2,
+       DETAIL_FAILED = 5 };
+
+typedef struct {
+    struct vsh_launch l;
+    const struct vsh_monitor_hooks *hooks;
+    struct vsh_cgroup cg;
+    int have_cgroup;
+    int lock_fd;
+    int status_fd;
+    int master_fd;              /* pty master */
+    int slave_fd;               /* pty slave, kept open so the master never sees EOF */
+    char pty_path[64];
+    int listen_fd;              /* STATE/NAME.console */
+    int client_fd;              /* the console client, -1 when none */
+    int signal_fd;
+    int timer_fd;               /* shutdown escalation */
+    pid_t init_pid;
+    int killing;                /* a destroy or an escalation is under way */
+    char path[4096];            /* scratch for state file names */
+} monitor;
+
+static const char *
+state_file(monitor *m, const char *suffix)
+{
+    (void) snprintf(m->path, sizeof(m->path), "%s/%s%s", m->l.state_dir, m->l.name, suffix);
+    return m->path;
+}
+
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+    ssize_t n;
+
+    while (len > 0) {
+        n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        buf += n;
+        len -= (size_t) n;
+    }
+    return 0;
+}
+
+/* Replaces a state file atomically (tmp + rename), so readers never see half of it. */
+static int
+write_state_file(monitor *m, const char *suffix, const char *text)
+{
+    char tmp[4096 + 8];
+    int fd;
+    int r;
+
+    (void) snprintf(tmp, sizeof(tmp), "%s.tmp", state_file(m, suffix));
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+        return -1;
+    r = write_all(fd, text, strlen(text));
+    if (close(fd) < 0 || r < 0 || rename(tmp, m->path) < 0) {
+        (void) unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* The word in STATE/NAME.stop ("shutdown", "destroyed", "reboot"), or "" when none. */
+static void
+read_stop_word(monitor *m, char *buf, size_t size)
+{
+    ssize_t n = 0;
+    int fd = open(state_file(m, ".stop"), O_RDONLY | O_CLOEXEC);
+
+    buf[0] = '\0';
+    if (fd < 0)
+        return;
+    n = read(fd, buf, size - 1);
+    close(fd);
+    if (n < 0)
+        n = 0;
+    buf[n] = '\0';
+    buf[strcspn(buf, " \n")] = '\0';
+}
+
+static void
+report_status(monitor *m, const char *text)
+{
+    if (m->status_fd < 0)
+        return;
+    (void) write_all(m->status_fd, text, strlen(text));
+    close(m->status_fd);
+    m->status_fd = -1;
+}
+
+static void
+report_error(monitor *m, int err, const char *what)
+{
+    char msg[512];
+
+    (void) snprintf(msg, sizeof(msg), "error %d %s: %s\n", err, what, strerror(err));
+    report_status(m, msg);
+}
+
+static void
+append_event(monitor *m, int detail)
+{
+    char line[1024];
+    struct timeval tv;
+    int fd;
+    int n;
+
+    gettimeofday(&tv, NULL);
+    n = snprintf(line, sizeof(line), "%lld %d %d %s %s %s\n",
+                 (long long) tv.tv_sec * 1000000LL + tv.tv_usec, EVENT_STOPPED, detail,
+                 m->l.type_name ? m->l.type_name : "-", m->l.uuid ? m->l.uuid : "-",
+                 m->l.name);
+    if (n < 0 || (size_t) n >= sizeof(line))
+        return;
+    (void) snprintf(m->path, sizeof(m->path), "%s/events", m->l.state_dir);
+    if ((fd = open(m->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) < 0)
+        return;
+    /* one write(2) with O_APPEND: concurrent writers never interleave a line */
+    (void) write_all(fd, line, (size_t) n);
+    close(fd);
+}
+
+/* ------------------------------------------------------------------ set-up */
+
+static int
+detach(void)
+{
+    int fd;
+
+    if (setsid() < 0 && errno != EPERM)
+        return -1;
+    if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+        return -1;
+    if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) {
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+static int
+take_lock(monitor *m)
+{
+    m->lock_fd = open(state_file(m, ".lock"), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (m->lock_fd < 0)
+        return -1;
+    while (flock(m->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+setup_limits(monitor *m)
+{
+    const struct vsh_launch_limits *lim = &m->l.limits;
+
+    if (lim->memory_hard_bytes && vsh_cgroup_set_memory_hard(&m->cg, lim->memory_hard_bytes) < 0)
+        return -1;
+    if (lim->memory_soft_bytes && vsh_cgroup_set_memory_soft(&m->cg, lim->memory_soft_bytes) < 0)
+        return -1;
+    if (lim->memory_swap_bytes &&
+        vsh_cgroup_set_memory_swap(&m->cg, lim->memory_hard_bytes, lim->memory_swap_bytes) < 0 &&
+        errno != ENOTSUP)
+        return -1;
+    if (lim->cpu_shares && vsh_cgroup_set_cpu_shares(&m->cg, lim->cpu_shares) < 0)
+        return -1;
+    if ((lim->cpu_period_us || lim->cpu_quota_us > 0) &&
+        vsh_cgroup_set_cpu_bandwidth(&m->cg, lim->cpu_period_us, lim->cpu_quota_us) < 0)
+        return -1;
+    if (lim->cpuset && vsh_cgroup_set_cpuset(&m->cg, lim->cpuset) < 0)
+        return -1;
+    if (lim->pids_max && vsh_cgroup_set_pids_max(&m->cg, lim->pids_max) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+setup_cgroup(monitor *m, const char **ret_step)
+{
+    *ret_step = "find the cgroup hierarchies";
+    if (vsh_cgroup_open(&m->cg, m->l.cgroup_root, NULL, m->l.cgroup_path) < 0)
+        return -1;
+    *ret_step = "create the cgroup";
+    if (vsh_cgroup_create(&m->cg) < 0) {
+        vsh_cgroup_clear(&m->cg);
+        return -1;
+    }
+    m->have_cgroup = 1;
+    *ret_step = "set the cgroup limits";
+    return setup_limits(m);
+}
+
+static int
+setup_pty(monitor *m)
+{
+    struct termios tio;
+
+    if ((m->master_fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+        return -1;
+    if (grantpt(m->master_fd) < 0 || unlockpt(m->master_fd) < 0 ||
+        ptsname_r(m->master_fd, m->pty_path, sizeof(m->pty_path)) != 0)
+        return -1;
+    if ((m->slave_fd = open(m->pty_path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+        return -1;
+    /* a console passes bytes through: the client's terminal does the line editing */
+    if (tcgetattr(m->slave_fd, &tio) == 0) {
+        cfmakeraw(&tio);
+        tio.c_oflag |= OPOST | ONLCR;
+        (void) tcsetattr(m->slave_fd, TCSANOW, &tio);
+    }
+    return 0;
+}
+
+static int
+setup_console_socket(monitor *m)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+    if (strlen(state_file(m, ".console")) >= sizeof(addr.sun_path))
+        return (errno = ENAMETOOLONG, -1);
+    strcpy(addr.sun_path, m->path);
+    (void) unlink(addr.sun_path);
+    m->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (m->listen_fd < 0)
+        return -1;
+    if (bind(m->listen_fd, (struct sockaddr *) &addr, sizeof(addr)) < 0 ||
+        chmod(addr.sun_path, 0600) < 0 || listen(m->listen_fd, 4) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+setup_signals(monitor *m)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+        return -1;
+    (void) signal(SIGPIPE, SIG_IGN);
+    if ((m->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+        return -1;
+    m->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    return m->timer_fd < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ init */
+
+static void __attribute__((noreturn))
+child_main(monitor *m, int sync_fd, int err_fd)
+{
+    const char *step = "set up the domain";
+    sigset_t none;
+    char c;
+
+    sigemptyset(&none);
+    /* a blocked signal mask survives exec: init must get SIGTERM, SIGCHLD ... */
+    (void) sigprocmask(SIG_SETMASK, &none, NULL);
+    (void) signal(SIGPIPE, SIG_DFL);
+    /* wait until the monitor has written our id maps and put us in the cgroup */
+    if (read(sync_fd, &c, 1) != 1)
+        _exit(126);
+    close(sync_fd);
+    if (m->hooks && m->hooks->child_setup &&
+        m->hooks->child_setup(&m->l, m->slave_fd, &step) < 0)
+        vsh_child_fail(err_fd, step, errno);
+    if (setsid() < 0)
+        vsh_child_fail(err_fd, "create a session", errno);
+    if (ioctl(m->slave_fd, TIOCSCTTY, 0) < 0)
+        vsh_child_fail(err_fd, "set the console as controlling terminal", errno);
+    if (dup2(m->slave_fd, 0) < 0 || dup2(m->slave_fd, 1) < 0 || dup2(m->slave_fd, 2) < 0)
+        vsh_child_fail(err_fd, "attach the console", errno);
+    /* init dies with the monitor: a killed monitor takes the domain down with it */
+    vsh_child_exec(&m->l, err_fd, SIGKILL);
+}
+
+static int
+write_id_map(pid_t pid, const char *file, const struct vsh_launch_idmap *maps, size_t n)
+{
+    char path[64];
+    char text[4096];
+    size_t len = 0;
+    size_t i;
+    int fd;
+    int r;
+
+    for (i = 0; i < n && len < sizeof(text) - 64; i++)
+        len += (size_t) snprintf(text + len, sizeof(text) - len, "%u %u %u\n", maps[i].start,
+                                 maps[i].target, maps[i].count);
+    (void) snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, file);
+    if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+        return -1;
+    /* the kernel takes a map in one write only */
+    r = write(fd, text, len) == (ssize_t) len ? 0 : -1;
+    close(fd);
+    return r;
+}
+
+/* Between clone and release: what the monitor does to the child from outside. */
+static int
+prepare_child(monitor *m, pid_t pid, const char **ret_step)
+{
+    if (m->l.clone_flags & CLONE_NEWUSER) {
+        /* the monitor is privileged in the parent namespace, so gid_map needs no
+         * setgroups=deny, and init may still call setgroups inside */
+        *ret_step = "write the uid map";
+        if (m->l.n_uid_maps && write_id_map(pid, "uid_map", m->l.uid_maps, m->l.n_uid_maps) < 0)
+            return -1;
+        *ret_step = "write the gid map";
+        if (m->l.n_gid_maps && write_id_map(pid, "gid_map", m->l.gid_maps, m->l.n_gid_maps) < 0)
+            return -1;
+    }
+    *ret_step = "put init in its cgroup";
+    if (vsh_cgroup_attach(&m->cg, pid) < 0)
+        return -1;
+    if (m->hooks && m->hooks->attach && m->hooks->attach(&m->l, pid, ret_step) < 0)
+        return -1;
+    return 0;
+}
+
+static void
+reap(pid_t pid)
+{
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+}
+
+/*
+ * Clones init and waits until it has exec'd. Returns 0 with m->init_pid set, or -1 with
+ * @msg holding "cannot STEP: REASON" and *ret_err the errno; nothing of init is left.
+ */
+static int
+start_init(monitor *m, char *msg, size_t size, int *ret_err)
+{
+    struct vsh_child_error cerr;
+    const char *step = "create the synchronisation pipes";
+    int sync_fds[2] = { -1, -1 };
+    int err_fds[2] = { -1, -1 };
+    pid_t pid = -1;
+    int r;
+
+    if (pipe2(sync_fds, O_CLOEXEC) < 0 || pipe2(err_fds, O_CLOEXEC) < 0)
+        goto fail;
+    step = "create the init process";
+    /* fork-like clone: the child runs on a copy of our stack */
+    pid = (pid_t) syscall(SYS_clone, (unsigned long) (m->l.clone_flags | SIGCHLD), NULL, NULL,
+                          NULL, NULL);
+    if (pid < 0)
+        goto fail;
+    if (pid == 0) {
+        close(sync_fds[1]);
+        close(err_fds[0]);
+        child_main(m, sync_fds[0], err_fds[1]);
+    }
+    close(sync_fds[0]);
+    close(err_fds[1]);
+    sync_fds[0] = err_fds[1] = -1;
+    if (prepare_child(m, pid, &step) < 0)
+        goto fail;
+    step = "release init";
+    if (write(sync_fds[1], "g", 1) != 1)
+        goto fail;
+    close(sync_fds[1]);
+    sync_fds[1] = -1;
+    r = vsh_child_read_error(err_fds[0], &cerr);
+    close(err_fds[0]);
+    err_fds[0] = -1;
+    if (r != 0) {
+        errno = r < 0 ? errno : cerr.err;
+        step = r < 0 ? "read the result of init's set-up" : cerr.step;
+        (void) snprintf(msg, size, "cannot %s: %s", step, strerror(errno));
+        *ret_err = errno;
+        kill(pid, SIGKILL);
+        reap(pid);
+        return -1;
+    }
+    m->init_pid = pid;
+    return 0;
+
+fail:
+    *ret_err = errno;
+    (void) snprintf(msg, size, "cannot %s: %s", step, strerror(*ret_err));
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        reap(pid);
+    }
+    if (sync_fds[0] >= 0) close(sync_fds[0]);
+    if (sync_fds[1] >= 0) close(sync_fds[1]);
+    if (err_fds[0] >= 0) close(err_fds[0]);
+    if (err_fds[1] >= 0) close(err_fds[1]);
+    errno = *ret_err;
+    return -1;
+}
+
+static int
+write_pid_file(monitor *m)
+{
+    char text[64];
+
+    (void) snprintf(text, sizeof(text), "%d %d\n", (int) m->init_pid, (int) getpid());
+    return write_state_file(m, ".pid", text);
+}
+
+/* ------------------------------------------------------------------ stopping */
+
+/* Kills every process of the domain. Dead tasks leave cgroup.procs before they are
+ * reaped, so this does not wait for the SIGCHLD that the main loop handles. */
+static void
+kill_everything(monitor *m)
+{
+    if (m->have_cgroup)
+        (void) vsh_cgroup_kill_all(&m->cg, KILL_TIMEOUT_MS);
+}
+
+/* Undoes the set-up; the lock goes when the process exits. */
+static void
+undo(monitor *m)
+{
+    kill_everything(m);
+    if (m->have_cgroup) {
+        (void) vsh_cgroup_remove(&m->cg);
+        vsh_cgroup_clear(&m->cg);
+        m->have_cgroup = 0;
+    }
+    if (m->hooks && m->hooks->teardown)
+        m->hooks->teardown(&m->l);
+    if (m->listen_fd >= 0)
+        (void) unlink(state_file(m, ".console"));
+    (void) unlink(state_file(m, ".pid"));
+    (void) unlink(state_file(m, ".stop"));
+}
+
+static const char *
+detail_word(int detail)
+{
+    switch (detail) {
+    case DETAIL_SHUTDOWN: return "shutdown\n";
+    case DETAIL_DESTROYED: return "destroyed\n";
+    case DETAIL_CRASHED: return "crashed\n";
+    default: return "failed\n";
+    }
+}
+
+static void __attribute__((noreturn))
+finish(monitor *m, int detail)
+{
+    undo(m);
+    (void) write_state_file(m, ".exit", detail_word(detail));
+    append_event(m, detail);
+    vsh_launch_clear(&m->l);
+    _exit(0);
+}
+
+/* What to do when init is gone: restart it in place, or stop for good. */
+static void
+init_exited(monitor *m, int status)
+{
+    char word[32];
+    char msg[512];
+    int action;
+    int detail;
+    int err;
+
+    m->init_pid = 0;
+    read_stop_word(m, word, sizeof(word));
+    if (strcmp(word, "destroyed") == 0 || (m->killing && !word[0])) {
+        finish(m, DETAIL_DESTROYED);
+    } else if (strcmp(word, "reboot") == 0) {
+        action = ACTION_RESTART;
+        detail = DETAIL_SHUTDOWN;
+    } else if (strcmp(word, "shutdown") == 0 ||
+               (WIFEXITED(status) || (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT))) {
+        /* init exiting by itself, or a poweroff inside a PID namespace (SIGINT) */
+        action = m->l.on_poweroff;
+        detail = DETAIL_SHUTDOWN;
+    } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP) {
+        action = m->l.on_reboot;       /* reboot(2) inside a PID namespace */
+        detail = DETAIL_SHUTDOWN;
+    } else {
+        action = m->l.on_crash;
+        detail = DETAIL_CRASHED;
+    }
+    if (m->killing || (action != ACTION_RESTART && action != ACTION_RENAME_RESTART &&
+                       action != ACTION_COREDUMP_RESTART))
+        finish(m, detail);
+    /* a fresh init in the same monitor, cgroup and console */
+    kill_everything(m);
+    (void) unlink(state_file(m, ".stop"));
+    if (start_init(m, msg, sizeof(msg), &err) < 0 || write_pid_file(m) < 0)
+        finish(m, DETAIL_FAILED);
+}
+
+static void
+arm_escalation(monitor *m)
+{
+    struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+    int ms = m->l.shutdown_timeout_ms > 0 ? m->l.shutdown_timeout_ms : 1;
+
+    its.it_value.tv_sec = ms / 1000;
+    its.it_value.tv_nsec = (long) (ms % 1000) * 1000000L;
+    (void) timerfd_settime(m->timer_fd, 0, &its, NULL);
+}
+
+static void
+handle_signals(monitor *m)
+{
+    struct signalfd_siginfo si;
+    pid_t pid;
+    int status;
+
+    while (read(m->signal_fd, &si, sizeof(si)) == (ssize_t) sizeof(si)) {
+        if (si.ssi_signo == SIGUSR1) {
+            arm_escalation(m);
+        } else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
+                   si.ssi_signo == SIGHUP) {
+            m->killing = 1;
+            kill_everything(m);
+        }
+    }
+    /* SIGCHLD coalesces: reap everything, init and reparented orphans alike */
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (pid == m->init_pid)
+            init_exited(m, status);
+    }
+}
+
+/* ------------------------------------------------------------------ console */
+
+/* A client sends one byte, '1' to take the console over from another client, '0' not to;
+ * the monitor answers 'o' (attached) or 'b' (busy) and then relays bytes both ways. */
+static void
+console_accept(monitor *m)
+{
+    struct pollfd pfd;
+    char force = '0';
+    int fd = accept4(m->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+    if (fd < 0)
+        return;
+    /* the handshake byte comes right after connect; never let a silent client hang us */
+    pfd.fd = fd;
+    pfd.events = POLLIN;
+    if (poll(&pfd, 1, 1000) != 1 || read(fd, &force, 1) != 1) {
+        close(fd);
+        return;
+    }
+    if (m->client_fd >= 0 && force != '1') {
+        (void) write_all(fd, "b", 1);
+        close(fd);
+        return;
+    }
+    if (m->client_fd >= 0)
+        close(m->client_fd);
+    m->client_fd = fd;
+    (void) write_all(fd, "o", 1);
+}
+
+/* Copies what is readable on @from to @to; returns -1 when @from is closed. With @to -1
+ * (no client) the console output is read and dropped, so init never blocks on it. */
+static int
+relay(int from, int to)
+{
+    char buf[4096];
+    ssize_t n = read(from, buf, sizeof(buf));
+
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return 0;
+    if (n <= 0)
+        return -1;
+    if (to >= 0)
+        (void) write_all(to, buf, (size_t) n);
+    return 0;
+}
+
+static void
+main_loop(monitor *m)
+{
+    for (;;) {
+        struct pollfd pfds[5] = {
+            { m->signal_fd, POLLIN, 0 },
+            { m->timer_fd, POLLIN, 0 },
+            { m->listen_fd, POLLIN, 0 },
+            { m->master_fd, POLLIN, 0 },
+            { m->client_fd, POLLIN, 0 },
+        };
+
+        if (poll(pfds, m->client_fd >= 0 ? 5 : 4, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            m->killing = 1;
+            kill_everything(m);
+            finish(m, DETAIL_FAILED);
+        }
+        if (pfds[0].revents)
+            handle_signals(m);
+        if (pfds[1].revents & POLLIN) {
+            uint64_t ticks;
+
+            (void) !read(m->timer_fd, &ticks, sizeof(ticks));
+            m->killing = 1;             /* the shutdown took too long */
+            kill_everything(m);
+        }
+        if (pfds[2].revents & POLLIN)
+            console_accept(m);
+        if (pfds[3].revents & (POLLIN | POLLHUP))
+            (void) relay(m->master_fd, m->client_fd);
+        if (m->client_fd >= 0 && (pfds[4].revents & (POLLIN | POLLHUP | POLLERR)) &&
+            relay(m->client_fd, m->master_fd) < 0) {
+            close(m->client_fd);
+            m->client_fd = -1;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ main */
+
+static int
+setup(monitor *m, char *msg, size_t size, int *ret_err)
+{
+    const char *step = "detach from the caller";
+
+    if (detach() < 0)
+        goto fail;
+    step = "lock the domain";
+    if (take_lock(m) < 0) {
+        if (errno == EWOULDBLOCK)
+            (void) snprintf(msg, size, "domain '%s' is already running", m->l.name);
+        goto fail;
+    }
+    (void) unlink(state_file(m, ".exit"));
+    (void) unlink(state_file(m, ".stop"));
+    step = "become the subreaper of the domain's processes";
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+        goto fail;
+    step = "block signals";
+    if (setup_signals(m) < 0)
+        goto fail;
+    if (setup_cgroup(m, &step) < 0)
+        goto fail;
+    step = "open the console pty";
+    if (setup_pty(m) < 0)
+        goto fail;
+    step = "create the console socket";
+    if (setup_console_socket(m) < 0)
+        goto fail;
+    if (m->hooks && m->hooks->prepare && m->hooks->prepare(&m->l, &step) < 0)
+        goto fail;
+    if (start_init(m, msg, size, ret_err) < 0)
+        return -1;
+    step = "write the pid file";
+    if (write_pid_file(m) < 0)
+        goto fail;
+    return 0;
+
+fail:
+    *ret_err = errno;
+    if (!msg[0])
+        (void) snprintf(msg, size, "cannot %s: %s", step, strerror(*ret_err));
+    return -1;
+}
+
+int
+main(void)
+{
+    static monitor mon = { .lock_fd = -1, .status_fd = STATUS_FD, .master_fd = -1,
+                           .slave_fd = -1, .listen_fd = -1, .client_fd = -1,
+                           .signal_fd = -1, .timer_fd = -1 };
+    monitor *m = &mon;
+    char msg[512] = "";
+    char ok[160];
+    int err = 0;
+
+    if (fcntl(STATUS_FD, F_SETFD, FD_CLOEXEC) < 0)
+        return 2;                       /* not started by libvsh */
+    if (vsh_launch_read(0, &m->l) < 0) {
+        report_error(m, errno, "cannot read the launch description");
+        return 1;
+    }
+    if (!(m->hooks = vsh_monitor_hooks_for(m->l.kind))) {
+        report_error(m, ENOTSUP, "this vsh-monitor cannot run that kind of domain");
+        return 1;
+    }
+    if (setup(m, msg, sizeof(msg), &err) < 0) {
+        undo(m);
+        char line[sizeof(msg) + 32];
+
+        (void) snprintf(line, sizeof(line), "error %d %s\n", err, msg);
+        report_status(m, line);
+        vsh_launch_clear(&m->l);
+        return 1;
+    }
+    if (m->l.start_paused && vsh_cgroup_freeze(&m->cg, KILL_TIMEOUT_MS) < 0) {
+        m->killing = 1;
+        undo(m);
+        report_error(m, errno, "cannot freeze the domain");
+        return 1;
+    }
+    (void) snprintf(ok, sizeof(ok), "ok %d %.63s\n", (int) m->init_pid, m->pty_path);
+    report_status(m, ok);
+    main_loop(m);
+    return 0;
+}
