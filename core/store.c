@@ -1,0 +1,661 @@
+/*
+ * store.c — definitions, live state, locks and reconciliation (DESIGN.md "One store").
+ *
+ * The status document STATE/NAME.xml of an active domain wraps its live definition:
+ *     <domstatus state='1' reason='1' id='3' pid='0' monitor_pid='0'>
+ *     <domain type='qemu' id='3'>...</domain>
+ *     </domstatus>
+ * state and reason use libvirt's numbers (vsh.h). An unsupervised domain is active exactly
+ * while this file exists; a supervised one while its monitor also holds STATE/NAME.lock.
+ *
+ * Two locks, because the monitor holds NAME.lock for the whole life of a domain and so
+ * cannot be the lock that serialises operations:
+ *   STATE/.store.lock   store-wide; define, undefine and create take it so that names and
+ *                       uuids stay unique across every type;
+ *   STATE/NAME.oplock   per domain; every mutating operation takes it (after the store
+ *                       lock when it needs both), with a short timeout.
+ * Domain names have no spaces and the suffixes no dots, so no domain's file can be
+ * another's ("a.oplock" is never the lock of "a.op").
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <libxml/tree.h>
+
+#include "error.h"
+#include "events.h"
+#include "store.h"
+#include "util/file.h"
+#include "util/xml.h"
+
+static char *
+vsh_store_state_file(vsh_conn *conn, const char *name, const char *suffix)
+{
+    g_autofree char *base = g_strconcat(name, suffix, NULL);
+
+    return g_build_filename(conn->state_dir, base, NULL);
+}
+
+static char *
+vsh_store_config_file(vsh_conn *conn, const char *name)
+{
+    g_autofree char *base = g_strconcat(name, ".xml", NULL);
+
+    return g_build_filename(conn->domains_dir, base, NULL);
+}
+
+/* ---------------------------------------------------------------- locks */
+
+int
+vsh_store_lock(vsh_conn *conn, GError **error)
+{
+    g_autofree char *path = g_build_filename(conn->state_dir, ".store.lock", NULL);
+    g_autoptr(GError) err = NULL;
+    int fd;
+
+    if ((fd = vsh_file_lock(path, VSH_STORE_LOCK_TIMEOUT_MS, &err)) >= 0)
+        return fd;
+    if (g_error_matches(err, VSH_ERROR, VSH_ERROR_BUSY))
+        return vsh_error_set_code_errno(error, VSH_ERROR_BUSY, EWOULDBLOCK,
+                                        "the store '%s' is busy", conn->uri);
+    g_propagate_error(error, g_steal_pointer(&err));
+    return -1;
+}
+
+int
+vsh_store_lock_domain(vsh_conn *conn, const char *name, GError **error)
+{
+    g_autofree char *path = NULL;
+    g_autoptr(GError) err = NULL;
+    int fd;
+
+    if (vsh_domain_name_check(name, error) < 0)
+        return -1;
+    path = vsh_store_state_file(conn, name, ".oplock");
+    if ((fd = vsh_file_lock(path, conn->op_lock_timeout_ms, &err)) >= 0)
+        return fd;
+    if (g_error_matches(err, VSH_ERROR, VSH_ERROR_BUSY))
+        return vsh_error_set_code_errno(error, VSH_ERROR_BUSY, EWOULDBLOCK,
+                                        "domain '%s' is busy", name);
+    g_propagate_error(error, g_steal_pointer(&err));
+    return -1;
+}
+
+/* ---------------------------------------------------------------- objects */
+
+static void
+vsh_domain_paths_fill(vsh_conn *conn, const char *name, vsh_domain_paths *paths)
+{
+    paths->state_dir = g_strdup(conn->state_dir);
+    paths->lock_path = vsh_store_state_file(conn, name, ".lock");
+    paths->console_path = vsh_store_state_file(conn, name, ".console");
+    paths->pid_path = vsh_store_state_file(conn, name, ".pid");
+    paths->exit_path = vsh_store_state_file(conn, name, ".exit");
+    paths->events_path = g_build_filename(conn->state_dir, "events", NULL);
+    paths->rootfs_dir = g_strdup(conn->rootfs_dir);
+    paths->cgroup_partition = g_strdup(conn->cgroup_partition);
+    paths->stop_path = vsh_store_state_file(conn, name, ".stop");
+    paths->run_path = vsh_store_state_file(conn, name, ".run");
+    paths->id_counter_path = g_build_filename(conn->state_dir, ".ids", NULL);
+}
+
+static void
+vsh_domain_paths_clear(vsh_domain_paths *paths)
+{
+    g_free(paths->state_dir);
+    g_free(paths->lock_path);
+    g_free(paths->console_path);
+    g_free(paths->pid_path);
+    g_free(paths->exit_path);
+    g_free(paths->events_path);
+    g_free(paths->rootfs_dir);
+    g_free(paths->cgroup_partition);
+    g_free(paths->stop_path);
+    g_free(paths->run_path);
+    g_free(paths->id_counter_path);
+}
+
+vsh_domain_obj *
+vsh_domain_obj_new(vsh_conn *conn, const vsh_driver *driver, vsh_domain_def *def,
+                   bool persistent)
+{
+    vsh_domain_obj *obj = g_new0(vsh_domain_obj, 1);
+
+    obj->driver = driver;
+    obj->name = g_strdup(def->name);
+    memcpy(obj->uuid, def->uuid, sizeof(obj->uuid));
+    if (persistent)
+        obj->def = def;
+    else
+        obj->live = def;
+    obj->state = VSH_DOMAIN_SHUTOFF;
+    obj->reason = VSH_DOMAIN_SHUTOFF_UNKNOWN;
+    obj->id = -1;
+    vsh_domain_paths_fill(conn, obj->name, &obj->paths);
+    if (driver->priv_new)
+        obj->priv = driver->priv_new();
+    return obj;
+}
+
+void
+vsh_domain_obj_free(vsh_domain_obj *obj)
+{
+    if (!obj)
+        return;
+    if (obj->priv && obj->driver->priv_free)
+        obj->driver->priv_free(obj->priv);
+    vsh_domain_def_free(obj->def);
+    vsh_domain_def_free(obj->live);
+    vsh_domain_paths_clear(&obj->paths);
+    g_free(obj->name);
+    g_free(obj);
+}
+
+/* ---------------------------------------------------------------- reading files */
+
+static vsh_domain_def *
+vsh_store_read_config(vsh_conn *conn, const char *name, GError **error)
+{
+    g_autofree char *path = vsh_store_config_file(conn, name);
+    g_autoptr(vsh_domain_def) def = NULL;
+
+    if (!vsh_file_exists(path))
+        return NULL;
+    if (!(def = vsh_domain_def_parse_file(path, VSH_DOMAIN_DEF_PARSE_NO_SCHEMA, error)))
+        return NULL;
+    /* A file renamed by hand must not make two domains of one name. */
+    if (strcmp(def->name, name) != 0) {
+        vsh_error_set(error, VSH_ERROR_INTERNAL, "definition '%s' names domain '%s'", path,
+                      def->name);
+        return NULL;
+    }
+    return g_steal_pointer(&def);
+}
+
+typedef struct {
+    int state;
+    int reason;
+    int id;
+    int pid;
+    int monitor_pid;
+    vsh_domain_def *live;
+} vsh_status;
+
+static int
+vsh_status_int_attr(xmlNode *node, const char *name, int *ret)
+{
+    xmlChar *val = xmlGetProp(node, (const xmlChar *) name);
+    gint64 n;
+    bool ok;
+
+    if (!val)
+        return -1;
+    ok = g_ascii_string_to_signed((const char *) val, 10, -1, G_MAXINT, &n, NULL);
+    xmlFree(val);
+    *ret = (int) n;
+    return ok ? 0 : -1;
+}
+
+/* The live <domain> of a status document, serialised back to text for the conf parser. */
+static char *
+vsh_status_domain_text(xmlNode *root)
+{
+    xmlNode *child;
+    xmlBuffer *buf;
+    char *text;
+
+    for (child = root->children; child; child = child->next) {
+        if (child->type == XML_ELEMENT_NODE && xmlStrEqual(child->name, BAD_CAST "domain"))
+            break;
+    }
+    if (!child)
+        return NULL;
+    buf = xmlBufferCreate();
+    xmlNodeDump(buf, root->doc, child, 0, 0);
+    text = g_strdup((const char *) xmlBufferContent(buf));
+    xmlBufferFree(buf);
+    return text;
+}
+
+static int
+vsh_status_parse(const char *path, const char *buf, int len, vsh_status *ret, GError **error)
+{
+    g_autofree char *text = NULL;
+    xmlDoc *doc;
+    xmlNode *root;
+    int bad;
+
+    if (!(doc = vsh_xml_parse(buf, (size_t) len, path, error)))
+        return -1;
+    root = xmlDocGetRootElement(doc);
+    bad = !root || !xmlStrEqual(root->name, BAD_CAST "domstatus") ||
+        vsh_status_int_attr(root, "state", &ret->state) < 0 ||
+        vsh_status_int_attr(root, "reason", &ret->reason) < 0 ||
+        vsh_status_int_attr(root, "id", &ret->id) < 0 ||
+        vsh_status_int_attr(root, "pid", &ret->pid) < 0 ||
+        vsh_status_int_attr(root, "monitor_pid", &ret->monitor_pid) < 0 ||
+        !(text = vsh_status_domain_text(root));
+    xmlFreeDoc(doc);
+    if (bad)
+        return vsh_error_set(error, VSH_ERROR_INTERNAL, "malformed status file '%s'", path);
+    ret->live = vsh_domain_def_parse_string(text, path, VSH_DOMAIN_DEF_PARSE_LIVE |
+                                            VSH_DOMAIN_DEF_PARSE_NO_SCHEMA, error);
+    return ret->live ? 0 : -1;
+}
+
+/* Reads STATE/NAME.xml. Returns 1 with *ret filled, 0 when the domain is not active. */
+static int
+vsh_store_read_status(vsh_conn *conn, const char *name, vsh_status *ret, GError **error)
+{
+    g_autofree char *path = vsh_store_state_file(conn, name, ".xml");
+    g_autofree char *buf = NULL;
+    g_autoptr(GError) err = NULL;
+    int len;
+
+    if ((len = vsh_file_read_all(path, VSH_STORE_MAX_FILE, &buf, &err)) < 0) {
+        if (vsh_error_errno(err) == ENOENT)
+            return 0;
+        g_propagate_error(error, g_steal_pointer(&err));
+        return -1;
+    }
+    if (vsh_status_parse(path, buf, len, ret, error) < 0)
+        return -1;
+    return 1;
+}
+
+/* Reads a one-word reason file (NAME.exit, NAME.shutoff): the reason, or -1 when absent
+ * or unreadable. */
+static int
+vsh_store_read_reason(const char *path)
+{
+    g_autofree char *buf = NULL;
+
+    if (vsh_file_read_all(path, 64, &buf, NULL) < 0)
+        return -1;
+    return vsh_domain_shutoff_reason_from_word(g_strstrip(buf));
+}
+
+/* "INIT_PID MONITOR_PID\n" from the monitor (drivers/common/launch.h). */
+static int
+vsh_store_read_pids(vsh_domain_obj *obj, GError **error)
+{
+    g_autofree char *buf = NULL;
+    g_auto(GStrv) f = NULL;
+    gint64 pid;
+    gint64 mpid;
+
+    if (vsh_file_read_all(obj->paths.pid_path, 64, &buf, error) < 0)
+        return -1;
+    f = g_strsplit(g_strstrip(buf), " ", 0);
+    if (g_strv_length(f) != 2 ||
+        !g_ascii_string_to_signed(f[0], 10, 1, G_MAXINT, &pid, NULL) ||
+        !g_ascii_string_to_signed(f[1], 10, 1, G_MAXINT, &mpid, NULL))
+        return vsh_error_set(error, VSH_ERROR_INTERNAL, "malformed pid file '%s'",
+                             obj->paths.pid_path);
+    obj->pid = (pid_t) pid;
+    obj->monitor_pid = (pid_t) mpid;
+    obj->id = (int) pid;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- loading */
+
+static vsh_domain_obj *
+vsh_store_no_domain(const char *name, GError **error)
+{
+    vsh_error_set(error, VSH_ERROR_NO_DOMAIN, "no domain with matching name '%s'", name);
+    return NULL;
+}
+
+/* The definition and live state as the files say, without reconciliation. */
+static vsh_domain_obj *
+vsh_store_load_raw(vsh_conn *conn, const char *name, GError **error)
+{
+    g_autoptr(vsh_domain_def) def = NULL;
+    g_autoptr(vsh_domain_def) live = NULL;
+    g_autoptr(GError) err = NULL;
+    vsh_status st = { 0 };
+    const vsh_driver *drv;
+    vsh_domain_obj *obj;
+    int active;
+
+    if (!(def = vsh_store_read_config(conn, name, &err)) && err) {
+        g_propagate_error(error, g_steal_pointer(&err));
+        return NULL;
+    }
+    if ((active = vsh_store_read_status(conn, name, &st, error)) < 0)
+        return NULL;
+    live = st.live;
+    if (!def && !live)
+        return vsh_store_no_domain(name, error);
+    /* A connection narrowed to one type does not see the others' domains. */
+    if (!(drv = vsh_conn_driver_for_type(conn, def ? def->type : live->type)))
+        return vsh_store_no_domain(name, error);
+    if (def) {
+        obj = vsh_domain_obj_new(conn, drv, g_steal_pointer(&def), true);
+        obj->live = g_steal_pointer(&live);
+    } else {
+        obj = vsh_domain_obj_new(conn, drv, g_steal_pointer(&live), false);
+    }
+    if (active) {
+        obj->state = st.state;
+        obj->reason = st.reason;
+        obj->id = st.id;
+        obj->pid = st.pid;
+        obj->monitor_pid = st.monitor_pid;
+    } else {
+        g_autofree char *path = vsh_store_state_file(conn, name, ".shutoff");
+        int reason = vsh_store_read_reason(path);
+
+        obj->reason = reason < 0 ? VSH_DOMAIN_SHUTOFF_UNKNOWN : reason;
+    }
+    return obj;
+}
+
+/*
+ * The monitor of @obj is gone. When the caller holds the operation lock, finish the
+ * domain for good (the driver's leftovers, the state files, the Crashed event unless the
+ * monitor logged why it stopped); otherwise only report it shut off. Returns 0, or -1
+ * with VSH_ERROR_NO_DOMAIN when a transient domain vanished.
+ */
+static int
+vsh_store_reconcile(vsh_conn *conn, vsh_domain_obj *obj, bool locked, GError **error)
+{
+    int reason;
+
+    if (!locked) {
+        reason = vsh_store_read_reason(obj->paths.exit_path);
+        obj->state = VSH_DOMAIN_SHUTOFF;
+        obj->reason = reason < 0 ? VSH_DOMAIN_SHUTOFF_CRASHED : reason;
+        obj->id = -1;
+        obj->pid = obj->monitor_pid = 0;
+        return 0;
+    }
+    if (obj->driver->cleanup)
+        obj->driver->cleanup(obj);
+    vsh_store_stopped(conn, obj, VSH_DOMAIN_SHUTOFF_CRASHED);
+    if (!obj->def) {
+        vsh_store_no_domain(obj->name, error);
+        return -1;
+    }
+    return 0;
+}
+
+/* A supervised active domain whose monitor holds its lock: the monitor's pids. */
+static int
+vsh_store_load_monitor(vsh_domain_obj *obj, GError **error)
+{
+    if (vsh_store_read_pids(obj, error) < 0)
+        return -1;
+    return obj->driver->refresh ? obj->driver->refresh(obj, error) : 0;
+}
+
+vsh_domain_obj *
+vsh_store_load(vsh_conn *conn, const char *name, unsigned int flags, GError **error)
+{
+    g_autoptr(vsh_domain_obj) obj = NULL;
+    vsh_autoclose int lock_fd = -1;
+    int locked;
+
+    if (vsh_domain_name_check(name, error) < 0)
+        return NULL;
+    if (!(obj = vsh_store_load_raw(conn, name, error)))
+        return NULL;
+    if (!obj->live || !obj->driver->supervised)
+        return g_steal_pointer(&obj);
+    if ((locked = vsh_file_is_locked(obj->paths.lock_path, error)) < 0)
+        return NULL;
+    if (locked)
+        return vsh_store_load_monitor(obj, error) < 0 ? NULL : g_steal_pointer(&obj);
+    /* Reconciliation changes the store: a read-only connection only reports. Exactly one
+     * process finalises a dead domain, the one holding its operation lock; take it, then
+     * look again, since another process may have finished the domain meanwhile. */
+    if (conn->read_only || (flags & VSH_STORE_LOAD_LOCKED))
+        return vsh_store_reconcile(conn, obj, !conn->read_only, error) < 0 ?
+            NULL : g_steal_pointer(&obj);
+    if ((lock_fd = vsh_store_lock_domain(conn, name, error)) < 0)
+        return NULL;
+    g_clear_pointer(&obj, vsh_domain_obj_free);
+    return vsh_store_load(conn, name, flags | VSH_STORE_LOAD_LOCKED, error);
+}
+
+/* ---------------------------------------------------------------- listing */
+
+static void
+vsh_store_scan_dir(const char *path, GHashTable *names)
+{
+    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+    const char *entry;
+
+    /* A missing directory (read-only connection to a fresh store) lists nothing. */
+    if (!dir)
+        return;
+    while ((entry = g_dir_read_name(dir))) {
+        g_autofree char *name = NULL;
+
+        if (!g_str_has_suffix(entry, ".xml"))
+            continue;
+        name = g_strndup(entry, strlen(entry) - strlen(".xml"));
+        /* Temporary files start with '.', which no valid name does. */
+        if (vsh_domain_name_is_valid(name))
+            g_hash_table_add(names, g_steal_pointer(&name));
+    }
+}
+
+/* g_ptr_array_sort hands out pointers to the elements. */
+static gint
+vsh_store_name_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+GPtrArray *
+vsh_store_list_names(vsh_conn *conn, GError **error)
+{
+    g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GPtrArray *ret = g_ptr_array_new_with_free_func(g_free);
+    GHashTableIter iter;
+    gpointer key;
+
+    vsh_store_scan_dir(conn->domains_dir, names);
+    vsh_store_scan_dir(conn->state_dir, names);
+    g_hash_table_iter_init(&iter, names);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        g_hash_table_iter_steal(&iter);
+        g_ptr_array_add(ret, key);
+    }
+    g_ptr_array_sort(ret, vsh_store_name_cmp);
+    return ret;
+}
+
+int
+vsh_store_peek(vsh_conn *conn, const char *name, unsigned char ret_uuid[16],
+               vsh_domain_type *ret_type, GError **error)
+{
+    g_autoptr(vsh_domain_def) def = NULL;
+    g_autoptr(GError) err = NULL;
+    vsh_status st = { 0 };
+    int active;
+
+    if (vsh_domain_name_check(name, error) < 0)
+        return -1;
+    if (!(def = vsh_store_read_config(conn, name, &err)) && err) {
+        g_propagate_error(error, g_steal_pointer(&err));
+        return -1;
+    }
+    if (!def) {
+        if ((active = vsh_store_read_status(conn, name, &st, error)) <= 0)
+            return active;
+        def = st.live;
+    }
+    memcpy(ret_uuid, def->uuid, 16);
+    *ret_type = def->type;
+    return 1;
+}
+
+/* ---------------------------------------------------------------- writing */
+
+int
+vsh_store_save_config(vsh_conn *conn, const vsh_domain_def *def, GError **error)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *xml = NULL;
+
+    if (vsh_domain_name_check(def->name, error) < 0)
+        return -1;
+    path = vsh_store_config_file(conn, def->name);
+    xml = vsh_domain_def_format(def, 0);
+    return vsh_file_write_atomic(path, xml, 0600, error);
+}
+
+int
+vsh_store_delete_config(vsh_conn *conn, const char *name, GError **error)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *shutoff = NULL;
+
+    if (vsh_domain_name_check(name, error) < 0)
+        return -1;
+    if (vsh_store_set_autostart(conn, name, false, error) < 0)
+        return -1;
+    path = vsh_store_config_file(conn, name);
+    shutoff = vsh_store_state_file(conn, name, ".shutoff");
+    if (vsh_file_remove(path, error) < 0)
+        return -1;
+    (void) vsh_file_remove(shutoff, NULL);
+    return 0;
+}
+
+int
+vsh_store_save_status(vsh_conn *conn, const vsh_domain_obj *obj, GError **error)
+{
+    g_autofree char *path = vsh_store_state_file(conn, obj->name, ".xml");
+    g_autoptr(GString) doc = g_string_new(NULL);
+    g_autofree char *xml = NULL;
+
+    g_return_val_if_fail(obj->live, -1);
+    obj->live->id = obj->id;
+    xml = vsh_domain_def_format(obj->live, VSH_DOMAIN_DEF_FORMAT_LIVE);
+    g_string_append_printf(doc, "<domstatus state='%d' reason='%d' id='%d' pid='%d' "
+                           "monitor_pid='%d'>\n", obj->state, obj->reason, obj->id,
+                           (int) obj->pid, (int) obj->monitor_pid);
+    g_string_append(doc, xml);
+    g_string_append(doc, "</domstatus>\n");
+    return vsh_file_write_atomic(path, doc->str, 0600, error);
+}
+
+int
+vsh_store_prepare_start(vsh_conn *conn, vsh_domain_obj *obj, GError **error)
+{
+    g_autofree char *shutoff = vsh_store_state_file(conn, obj->name, ".shutoff");
+
+    if (vsh_file_remove(obj->paths.exit_path, error) < 0 ||
+        vsh_file_remove(obj->paths.stop_path, error) < 0 ||
+        vsh_file_remove(obj->paths.run_path, error) < 0 ||
+        vsh_file_remove(obj->paths.pid_path, error) < 0)
+        return -1;
+    return vsh_file_remove(shutoff, error);
+}
+
+int
+vsh_store_write_stop(vsh_conn *conn, vsh_domain_obj *obj, const char *word, GError **error)
+{
+    g_autofree char *line = g_strconcat(word, "\n", NULL);
+
+    (void) conn;
+    return vsh_file_write_atomic(obj->paths.stop_path, line, 0600, error);
+}
+
+static int
+vsh_store_stop_detail(int reason)
+{
+    switch (reason) {
+    case VSH_DOMAIN_SHUTOFF_DESTROYED:
+        return VSH_EVENT_STOPPED_DESTROYED;
+    case VSH_DOMAIN_SHUTOFF_CRASHED:
+        return VSH_EVENT_STOPPED_CRASHED;
+    case VSH_DOMAIN_SHUTOFF_FAILED:
+        return VSH_EVENT_STOPPED_FAILED;
+    default:
+        return VSH_EVENT_STOPPED_SHUTDOWN;
+    }
+}
+
+void
+vsh_store_stopped(vsh_conn *conn, vsh_domain_obj *obj, int reason)
+{
+    g_autofree char *status = vsh_store_state_file(conn, obj->name, ".xml");
+    int exit_reason = -1;
+
+    if (obj->driver->supervised)
+        exit_reason = vsh_store_read_reason(obj->paths.exit_path);
+    if (exit_reason >= 0)
+        reason = exit_reason;   /* the monitor logged its own Stopped event */
+    else
+        vsh_event_emit(obj, VSH_EVENT_STOPPED, vsh_store_stop_detail(reason));
+    /* The reason first: whoever sees the domain inactive must also see why. Failures to
+     * remove leftovers are dropped: the domain has stopped whatever the files say, and
+     * the next start removes them again. */
+    vsh_store_set_shutoff_reason(conn, obj, reason);
+    (void) vsh_file_remove(status, NULL);
+    (void) vsh_file_remove(obj->paths.pid_path, NULL);
+    (void) vsh_file_remove(obj->paths.exit_path, NULL);
+    (void) vsh_file_remove(obj->paths.stop_path, NULL);
+    (void) vsh_file_remove(obj->paths.run_path, NULL);
+    if (obj->driver->supervised)
+        (void) vsh_file_remove(obj->paths.console_path, NULL);
+    if (obj->def)
+        g_clear_pointer(&obj->live, vsh_domain_def_free);
+    obj->state = VSH_DOMAIN_SHUTOFF;
+    obj->reason = reason;
+    obj->id = -1;
+    obj->pid = obj->monitor_pid = 0;
+}
+
+void
+vsh_store_set_shutoff_reason(vsh_conn *conn, vsh_domain_obj *obj, int reason)
+{
+    g_autofree char *shutoff = vsh_store_state_file(conn, obj->name, ".shutoff");
+    g_autofree char *word = NULL;
+
+    obj->reason = reason;
+    if (!obj->def)
+        return;
+    word = g_strconcat(vsh_domain_shutoff_reason_to_word(reason), "\n", NULL);
+    (void) vsh_file_write_atomic(shutoff, word, 0600, NULL);
+}
+
+/* ---------------------------------------------------------------- autostart */
+
+int
+vsh_store_get_autostart(vsh_conn *conn, const char *name, bool *ret_autostart,
+                        GError **error)
+{
+    g_autofree char *link = NULL;
+
+    if (vsh_domain_name_check(name, error) < 0)
+        return -1;
+    link = g_build_filename(conn->autostart_dir, name, NULL);
+    *ret_autostart = vsh_file_exists(link);
+    return 0;
+}
+
+int
+vsh_store_set_autostart(vsh_conn *conn, const char *name, bool autostart, GError **error)
+{
+    g_autofree char *link = NULL;
+    g_autofree char *target = NULL;
+
+    if (vsh_domain_name_check(name, error) < 0)
+        return -1;
+    link = g_build_filename(conn->autostart_dir, name, NULL);
+    if (!autostart)
+        return vsh_file_remove(link, error);
+    /* Relative, so that a store moved as a whole (embed roots) keeps its links. */
+    target = g_strconcat("../domains/", name, ".xml", NULL);
+    if (symlink(target, link) < 0 && errno != EEXIST)
+        return vsh_error_set_errno(error, errno, "cannot create '%s'", link);
+    return 0;
+}

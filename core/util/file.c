@@ -1,0 +1,238 @@
+/*
+ * file.c — system call wrappers for files, descriptors and locks (STYLE.md section 7).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "util/file.h"
+
+void (*vsh_file_test_before_rename)(const char *tmp_path);
+
+void
+vsh_autoclose_fd(int *fd)
+{
+    int saved = errno;
+
+    if (*fd >= 0)
+        (void) close(*fd);
+    *fd = -1;
+    errno = saved;
+}
+
+static int
+vsh_file_open(const char *path, int flags, mode_t mode, GError **error)
+{
+    int fd;
+
+    do {
+        fd = open(path, flags | O_CLOEXEC, mode);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return vsh_error_set_errno(error, errno, "cannot open '%s'", path);
+    return fd;
+}
+
+int
+vsh_file_read_all(const char *path, size_t max_len, char **ret_buf, GError **error)
+{
+    vsh_autoclose int fd = -1;
+    g_autoptr(GString) buf = g_string_new(NULL);
+    char chunk[8192];
+    ssize_t n;
+
+    g_return_val_if_fail(max_len < INT_MAX, -1);
+    if ((fd = vsh_file_open(path, O_RDONLY, 0, error)) < 0)
+        return -1;
+    for (;;) {
+        n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return vsh_error_set_errno(error, errno, "cannot read '%s'", path);
+        if (n == 0)
+            break;
+        if (buf->len + (size_t) n > max_len)
+            return vsh_error_set_code_errno(error, VSH_ERROR_SYSTEM, EFBIG,
+                                            "file '%s' is larger than %zu bytes", path,
+                                            max_len);
+        g_string_append_len(buf, chunk, n);
+    }
+    *ret_buf = g_strndup(buf->str, buf->len);
+    return (int) buf->len;
+}
+
+int
+vsh_safe_write(int fd, const void *buf, size_t len, GError **error)
+{
+    const char *p = buf;
+    ssize_t n;
+
+    while (len > 0) {
+        n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return vsh_error_set_errno(error, errno, "cannot write to descriptor %d", fd);
+        p += n;
+        len -= (size_t) n;
+    }
+    return 0;
+}
+
+static int
+vsh_fsync_dir(const char *dir, GError **error)
+{
+    vsh_autoclose int fd = -1;
+
+    if ((fd = vsh_file_open(dir, O_RDONLY | O_DIRECTORY, 0, error)) < 0)
+        return -1;
+    if (fsync(fd) < 0 && errno != EINVAL)
+        return vsh_error_set_errno(error, errno, "cannot sync directory '%s'", dir);
+    return 0;
+}
+
+/* Writes @data into a new temporary file next to @path; returns its descriptor. */
+static int
+vsh_file_write_tmp(const char *path, const char *data, mode_t mode, char **ret_tmp,
+                   GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+    vsh_autoclose int fd = -1;
+
+    if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+        return vsh_error_set_errno(error, errno, "cannot create a temporary file for '%s'",
+                                   path);
+    if (fchmod(fd, mode) < 0 ||
+        vsh_safe_write(fd, data, strlen(data), NULL) < 0 ||
+        fsync(fd) < 0) {
+        int saved = errno;
+
+        (void) unlink(tmp);
+        return vsh_error_set_errno(error, saved, "cannot write '%s'", tmp);
+    }
+    *ret_tmp = g_steal_pointer(&tmp);
+    return vsh_steal_fd(&fd);
+}
+
+int
+vsh_file_write_atomic(const char *path, const char *data, mode_t mode, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *tmp = NULL;
+    vsh_autoclose int fd = -1;
+
+    if ((fd = vsh_file_write_tmp(path, data, mode, &tmp, error)) < 0)
+        return -1;
+    if (vsh_file_test_before_rename)
+        vsh_file_test_before_rename(tmp);
+    if (rename(tmp, path) < 0) {
+        int saved = errno;
+
+        (void) unlink(tmp);
+        return vsh_error_set_errno(error, saved, "cannot rename '%s' to '%s'", tmp, path);
+    }
+    /* The rename is durable only once the directory entry is on disk. */
+    return vsh_fsync_dir(dir, error);
+}
+
+int
+vsh_file_append(const char *path, const void *buf, size_t len, mode_t mode, GError **error)
+{
+    vsh_autoclose int fd = -1;
+    ssize_t n;
+
+    if ((fd = vsh_file_open(path, O_WRONLY | O_APPEND | O_CREAT, mode, error)) < 0)
+        return -1;
+    /* One write(2): with O_APPEND, concurrent records never interleave. */
+    do {
+        n = write(fd, buf, len);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return vsh_error_set_errno(error, errno, "cannot append to '%s'", path);
+    if ((size_t) n != len)
+        return vsh_error_set_code_errno(error, VSH_ERROR_SYSTEM, EIO,
+                                        "short append to '%s'", path);
+    return 0;
+}
+
+int
+vsh_file_remove(const char *path, GError **error)
+{
+    if (unlink(path) < 0 && errno != ENOENT)
+        return vsh_error_set_errno(error, errno, "cannot remove '%s'", path);
+    return 0;
+}
+
+int
+vsh_mkdir_p(const char *path, mode_t mode, GError **error)
+{
+    if (g_mkdir_with_parents(path, (int) mode) < 0)
+        return vsh_error_set_errno(error, errno, "cannot create directory '%s'", path);
+    return 0;
+}
+
+int
+vsh_file_lock(const char *path, int timeout_ms, GError **error)
+{
+    vsh_autoclose int fd = -1;
+    gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
+    const struct timespec pause = { 0, 10 * 1000 * 1000 };
+
+    if ((fd = vsh_file_open(path, O_RDWR | O_CREAT, 0600, error)) < 0)
+        return -1;
+    /* flock has no timeout of its own; poll it rather than racing an alarm signal. */
+    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno == EINTR)
+            continue;
+        if (errno != EWOULDBLOCK)
+            return vsh_error_set_errno(error, errno, "cannot lock '%s'", path);
+        if (g_get_monotonic_time() >= deadline)
+            return vsh_error_set_code_errno(error, VSH_ERROR_BUSY, EWOULDBLOCK,
+                                            "'%s' is locked by another process", path);
+        (void) nanosleep(&pause, NULL);
+    }
+    return vsh_steal_fd(&fd);
+}
+
+int
+vsh_file_is_locked(const char *path, GError **error)
+{
+    vsh_autoclose int fd = -1;
+
+    do {
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0 && errno == ENOENT)
+        return 0;
+    if (fd < 0)
+        return vsh_error_set_errno(error, errno, "cannot open '%s'", path);
+    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno == EINTR)
+            continue;
+        if (errno == EWOULDBLOCK)
+            return 1;
+        return vsh_error_set_errno(error, errno, "cannot test the lock on '%s'", path);
+    }
+    (void) flock(fd, LOCK_UN);
+    return 0;
+}
+
+bool
+vsh_file_exists(const char *path)
+{
+    struct stat st;
+
+    return lstat(path, &st) == 0;
+}
