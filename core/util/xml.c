@@ -163,7 +163,495 @@ vsh_xml_error(GError **error, const xmlNode *node, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ RelaxNG */
 
+/* ------------------------------------------------------------------ schema outline */
+
+/*
+ * libxml2's RelaxNG validator blames the enclosing element for a stray child inside an
+ * <interleave> ("Element domain failed to validate content" for an unknown device), so its
+ * first error often names the wrong element. Before running it, the document is walked
+ * against an outline of the same schema: for every <element> pattern, the child elements and
+ * attributes it allows, which of them are required or may repeat, and the keywords where the
+ * schema lists them. That finds unknown and duplicate elements, unknown or missing attributes
+ * and bad keywords with the exact path and line; the validator still runs afterwards.
+ */
+typedef struct vsh_rng_elem vsh_rng_elem;
+
+typedef struct {
+    vsh_rng_elem *elem;
+    bool repeatable;
+    bool required;
+} vsh_rng_child;
+
+typedef struct {
+    char *name;
+    GPtrArray *values;          /* keywords listed by the schema */
+    bool any_text;              /* <text/> or <data>: any value */
+    bool required;
+} vsh_rng_attr;
+
+struct vsh_rng_elem {
+    char *name;                 /* NULL: a wildcard (<anyName>) */
+    char *ns;                   /* "" for no namespace */
+    GPtrArray *except_ns;       /* wildcard: namespaces it excludes */
+    GArray *children;           /* of vsh_rng_child */
+    GPtrArray *attrs;           /* of vsh_rng_attr * */
+    bool any_attr;
+    GPtrArray *values;          /* keywords allowed as text */
+    bool any_text;
+};
+
+typedef struct {
+    GHashTable *defines;        /* name -> <define> node, while building */
+    GHashTable *by_node;        /* <element> node -> vsh_rng_elem, while building */
+    GPtrArray *elems;           /* owns every vsh_rng_elem */
+    vsh_rng_elem *start;
+} vsh_rng_outline;
+
+#define VSH_RNG_NS "http://relaxng.org/ns/structure/1.0"
+#define VSH_RNG_MAX_DEPTH 64
+
+static void
+vsh_rng_attr_free(vsh_rng_attr *attr)
+{
+    g_free(attr->name);
+    g_ptr_array_unref(attr->values);
+    g_free(attr);
+}
+
+static void
+vsh_rng_elem_free(vsh_rng_elem *elem)
+{
+    g_free(elem->name);
+    g_free(elem->ns);
+    g_ptr_array_unref(elem->except_ns);
+    g_array_unref(elem->children);
+    g_ptr_array_unref(elem->attrs);
+    g_ptr_array_unref(elem->values);
+    g_free(elem);
+}
+
+static void
+vsh_rng_outline_free(vsh_rng_outline *o)
+{
+    if (!o)
+        return;
+    g_clear_pointer(&o->defines, g_hash_table_unref);
+    g_clear_pointer(&o->by_node, g_hash_table_unref);
+    g_ptr_array_unref(o->elems);
+    g_free(o);
+}
+
+static bool
+vsh_rng_is(const xmlNode *node, const char *name)
+{
+    return node->type == XML_ELEMENT_NODE && vsh_xml_node_in_ns(node, VSH_RNG_NS) &&
+           (!name || strcmp((const char *) node->name, name) == 0);
+}
+
+/* The ns attribute in force at @node: RELAX NG inherits it from the ancestors. */
+static char *
+vsh_rng_ns(const xmlNode *node)
+{
+    for (; node && node->type == XML_ELEMENT_NODE; node = node->parent) {
+        char *ns = vsh_xml_prop(node, "ns");
+
+        if (ns)
+            return ns;
+    }
+    return g_strdup("");
+}
+
+static void vsh_rng_collect(vsh_rng_outline *o, vsh_rng_elem *elem, vsh_rng_attr *attr,
+                            const xmlNode *pat, bool repeatable, bool required, int depth);
+
+static void
+vsh_rng_collect_children(vsh_rng_outline *o, vsh_rng_elem *elem, vsh_rng_attr *attr,
+                         const xmlNode *parent, bool repeatable, bool required, int depth)
+{
+    const xmlNode *c;
+
+    for (c = parent->children; c; c = c->next) {
+        /* The name class of an element or attribute is not part of its content. */
+        if (vsh_rng_is(c, "name") || vsh_rng_is(c, "anyName") || vsh_rng_is(c, "nsName"))
+            continue;
+        vsh_rng_collect(o, elem, attr, c, repeatable, required, depth + 1);
+    }
+}
+
+static vsh_rng_elem *vsh_rng_elem_get(vsh_rng_outline *o, const xmlNode *node);
+
+static void
+vsh_rng_collect_attribute(vsh_rng_outline *o, vsh_rng_elem *elem, const xmlNode *pat,
+                          bool required, int depth)
+{
+    vsh_rng_attr *attr;
+    const xmlNode *c;
+
+    if (!xmlHasProp(pat, (const xmlChar *) "name")) {
+        elem->any_attr = true;          /* <attribute><anyName/></attribute> */
+        return;
+    }
+    attr = g_new0(vsh_rng_attr, 1);
+    attr->name = vsh_xml_prop(pat, "name");
+    attr->values = g_ptr_array_new_with_free_func(g_free);
+    attr->required = required;
+    for (c = pat->children; c && !vsh_rng_is(c, NULL); c = c->next)
+        ;
+    attr->any_text = c == NULL;         /* <attribute name='x'/> holds any text */
+    vsh_rng_collect_children(o, elem, attr, pat, false, required, depth);
+    g_ptr_array_add(elem->attrs, attr);
+}
+
+static void
+vsh_rng_collect(vsh_rng_outline *o, vsh_rng_elem *elem, vsh_rng_attr *attr,
+                const xmlNode *pat, bool repeatable, bool required, int depth)
+{
+    const char *name;
+
+    if (depth > VSH_RNG_MAX_DEPTH || !vsh_rng_is(pat, NULL))
+        return;
+    name = (const char *) pat->name;
+    if (strcmp(name, "element") == 0 && !attr) {
+        vsh_rng_child child = { vsh_rng_elem_get(o, pat), repeatable, required };
+
+        g_array_append_val(elem->children, child);
+    } else if (strcmp(name, "attribute") == 0 && !attr) {
+        vsh_rng_collect_attribute(o, elem, pat, required, depth);
+    } else if (strcmp(name, "optional") == 0 || strcmp(name, "choice") == 0) {
+        vsh_rng_collect_children(o, elem, attr, pat, repeatable, false, depth);
+    } else if (strcmp(name, "zeroOrMore") == 0) {
+        vsh_rng_collect_children(o, elem, attr, pat, true, false, depth);
+    } else if (strcmp(name, "oneOrMore") == 0) {
+        vsh_rng_collect_children(o, elem, attr, pat, true, required, depth);
+    } else if (strcmp(name, "group") == 0 || strcmp(name, "interleave") == 0 ||
+               strcmp(name, "mixed") == 0) {
+        vsh_rng_collect_children(o, elem, attr, pat, repeatable, required, depth);
+    } else if (strcmp(name, "ref") == 0) {
+        g_autofree char *ref = vsh_xml_prop(pat, "name");
+        const xmlNode *def = ref ? g_hash_table_lookup(o->defines, ref) : NULL;
+
+        if (def)
+            vsh_rng_collect_children(o, elem, attr, def, repeatable, required, depth);
+    } else if (strcmp(name, "value") == 0) {
+        g_ptr_array_add(attr ? attr->values : elem->values, vsh_xml_content(pat));
+    } else if (strcmp(name, "text") == 0 || strcmp(name, "data") == 0) {
+        if (attr)
+            attr->any_text = true;
+        else
+            elem->any_text = true;
+    }
+}
+
+/* The outline of the <element> pattern @node, built on first use. */
+static vsh_rng_elem *
+vsh_rng_elem_get(vsh_rng_outline *o, const xmlNode *node)
+{
+    vsh_rng_elem *elem = g_hash_table_lookup(o->by_node, node);
+    const xmlNode *c;
+
+    if (elem)
+        return elem;
+    elem = g_new0(vsh_rng_elem, 1);
+    elem->children = g_array_new(FALSE, TRUE, sizeof(vsh_rng_child));
+    elem->attrs = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_rng_attr_free);
+    elem->values = g_ptr_array_new_with_free_func(g_free);
+    elem->except_ns = g_ptr_array_new_with_free_func(g_free);
+    elem->name = vsh_xml_prop(node, "name");
+    elem->ns = vsh_rng_ns(node);
+    g_ptr_array_add(o->elems, elem);
+    /* Registered before its content is read: a pattern may contain itself. */
+    g_hash_table_insert(o->by_node, (gpointer) node, elem);
+    for (c = node->children; c && !elem->name; c = c->next) {
+        const xmlNode *e;
+
+        if (vsh_rng_is(c, "name"))
+            elem->name = g_strstrip(vsh_xml_content(c));
+        if (!vsh_rng_is(c, "anyName"))
+            continue;
+        for (e = c->children; e; e = e->next) {
+            const xmlNode *n;
+
+            for (n = vsh_rng_is(e, "except") ? e->children : NULL; n; n = n->next) {
+                if (vsh_rng_is(n, "nsName"))
+                    g_ptr_array_add(elem->except_ns, vsh_rng_ns(n));
+            }
+        }
+        break;
+    }
+    vsh_rng_collect_children(o, elem, NULL, node, false, true, 0);
+    return elem;
+}
+
+static vsh_rng_outline *
+vsh_rng_outline_new(const char *rng)
+{
+    g_autoptr(xmlDoc) doc = vsh_xml_parse(rng, strlen(rng), "schema", NULL);
+    vsh_rng_outline *o;
+    const xmlNode *root;
+    const xmlNode *c;
+    const xmlNode *start = NULL;
+
+    if (!doc)
+        return NULL;
+    root = xmlDocGetRootElement(doc);
+    o = g_new0(vsh_rng_outline, 1);
+    o->defines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    o->by_node = g_hash_table_new(g_direct_hash, g_direct_equal);
+    o->elems = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_rng_elem_free);
+    for (c = root->children; c; c = c->next) {
+        if (vsh_rng_is(c, "define"))
+            g_hash_table_insert(o->defines, vsh_xml_prop(c, "name"), (gpointer) c);
+        else if (vsh_rng_is(c, "start"))
+            start = c;
+    }
+    if (start) {
+        /* The start pattern is read like the content of an imaginary document element. */
+        vsh_rng_elem *top = vsh_rng_elem_get(o, root);
+
+        g_array_set_size(top->children, 0);
+        vsh_rng_collect_children(o, top, NULL, start, false, true, 0);
+        o->start = top;
+    }
+    g_clear_pointer(&o->defines, g_hash_table_unref);
+    g_clear_pointer(&o->by_node, g_hash_table_unref);
+    if (!o->start) {
+        vsh_rng_outline_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* ---- checking a document against the outline */
+
+static bool
+vsh_rng_elem_matches(const vsh_rng_elem *elem, const xmlNode *node)
+{
+    const char *ns = node->ns && node->ns->href ? (const char *) node->ns->href : "";
+    guint i;
+
+    if (!elem->name) {
+        for (i = 0; i < elem->except_ns->len; i++) {
+            if (strcmp(g_ptr_array_index(elem->except_ns, i), ns) == 0)
+                return false;
+        }
+        return true;
+    }
+    return strcmp(elem->name, (const char *) node->name) == 0 && strcmp(elem->ns, ns) == 0;
+}
+
+/* "'a', 'b' or 'c'" */
+static char *
+vsh_rng_keywords(GPtrArray *values)
+{
+    GString *s = g_string_new(NULL);
+    guint i;
+
+    for (i = 0; i < values->len; i++) {
+        if (i > 0)
+            g_string_append(s, i + 1 == values->len ? " or " : ", ");
+        g_string_append_printf(s, "'%s'", (const char *) g_ptr_array_index(values, i));
+    }
+    return g_string_free(s, FALSE);
+}
+
+static bool
+vsh_rng_value_in(GPtrArray *values, const char *value)
+{
+    guint i;
+
+    for (i = 0; i < values->len; i++) {
+        if (strcmp(g_ptr_array_index(values, i), value) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int
+vsh_rng_check_attrs(GPtrArray *defs, const xmlNode *node, GError **error)
+{
+    const xmlAttr *a;
+    guint d;
+    guint i;
+
+    for (a = node->properties; a; a = a->next) {
+        g_autoptr(GPtrArray) values = g_ptr_array_new();
+        g_autofree char *value = NULL;
+        bool known = false;
+        bool any = false;
+
+        for (d = 0; d < defs->len; d++) {
+            const vsh_rng_elem *elem = g_ptr_array_index(defs, d);
+
+            any |= elem->any_attr;
+            for (i = 0; i < elem->attrs->len; i++) {
+                const vsh_rng_attr *attr = g_ptr_array_index(elem->attrs, i);
+
+                if (a->ns || strcmp(attr->name, (const char *) a->name) != 0)
+                    continue;
+                known = true;
+                any |= attr->any_text;
+                g_ptr_array_extend(values, attr->values, NULL, NULL);
+            }
+        }
+        if (!known && !any)
+            return vsh_xml_error(error, node, "attribute '%s' is not allowed here",
+                                 (const char *) a->name);
+        value = vsh_xml_prop(node, (const char *) a->name);
+        if (!any && value && values->len > 0 && !vsh_rng_value_in(values, value)) {
+            g_autofree char *expected = vsh_rng_keywords(values);
+
+            return vsh_xml_error(error, node, "invalid value '%s' for attribute '%s' "
+                                 "(expected %s)", value, (const char *) a->name, expected);
+        }
+    }
+    return 0;
+}
+
+static int
+vsh_rng_check_text(GPtrArray *defs, const xmlNode *node, GError **error)
+{
+    g_autoptr(GPtrArray) values = g_ptr_array_new();
+    g_autofree char *text = NULL;
+    g_autofree char *expected = NULL;
+    guint d;
+
+    for (d = 0; d < defs->len; d++) {
+        const vsh_rng_elem *elem = g_ptr_array_index(defs, d);
+
+        if (elem->any_text || elem->values->len == 0)
+            return 0;
+        g_ptr_array_extend(values, elem->values, NULL, NULL);
+    }
+    text = g_strstrip(vsh_xml_content(node));
+    if (vsh_rng_value_in(values, text))
+        return 0;
+    expected = vsh_rng_keywords(values);
+    return vsh_xml_error(error, node, "invalid value '%s' (expected %s)", text, expected);
+}
+
+static int
+vsh_rng_check_required(const vsh_rng_elem *elem, const xmlNode *node, GError **error)
+{
+    guint i;
+
+    for (i = 0; i < elem->attrs->len; i++) {
+        const vsh_rng_attr *attr = g_ptr_array_index(elem->attrs, i);
+
+        if (attr->required && !xmlHasNsProp(node, (const xmlChar *) attr->name, NULL))
+            return vsh_xml_error(error, node, "missing attribute '%s'", attr->name);
+    }
+    for (i = 0; i < elem->children->len; i++) {
+        const vsh_rng_child *child = &g_array_index(elem->children, vsh_rng_child, i);
+        const xmlNode *c;
+
+        if (!child->required || !child->elem->name)
+            continue;
+        for (c = node->children; c; c = c->next) {
+            if (c->type == XML_ELEMENT_NODE && vsh_rng_elem_matches(child->elem, c))
+                break;
+        }
+        if (!c)
+            return vsh_xml_error(error, node, "missing element '%s'", child->elem->name);
+    }
+    return 0;
+}
+
+static int vsh_rng_check(GPtrArray *defs, const xmlNode *node, GError **error);
+
+/* The patterns among @defs' children that @child matches; NULL when a wildcard took it. */
+static GPtrArray *
+vsh_rng_child_defs(GPtrArray *defs, const xmlNode *child, bool *ret_repeatable)
+{
+    GPtrArray *found = g_ptr_array_new();
+    bool wildcard = false;
+    guint d;
+    guint i;
+
+    *ret_repeatable = false;
+    for (d = 0; d < defs->len; d++) {
+        const vsh_rng_elem *elem = g_ptr_array_index(defs, d);
+
+        for (i = 0; i < elem->children->len; i++) {
+            const vsh_rng_child *ch = &g_array_index(elem->children, vsh_rng_child, i);
+
+            if (!vsh_rng_elem_matches(ch->elem, child))
+                continue;
+            *ret_repeatable |= ch->repeatable;
+            if (!ch->elem->name)
+                wildcard = true;
+            else if (!g_ptr_array_find(found, ch->elem, NULL))
+                g_ptr_array_add(found, ch->elem);
+        }
+    }
+    if (found->len == 0 && wildcard) {
+        g_ptr_array_unref(found);
+        *ret_repeatable = true;
+        return NULL;
+    }
+    return found;
+}
+
+static int
+vsh_rng_check_children(GPtrArray *defs, const xmlNode *node, GError **error)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    const xmlNode *c;
+
+    for (c = node->children; c; c = c->next) {
+        g_autoptr(GPtrArray) found = NULL;
+        bool repeatable = false;
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (!(found = vsh_rng_child_defs(defs, c, &repeatable)))
+            continue;           /* someone else's element, unchecked */
+        if (found->len == 0)
+            return vsh_xml_error(error, c, "element '%s' is not allowed here",
+                                 (const char *) c->name);
+        if (!repeatable && g_hash_table_contains(seen, found->pdata[0]))
+            return vsh_xml_error(error, c, "element '%s' may appear only once here",
+                                 (const char *) c->name);
+        g_hash_table_add(seen, found->pdata[0]);
+        if (vsh_rng_check(found, c, error) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+vsh_rng_check(GPtrArray *defs, const xmlNode *node, GError **error)
+{
+    if (vsh_rng_check_attrs(defs, node, error) < 0 ||
+        vsh_rng_check_text(defs, node, error) < 0 ||
+        vsh_rng_check_children(defs, node, error) < 0)
+        return -1;
+    /* With several candidate patterns (a <choice>), which one is meant is unclear; the
+     * validator proper reports what is missing then. */
+    if (defs->len == 1 && vsh_rng_check_required(defs->pdata[0], node, error) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+vsh_rng_outline_check(const vsh_rng_outline *o, xmlDoc *doc, GError **error)
+{
+    g_autoptr(GPtrArray) top = g_ptr_array_new();
+    g_autoptr(GPtrArray) found = NULL;
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    bool repeatable;
+
+    g_ptr_array_add(top, o->start);
+    found = vsh_rng_child_defs(top, root, &repeatable);
+    if (!found)
+        return 0;
+    if (found->len == 0)
+        return vsh_xml_error(error, root, "element '%s' is not allowed here",
+                             (const char *) root->name);
+    return vsh_rng_check(found, root, error);
+}
+
 struct vsh_xml_schema {
+    vsh_rng_outline *outline;   /* NULL if the schema text does not parse */
     xmlRelaxNG *rng;
     char *name;
     char *compile_error;        /* why it did not compile, NULL when it did */
@@ -183,6 +671,7 @@ vsh_xml_schema_new(const char *rng, const char *name)
     xmlRelaxNGParserCtxt *pctxt;
 
     schema->name = g_strdup(name);
+    schema->outline = vsh_rng_outline_new(rng);
     pctxt = xmlRelaxNGNewMemParserCtxt(rng, (int) strlen(rng));
     xmlRelaxNGSetParserStructuredErrors(pctxt, vsh_xml_schema_error_cb, &first);
     schema->rng = xmlRelaxNGParse(pctxt);
@@ -201,6 +690,7 @@ vsh_xml_schema_free(vsh_xml_schema *schema)
         return;
     if (schema->rng)
         xmlRelaxNGFree(schema->rng);
+    vsh_rng_outline_free(schema->outline);
     g_free(schema->name);
     g_free(schema->compile_error);
     g_free(schema);
@@ -249,6 +739,8 @@ vsh_xml_schema_validate(vsh_xml_schema *schema, xmlDoc *doc, GError **error)
     if (!schema->rng)
         return vsh_error_set(error, VSH_ERROR_INTERNAL, "schema '%s' does not compile: %s",
                              schema->name, schema->compile_error);
+    if (schema->outline && vsh_rng_outline_check(schema->outline, doc, error) < 0)
+        return -1;
     vctxt = xmlRelaxNGNewValidCtxt(schema->rng);
     xmlRelaxNGSetValidStructuredErrors(vctxt, vsh_xml_schema_error_cb, &first);
     rc = xmlRelaxNGValidateDoc(vctxt, doc);
