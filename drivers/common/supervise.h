@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <linux/capability.h>
 
 #include "driver.h"
 #include "drivers/common/launch.h"
@@ -24,10 +25,15 @@
 /* Bit N of a capability mask is capability N (linux/capability.h numbering). */
 #define VSH_CAP_BIT(cap) (UINT64_C(1) << (cap))
 
-/* The bounding set a jail keeps by default: what a chroot'ed service needs to run as root
- * (chown, dac_override, dac_read_search, fowner, fsetid, kill, setgid, setuid, setpcap,
- * net_bind_service, sys_chroot is NOT kept, audit_write). */
-extern const uint64_t vsh_supervise_caps_jail;
+/* The bounding set a jail keeps by default: what a service running as root in a chroot
+ * needs (chown, dac_override, fowner, fsetid, kill, setgid, setuid, net_bind_service,
+ * audit_write). Never sys_chroot, sys_admin, mknod, sys_module, sys_ptrace, sys_rawio,
+ * net_admin, nor dac_read_search (open_by_handle_at reaches files outside any root). */
+#define VSH_SUPERVISE_CAPS_JAIL \
+    (VSH_CAP_BIT(CAP_CHOWN) | VSH_CAP_BIT(CAP_DAC_OVERRIDE) | VSH_CAP_BIT(CAP_FOWNER) | \
+     VSH_CAP_BIT(CAP_FSETID) | VSH_CAP_BIT(CAP_KILL) | VSH_CAP_BIT(CAP_SETGID) | \
+     VSH_CAP_BIT(CAP_SETUID) | VSH_CAP_BIT(CAP_NET_BIND_SERVICE) | VSH_CAP_BIT(CAP_AUDIT_WRITE))
+extern const uint64_t vsh_supervise_caps_jail;  /* the same, as a value */
 
 typedef struct vsh_supervise_ops vsh_supervise_ops;
 

@@ -3,7 +3,7 @@
  *
  * The library starts it with the launch description on stdin and a status pipe on fd 3.
  * It detaches, takes STATE/NAME.lock, creates the domain's cgroup, opens the console pty,
- * clones init into the kind's namespaces and reports "ok INIT_PID PTY" or
+ * clones init into the kind's namespaces and reports "ok INIT_PID MONITOR_PID PTY" or
  * "error ERRNO MESSAGE" on fd 3 once init has exec'd or failed (undoing everything on
  * failure). Then it serves the console socket, reaps init, applies on_poweroff/on_reboot/
  * on_crash, and when the domain stops for good kills what is left in the cgroup, removes
@@ -758,7 +758,8 @@ main(void)
         report_error(m, errno, "cannot freeze the domain");
         return 1;
     }
-    (void) snprintf(ok, sizeof(ok), "ok %d %.63s\n", (int) m->init_pid, m->pty_path);
+    (void) snprintf(ok, sizeof(ok), "ok %d %d %.63s\n", (int) m->init_pid, (int) getpid(),
+                    m->pty_path);
     report_status(m, ok);
     main_loop(m);
     return 0;

@@ -1,0 +1,1178 @@
+/*
+ * supervise.c — the host side of supervised domains (drivers/common/supervise.h): builds
+ * the launch description, runs vsh-monitor, and implements the lifecycle and live
+ * operations through the monitor's state files and the domain's cgroup.
+ */
+#include <config.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "error.h"
+#include "util/file.h"
+#include "drivers/common/monitor.h"
+#include "drivers/common/supervise.h"
+
+#define SUPERVISE_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define SUPERVISE_DEFAULT_INIT "/sbin/init"
+#define SUPERVISE_DEFAULT_PIDS 4096
+#define SUPERVISE_SHUTDOWN_TIMEOUT_MS 10000
+#define SUPERVISE_START_TIMEOUT_MS 30000
+#define SUPERVISE_STOP_TIMEOUT_MS 10000
+#define SUPERVISE_ACCOUNTS_MAX (1024 * 1024)
+
+const uint64_t vsh_supervise_caps_jail = VSH_SUPERVISE_CAPS_JAIL;
+
+static const char *const cap_names[] = {
+    "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID",
+    "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN",
+    "NET_RAW", "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE",
+    "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME",
+    "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP",
+    "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ",
+    "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+};
+
+/* "CAP_SYS_ADMIN", "sys_admin" ... -> 21, or -1 */
+static int
+cap_from_name(const char *name)
+{
+    size_t i;
+
+    if (g_ascii_strncasecmp(name, "CAP_", 4) == 0)
+        name += 4;
+    for (i = 0; i < G_N_ELEMENTS(cap_names); i++) {
+        if (g_ascii_strcasecmp(name, cap_names[i]) == 0)
+            return (int) i;
+    }
+    return -1;
+}
+
+static int
+caps_adjust(const vsh_domain_def *def, uint64_t *caps, GError **error)
+{
+    guint i;
+    int cap;
+
+    for (i = 0; i < def->vsh.caps_keep->len; i++) {
+        const char *name = g_ptr_array_index(def->vsh.caps_keep, i);
+
+        if ((cap = cap_from_name(name)) < 0)
+            return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                                 "unknown capability '%s' in domain '%s'", name, def->name);
+        *caps |= VSH_CAP_BIT(cap);
+    }
+    for (i = 0; i < def->vsh.caps_drop->len; i++) {
+        const char *name = g_ptr_array_index(def->vsh.caps_drop, i);
+
+        if ((cap = cap_from_name(name)) < 0)
+            return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                                 "unknown capability '%s' in domain '%s'", name, def->name);
+        *caps &= ~VSH_CAP_BIT(cap);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ accounts in the rootfs */
+
+/*
+ * Reads ROOTFS/etc/NAME with the path resolved inside the root filesystem: the guest owns
+ * that tree, so a symlink such as etc/passwd -> /etc/shadow must not lead to the host's.
+ * A missing file gives an empty text.
+ */
+static char *
+rootfs_read_etc(const char *rootfs, const char *name, GError **error)
+{
+    struct open_how how = { .flags = O_RDONLY | O_CLOEXEC,
+                            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+    g_autofree char *rel = g_strdup_printf("etc/%s", name);
+    vsh_autoclose int root_fd = -1;
+    vsh_autoclose int fd = -1;
+    g_autoptr(GString) text = g_string_new(NULL);
+    char buf[4096];
+    ssize_t n;
+
+    if ((root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        vsh_error_set_errno(error, errno, "cannot open root filesystem '%s'", rootfs);
+        return NULL;
+    }
+    if ((fd = (int) syscall(SYS_openat2, root_fd, rel, &how, sizeof(how))) < 0) {
+        if (errno == ENOENT)
+            return g_strdup("");
+        vsh_error_set_errno(error, errno, "cannot open '/%s' in '%s'", rel, rootfs);
+        return NULL;
+    }
+    while ((n = read(fd, buf, sizeof(buf))) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || text->len + (size_t) n > SUPERVISE_ACCOUNTS_MAX) {
+            vsh_error_set_errno(error, n < 0 ? errno : EFBIG, "cannot read '/%s' in '%s'",
+                                rel, rootfs);
+            return NULL;
+        }
+        g_string_append_len(text, buf, n);
+    }
+    return g_string_free(g_steal_pointer(&text), FALSE);
+}
+
+/* The fields of the line of @text (passwd/group format) whose field 0 is @name, or whose
+ * field 2 (the id) is @name when it is a number. NULL when none. */
+static char **
+accounts_find(const char *text, const char *name, guint min_fields)
+{
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    gsize i;
+
+    for (i = 0; lines[i]; i++) {
+        g_auto(GStrv) f = g_strsplit(lines[i], ":", -1);
+
+        if (g_strv_length(f) < min_fields)
+            continue;
+        if (g_strcmp0(f[0], name) == 0 || g_strcmp0(f[2], name) == 0)
+            return g_steal_pointer(&f);
+    }
+    return NULL;
+}
+
+static bool
+parse_id(const char *s, guint32 *ret)
+{
+    guint64 v;
+
+    if (!g_ascii_string_to_unsigned(s, 10, 0, G_MAXUINT32 - 1, &v, NULL))
+        return false;
+    *ret = (guint32) v;
+    return true;
+}
+
+/* Supplementary groups of @user: every group of /etc/group that lists it, plus @gid. */
+static void
+accounts_groups(struct vsh_launch *l, const char *group_text, const char *user)
+{
+    g_auto(GStrv) lines = g_strsplit(group_text, "\n", -1);
+    g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
+    gsize i;
+
+    g_array_append_val(gids, l->gid);
+    for (i = 0; user && lines[i]; i++) {
+        g_auto(GStrv) f = g_strsplit(lines[i], ":", -1);
+        g_auto(GStrv) members = NULL;
+        guint32 gid;
+
+        if (g_strv_length(f) < 4 || !parse_id(f[2], &gid) || gid == l->gid)
+            continue;
+        members = g_strsplit(f[3], ",", -1);
+        if (g_strv_contains((const char *const *) members, user))
+            g_array_append_val(gids, gid);
+    }
+    l->n_groups = gids->len;
+    l->groups = (gid_t *) g_array_free(g_steal_pointer(&gids), FALSE);
+}
+
+/*
+ * inituser / initgroup -> uid, gid, groups and HOME. Names are looked up in the root
+ * filesystem's own /etc/passwd and /etc/group (the guest's accounts, not the host's);
+ * numbers are taken as they are.
+ */
+static int
+resolve_user(const vsh_domain_def *def, const char *rootfs, struct vsh_launch *l,
+             char **ret_home, GError **error)
+{
+    const char *user = def->os.inituser;
+    const char *group = def->os.initgroup;
+    g_autofree char *passwd = NULL;
+    g_autofree char *groups = NULL;
+    g_auto(GStrv) pw = NULL;
+    g_auto(GStrv) gr = NULL;
+
+    *ret_home = NULL;
+    if (!user && !group)
+        return 0;
+    if (!(passwd = rootfs_read_etc(rootfs, "passwd", error)) ||
+        !(groups = rootfs_read_etc(rootfs, "group", error)))
+        return -1;
+    l->drop_user = 1;
+    if (user) {
+        pw = accounts_find(passwd, user, 7);
+        if (pw) {
+            if (!parse_id(pw[2], &l->uid) || !parse_id(pw[3], &l->gid))
+                return vsh_error_set(error, VSH_ERROR_OPERATION_FAILED,
+                                     "bad entry for user '%s' in '%s/etc/passwd'", user,
+                                     rootfs);
+            *ret_home = g_strdup(pw[5]);
+        } else if (parse_id(user, &l->uid)) {
+            l->gid = l->uid;
+        } else {
+            return vsh_error_set(error, VSH_ERROR_OPERATION_FAILED,
+                                 "user '%s' not found in '%s/etc/passwd'", user, rootfs);
+        }
+    }
+    if (group) {
+        gr = accounts_find(groups, group, 3);
+        if (gr ? !parse_id(gr[2], &l->gid) : !parse_id(group, &l->gid))
+            return vsh_error_set(error, VSH_ERROR_OPERATION_FAILED,
+                                 "group '%s' not found in '%s/etc/group'", group, rootfs);
+    }
+    accounts_groups(l, groups, pw ? pw[0] : NULL);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ the launch */
+
+static char **
+build_env(const vsh_supervise_ops *ops, const vsh_domain_def *def, const char *home)
+{
+    g_autoptr(GPtrArray) env = g_ptr_array_new();
+    guint i;
+
+    g_ptr_array_add(env, g_strdup("PATH=" SUPERVISE_DEFAULT_PATH));
+    g_ptr_array_add(env, g_strdup_printf("HOME=%s", home && *home ? home : "/"));
+    g_ptr_array_add(env, g_strdup("TERM=linux"));
+    if (ops->container_env)
+        g_ptr_array_add(env, g_strdup("container=vsh"));
+    for (i = 0; i < def->os.initenv->len; i++) {
+        const vsh_env_var *var = g_ptr_array_index(def->os.initenv, i);
+
+        g_ptr_array_add(env, g_strdup_printf("%s=%s", var->name, var->value ? var->value : ""));
+    }
+    g_ptr_array_add(env, NULL);
+    return (char **) g_ptr_array_free(g_steal_pointer(&env), FALSE);
+}
+
+static char **
+build_argv(const vsh_domain_def *def)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    guint i;
+
+    g_ptr_array_add(argv, g_strdup(def->os.init ? def->os.init : SUPERVISE_DEFAULT_INIT));
+    for (i = 0; i < def->os.initargs->len; i++)
+        g_ptr_array_add(argv, g_strdup(g_ptr_array_index(def->os.initargs, i)));
+    g_ptr_array_add(argv, NULL);
+    return (char **) g_ptr_array_free(g_steal_pointer(&argv), FALSE);
+}
+
+static void
+build_mounts(const vsh_domain_def *def, struct vsh_launch *l)
+{
+    guint i;
+
+    l->mounts = g_new0(struct vsh_launch_mount, def->filesystems->len + 1);
+    for (i = 0; i < def->filesystems->len; i++) {
+        const vsh_fs_def *fs = g_ptr_array_index(def->filesystems, i);
+        struct vsh_launch_mount *m;
+
+        if (g_strcmp0(fs->target, "/") == 0)
+            continue;
+        m = &l->mounts[l->n_mounts++];
+        m->type = fs->type == VSH_FS_TYPE_RAM ? VSH_LAUNCH_MOUNT_TMPFS : VSH_LAUNCH_MOUNT_BIND;
+        m->source = g_strdup(fs->source);
+        m->target = g_strdup(fs->target);
+        m->readonly = fs->readonly;
+        m->usage_kib = fs->usage_kib;
+    }
+}
+
+/* Defaults first; the metadata's <vsh:rlimit> replace those of the same resource. */
+static void
+build_rlimits(const vsh_domain_def *def, struct vsh_launch *l)
+{
+    static const struct vsh_launch_rlimit defaults[] = {
+        { RLIMIT_NOFILE, 1024, 65536 },
+        { RLIMIT_CORE, 0, RLIM_INFINITY },
+    };
+    guint n = def->vsh.rlimits ? def->vsh.rlimits->len : 0;
+    guint i;
+    guint j;
+
+    l->rlimits = g_new0(struct vsh_launch_rlimit, G_N_ELEMENTS(defaults) + n);
+    for (i = 0; i < G_N_ELEMENTS(defaults); i++)
+        l->rlimits[l->n_rlimits++] = defaults[i];
+    for (i = 0; i < n; i++) {
+        const vsh_rlimit_def *r = &g_array_index(def->vsh.rlimits, vsh_rlimit_def, i);
+        struct vsh_launch_rlimit *slot = NULL;
+
+        for (j = 0; j < l->n_rlimits && !slot; j++) {
+            if (l->rlimits[j].resource == r->resource)
+                slot = &l->rlimits[j];
+        }
+        if (!slot)
+            slot = &l->rlimits[l->n_rlimits++];
+        *slot = (struct vsh_launch_rlimit) { r->resource, r->soft, r->hard };
+    }
+}
+
+static void
+build_limits(const vsh_domain_def *def, struct vsh_launch_limits *lim)
+{
+    /* as libvirt's LXC driver: <memory> is the memory limit unless memtune says more */
+    guint64 hard_kib = def->memtune.hard_limit ? def->memtune.hard_limit : def->max_memory_kib;
+
+    lim->memory_hard_bytes = hard_kib >= VSH_MEMORY_UNLIMITED ? 0 : hard_kib * 1024;
+    if (def->memtune.soft_limit && def->memtune.soft_limit < VSH_MEMORY_UNLIMITED)
+        lim->memory_soft_bytes = def->memtune.soft_limit * 1024;
+    if (def->memtune.swap_hard_limit && def->memtune.swap_hard_limit < VSH_MEMORY_UNLIMITED)
+        lim->memory_swap_bytes = def->memtune.swap_hard_limit * 1024;
+    lim->cpu_shares = def->cputune.has_shares ? def->cputune.shares : 0;
+    lim->cpu_period_us = def->cputune.has_period ? def->cputune.period : 0;
+    lim->cpu_quota_us = def->cputune.has_quota ? def->cputune.quota : -1;
+    lim->cpuset = g_strdup(def->cpuset);
+    lim->pids_max = def->vsh.has_pids_limit ? def->vsh.pids_limit : SUPERVISE_DEFAULT_PIDS;
+}
+
+static char *
+cgroup_path_of(const vsh_domain_obj *obj)
+{
+    const char *partition = obj->paths.cgroup_partition;
+
+    return g_strdup_printf("%s/%s", partition && *partition ? partition : "vsh", obj->name);
+}
+
+static int
+shutdown_timeout_ms(void)
+{
+    const char *env = getenv("VSH_SHUTDOWN_TIMEOUT_MS");
+    guint64 v;
+
+    if (env && g_ascii_string_to_unsigned(env, 10, 1, G_MAXINT, &v, NULL))
+        return (int) v;
+    return SUPERVISE_SHUTDOWN_TIMEOUT_MS;
+}
+
+int
+vsh_supervise_launch_build(const vsh_supervise_ops *ops, const vsh_domain_obj *obj,
+                           const vsh_domain_def *def, struct vsh_launch *l, GError **error)
+{
+    const vsh_fs_def *root = vsh_domain_def_get_root_fs(def);
+    g_autofree char *home = NULL;
+    char uuid[VSH_UUID_STRING_BUFLEN];
+
+    if (!root || !root->source || !g_path_is_absolute(root->source))
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                             "domain '%s' has no absolute root filesystem directory",
+                             def->name);
+    vsh_uuid_format(def->uuid, uuid);
+    l->kind = ops->kind;
+    l->name = g_strdup(obj->name);
+    l->uuid = g_strdup(uuid);
+    l->type_name = g_strdup(ops->type_name);
+    l->state_dir = g_strdup(obj->paths.state_dir);
+    l->cgroup_path = cgroup_path_of(obj);
+    l->cgroup_root = g_strdup(getenv("VSH_CGROUP_ROOT"));
+    l->clone_flags = ops->clone_flags;
+    l->rootfs = g_strdup(root->source);
+    build_mounts(def, l);
+    l->argv = build_argv(def);
+    l->workdir = g_strdup(def->os.initdir ? def->os.initdir : "/");
+    if (resolve_user(def, l->rootfs, l, &home, error) < 0)
+        return -1;
+    l->envp = build_env(ops, def, home);
+    l->caps_keep = ops->caps_default;
+    if (caps_adjust(def, &l->caps_keep, error) < 0)
+        return -1;
+    l->no_new_privs = ops->no_new_privs;
+    build_rlimits(def, l);
+    build_limits(def, &l->limits);
+    l->on_poweroff = def->on_poweroff;
+    l->on_reboot = def->on_reboot;
+    l->on_crash = def->on_crash;
+    l->shutdown_timeout_ms = shutdown_timeout_ms();
+    if (ops->launch_fill && ops->launch_fill(obj, def, l, error) < 0)
+        return -1;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ the monitor */
+
+/*
+ * Which vsh-monitor to run: $VSH_MONITOR wins; otherwise the copy next to the code that
+ * is running. When this code was loaded from the build tree (uninstalled libvsh, or a
+ * test program linking it statically) that is the build tree's monitor, else the
+ * installed one, so a build never runs a stale installed monitor and an installation
+ * never runs a build tree's.
+ */
+char *
+vsh_supervise_monitor_path(void)
+{
+    const char *env = getenv("VSH_MONITOR");
+    g_autofree char *builddir = g_path_get_dirname(VSH_BUILD_LIBEXECDIR);
+    g_autofree char *self = NULL;
+    g_autofree char *top = NULL;
+    Dl_info info;
+
+    if (env && *env)
+        return g_strdup(env);
+    if (dladdr((void *) vsh_supervise_monitor_path, &info) && info.dli_fname &&
+        g_path_is_absolute(info.dli_fname))
+        self = realpath(info.dli_fname, NULL);
+    if (!self)
+        self = realpath("/proc/self/exe", NULL);
+    top = g_path_get_dirname(builddir);     /* VSH_BUILD_LIBEXECDIR is TOP/drivers/common */
+    if (self && g_str_has_prefix(self, top) && self[strlen(top)] == '/')
+        return g_build_filename(VSH_BUILD_LIBEXECDIR, "vsh-monitor", NULL);
+    return g_build_filename(VSH_LIBEXECDIR, "vsh-monitor", NULL);
+}
+
+/* The launch goes to the monitor's stdin through a memfd: no pipe to fill, no SIGPIPE
+ * if the monitor dies early. */
+static int
+launch_to_memfd(const struct vsh_launch *l, GError **error)
+{
+    vsh_autoclose int fd = memfd_create("vsh-launch", MFD_CLOEXEC);
+
+    if (fd < 0)
+        return vsh_error_set_errno(error, errno, "cannot create the launch description");
+    if (vsh_launch_write(fd, l) < 0 || lseek(fd, 0, SEEK_SET) < 0)
+        return vsh_error_set_errno(error, errno, "cannot write the launch description");
+    return vsh_steal_fd(&fd);
+}
+
+/*
+ * Runs the monitor as a grandchild (the intermediate child exits at once), so it is
+ * never our zombie and belongs to no session of ours. Returns the read end of its status
+ * pipe.
+ */
+static int
+monitor_spawn(const char *path, int launch_fd, GError **error)
+{
+    vsh_autoclose int rd = -1;
+    vsh_autoclose int wr = -1;
+    const char *argv[] = { path, NULL };
+    int fds[2];
+    pid_t pid;
+    int status;
+
+    if (access(path, X_OK) < 0)
+        return vsh_error_set_errno(error, errno, "cannot run '%s'", path);
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return vsh_error_set_errno(error, errno, "cannot create the monitor's status pipe");
+    rd = fds[0];
+    wr = fds[1];
+    if ((pid = fork()) < 0)
+        return vsh_error_set_errno(error, errno, "cannot fork the monitor");
+    if (pid == 0) {
+        /* async-signal-safe only from here: the caller may have threads */
+        if (dup2(launch_fd, 0) < 0 || dup2(wr, 3) < 0)
+            _exit(127);
+        if (fork() != 0)
+            _exit(0);
+        execv(path, (char *const *) argv);
+        _exit(127);
+    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return vsh_error_set(error, VSH_ERROR_OPERATION_FAILED, "cannot start '%s'", path);
+    return vsh_steal_fd(&rd);
+}
+
+/* "ok INIT MONITOR PTY" or "error ERRNO MESSAGE", read until the monitor closes it. */
+static int
+monitor_read_report(int fd, GString *report, GError **error)
+{
+    struct pollfd pfd = { fd, POLLIN, 0 };
+    gint64 deadline = g_get_monotonic_time() + SUPERVISE_START_TIMEOUT_MS * 1000LL;
+    char buf[512];
+    ssize_t n;
+
+    for (;;) {
+        int left = (int) ((deadline - g_get_monotonic_time()) / 1000);
+
+        if (left <= 0)
+            return vsh_error_set(error, VSH_ERROR_TIMEOUT,
+                                 "vsh-monitor did not report within %d s",
+                                 SUPERVISE_START_TIMEOUT_MS / 1000);
+        if (poll(&pfd, 1, left) < 0 && errno != EINTR)
+            return vsh_error_set_errno(error, errno, "cannot wait for vsh-monitor");
+        n = read(fd, buf, sizeof(buf));
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n < 0)
+            return vsh_error_set_errno(error, errno, "cannot read vsh-monitor's report");
+        if (n == 0 || report->len > 4096)
+            return 0;
+        g_string_append_len(report, buf, n);
+    }
+}
+
+static void
+set_console_path(vsh_domain_obj *obj, const char *pty)
+{
+    vsh_console_def *console;
+
+    if (!obj->live || obj->live->consoles->len == 0)
+        return;
+    console = g_ptr_array_index(obj->live->consoles, 0);
+    g_free(console->source_path);
+    console->source_path = g_strdup(pty);
+}
+
+static int
+monitor_parse_report(vsh_domain_obj *obj, const char *report, GError **error)
+{
+    g_auto(GStrv) f = g_strsplit(report, " ", 4);
+    guint64 init;
+    guint64 mon;
+    guint64 err;
+
+    if (g_strv_length(f) >= 3 && strcmp(f[0], "error") == 0 &&
+        g_ascii_string_to_unsigned(f[1], 10, 0, 4095, &err, NULL)) {
+        g_strchomp(f[2]);
+        if (f[3])
+            g_strchomp(f[3]);
+        return vsh_error_set_code_errno(error, err == EWOULDBLOCK ? VSH_ERROR_BUSY
+                                                                  : VSH_ERROR_OPERATION_FAILED,
+                                        (int) err, "%s%s%s", f[2], f[3] ? " " : "",
+                                        f[3] ? f[3] : "");
+    }
+    if (g_strv_length(f) != 4 || strcmp(f[0], "ok") != 0 ||
+        !g_ascii_string_to_unsigned(f[1], 10, 1, G_MAXINT, &init, NULL) ||
+        !g_ascii_string_to_unsigned(f[2], 10, 1, G_MAXINT, &mon, NULL))
+        return vsh_error_set(error, VSH_ERROR_OPERATION_FAILED,
+                             "vsh-monitor of domain '%s' exited without starting it",
+                             obj->name);
+    obj->pid = (pid_t) init;
+    obj->id = (int) init;
+    obj->monitor_pid = (pid_t) mon;
+    set_console_path(obj, g_strchomp(f[3]));
+    return 0;
+}
+
+int
+vsh_supervise_start(const vsh_supervise_ops *ops, vsh_domain_obj *obj, unsigned int flags,
+                    GError **error)
+{
+    struct vsh_launch l = { 0 };
+    g_autofree char *monitor = vsh_supervise_monitor_path();
+    g_autoptr(GString) report = g_string_new(NULL);
+    vsh_autoclose int launch_fd = -1;
+    vsh_autoclose int status_fd = -1;
+    const vsh_domain_def *def = obj->live ? obj->live : obj->def;
+    int r;
+
+    g_return_val_if_fail(def != NULL, -1);
+    r = vsh_supervise_launch_build(ops, obj, def, &l, error);
+    l.start_paused = (flags & VSH_DOMAIN_START_PAUSED) != 0;
+    if (r == 0)
+        launch_fd = launch_to_memfd(&l, error);
+    vsh_launch_clear(&l);
+    if (r < 0 || launch_fd < 0)
+        return -1;
+    if ((status_fd = monitor_spawn(monitor, launch_fd, error)) < 0)
+        return -1;
+    if (monitor_read_report(status_fd, report, error) < 0)
+        return -1;
+    if (monitor_parse_report(obj, report->str, error) < 0)
+        return -1;
+    obj->state = (flags & VSH_DOMAIN_START_PAUSED) ? VSH_DOMAIN_PAUSED : VSH_DOMAIN_RUNNING;
+    obj->reason = (flags & VSH_DOMAIN_START_PAUSED) ? VSH_DOMAIN_PAUSED_USER
+                                                    : VSH_DOMAIN_RUNNING_BOOTED;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ running domains */
+
+static char *
+state_path(const vsh_domain_obj *obj, const char *suffix)
+{
+    return g_strdup_printf("%s/%s%s", obj->paths.state_dir, obj->name, suffix);
+}
+
+/* Opens the domain's cgroup, with the error the library reports. */
+static int
+open_cgroup(const vsh_domain_obj *obj, struct vsh_cgroup *cg, GError **error)
+{
+    g_autofree char *path = cgroup_path_of(obj);
+
+    if (vsh_cgroup_open(cg, NULL, NULL, path) < 0)
+        return vsh_error_set_errno(error, errno, "cannot find the cgroup of domain '%s'",
+                                   obj->name);
+    return 0;
+}
+
+/* Tells the monitor why init is about to die. The state directory is a tmpfs in
+ * practice, and the word is read once by the monitor: no fsync, so stopping stays fast. */
+static int
+write_stop_word(const vsh_domain_obj *obj, const char *word, GError **error)
+{
+    g_autofree char *path = obj->paths.stop_path ? g_strdup(obj->paths.stop_path)
+                                                 : state_path(obj, ".stop");
+    vsh_autoclose int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+    if (fd < 0)
+        return vsh_error_set_errno(error, errno, "cannot write '%s'", path);
+    return vsh_safe_write(fd, word, strlen(word), error);
+}
+
+/* Reads STATE/NAME.pid: "INIT_PID MONITOR_PID". */
+static int
+read_pid_file(const vsh_domain_obj *obj, pid_t *ret_init, pid_t *ret_monitor)
+{
+    g_autofree char *path = obj->paths.pid_path ? g_strdup(obj->paths.pid_path)
+                                                : state_path(obj, ".pid");
+    g_autofree char *text = NULL;
+    g_auto(GStrv) f = NULL;
+    guint64 a;
+    guint64 b;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return -1;
+    f = g_strsplit(g_strstrip(text), " ", 3);
+    if (g_strv_length(f) != 2 || !g_ascii_string_to_unsigned(f[0], 10, 1, G_MAXINT, &a, NULL) ||
+        !g_ascii_string_to_unsigned(f[1], 10, 1, G_MAXINT, &b, NULL))
+        return -1;
+    *ret_init = (pid_t) a;
+    *ret_monitor = (pid_t) b;
+    return 0;
+}
+
+/*
+ * Waits until the monitor has exited. A pidfd turns readable the moment it does, so
+ * there is no polling; the lock (released by the monitor's exit) confirms it. A monitor
+ * we cannot watch by pid is waited for through its lock.
+ */
+static int
+wait_monitor_exit(const vsh_domain_obj *obj, pid_t monitor, GError **error)
+{
+    vsh_autoclose int pidfd = -1;
+    vsh_autoclose int lock = -1;
+    struct pollfd pfd;
+
+    if (monitor > 0 && (pidfd = (int) syscall(SYS_pidfd_open, monitor, 0)) >= 0) {
+        pfd.fd = pidfd;
+        pfd.events = POLLIN;
+        while (poll(&pfd, 1, SUPERVISE_STOP_TIMEOUT_MS) < 0 && errno == EINTR)
+            ;
+    }
+    if ((lock = vsh_file_lock(obj->paths.lock_path, SUPERVISE_STOP_TIMEOUT_MS, error)) < 0) {
+        g_clear_error(error);
+        return vsh_error_set(error, VSH_ERROR_TIMEOUT,
+                             "the monitor of domain '%s' did not exit", obj->name);
+    }
+    return 0;
+}
+
+static void
+set_shutoff(vsh_domain_obj *obj, int reason)
+{
+    obj->state = VSH_DOMAIN_SHUTOFF;
+    obj->reason = reason;
+    obj->id = -1;
+    obj->pid = 0;
+    obj->monitor_pid = 0;
+}
+
+int
+vsh_supervise_destroy(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError **error)
+{
+    struct vsh_cgroup cg;
+    pid_t init = obj->pid;
+    pid_t monitor = obj->monitor_pid;
+
+    (void) ops;
+    (void) read_pid_file(obj, &init, &monitor);
+    if (write_stop_word(obj, "destroyed", error) < 0)
+        return -1;
+    if (open_cgroup(obj, &cg, error) < 0)
+        return -1;
+    /* every process of the domain at once, whatever it forked; the monitor sees init
+     * die, finds "destroyed" and cleans up */
+    if (vsh_cgroup_kill_all(&cg, SUPERVISE_STOP_TIMEOUT_MS) < 0 && errno != ENOENT) {
+        int err = errno;
+
+        vsh_cgroup_clear(&cg);
+        return vsh_error_set_errno(error, err, "cannot kill the processes of domain '%s'",
+                                   obj->name);
+    }
+    vsh_cgroup_clear(&cg);
+    if (wait_monitor_exit(obj, monitor, error) < 0)
+        return -1;
+    set_shutoff(obj, VSH_DOMAIN_SHUTOFF_DESTROYED);
+    return 0;
+}
+
+int
+vsh_supervise_shutdown(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError **error)
+{
+    struct vsh_cgroup cg;
+    pid_t init = obj->pid;
+    pid_t monitor = obj->monitor_pid;
+
+    (void) read_pid_file(obj, &init, &monitor);
+    if (write_stop_word(obj, "shutdown", error) < 0)
+        return -1;
+    if (ops->kind == VSH_LAUNCH_CHROOT) {
+        /* a jail has no init that stops the rest: every process is asked */
+        if (open_cgroup(obj, &cg, error) < 0)
+            return -1;
+        (void) vsh_cgroup_signal_all(&cg, SIGTERM);
+        vsh_cgroup_clear(&cg);
+    } else if (init > 0 && kill(init, SIGTERM) < 0 && errno != ESRCH) {
+        return vsh_error_set_errno(error, errno, "cannot signal init of domain '%s'",
+                                   obj->name);
+    }
+    /* the monitor kills what is left after the shutdown timeout */
+    if (monitor > 0)
+        (void) kill(monitor, SIGUSR1);
+    return 0;
+}
+
+int
+vsh_supervise_reboot(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError **error)
+{
+    struct vsh_cgroup cg;
+    pid_t init = obj->pid;
+    pid_t monitor = obj->monitor_pid;
+    pid_t new_init = 0;
+    gint64 deadline = g_get_monotonic_time() + SUPERVISE_STOP_TIMEOUT_MS * 1000LL;
+
+    (void) ops;
+    (void) read_pid_file(obj, &init, &monitor);
+    if (write_stop_word(obj, "reboot", error) < 0 || open_cgroup(obj, &cg, error) < 0)
+        return -1;
+    /* one frozen round of SIGKILL, not a loop: the monitor starts a fresh init in the
+     * same cgroup as soon as this one is gone (and kills any leftover first) */
+    (void) vsh_cgroup_freeze(&cg, 1000);
+    (void) vsh_cgroup_signal_all(&cg, SIGKILL);
+    (void) vsh_cgroup_thaw(&cg);
+    vsh_cgroup_clear(&cg);
+    while (g_get_monotonic_time() < deadline) {
+        if (read_pid_file(obj, &new_init, &monitor) == 0 && new_init != init) {
+            obj->pid = new_init;
+            obj->id = (int) new_init;
+            obj->monitor_pid = monitor;
+            return 0;
+        }
+        g_usleep(500);
+    }
+    return vsh_error_set(error, VSH_ERROR_TIMEOUT, "domain '%s' did not restart",
+                         obj->name);
+}
+
+int
+vsh_supervise_suspend(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError **error)
+{
+    struct vsh_cgroup cg;
+    int r;
+
+    (void) ops;
+    if (open_cgroup(obj, &cg, error) < 0)
+        return -1;
+    r = vsh_cgroup_freeze(&cg, SUPERVISE_STOP_TIMEOUT_MS);
+    vsh_cgroup_clear(&cg);
+    if (r < 0)
+        return vsh_error_set_errno(error, errno, "cannot freeze domain '%s'", obj->name);
+    obj->state = VSH_DOMAIN_PAUSED;
+    obj->reason = VSH_DOMAIN_PAUSED_USER;
+    return 0;
+}
+
+int
+vsh_supervise_resume(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError **error)
+{
+    struct vsh_cgroup cg;
+    int r;
+
+    (void) ops;
+    if (open_cgroup(obj, &cg, error) < 0)
+        return -1;
+    r = vsh_cgroup_thaw(&cg);
+    vsh_cgroup_clear(&cg);
+    if (r < 0)
+        return vsh_error_set_errno(error, errno, "cannot thaw domain '%s'", obj->name);
+    obj->state = VSH_DOMAIN_RUNNING;
+    obj->reason = VSH_DOMAIN_RUNNING_UNPAUSED;
+    return 0;
+}
+
+void
+vsh_supervise_cleanup(const vsh_supervise_ops *ops, vsh_domain_obj *obj)
+{
+    struct vsh_cgroup cg;
+    g_autofree char *console = state_path(obj, ".console");
+    g_autofree char *pid = state_path(obj, ".pid");
+    g_autofree char *stop = state_path(obj, ".stop");
+
+    (void) ops;
+    /* the monitor died: nothing may outlive it (a jail's processes have no PID namespace
+     * that would die with init) */
+    if (open_cgroup(obj, &cg, NULL) == 0) {
+        (void) vsh_cgroup_thaw(&cg);
+        (void) vsh_cgroup_kill_all(&cg, SUPERVISE_STOP_TIMEOUT_MS);
+        (void) vsh_cgroup_remove(&cg);
+        vsh_cgroup_clear(&cg);
+    }
+    (void) unlink(console);
+    (void) unlink(pid);
+    (void) unlink(stop);
+    set_shutoff(obj, VSH_DOMAIN_SHUTOFF_CRASHED);
+}
+
+int
+vsh_supervise_refresh(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError **error)
+{
+    struct vsh_cgroup cg;
+    pid_t init;
+    pid_t monitor;
+
+    (void) ops;
+    (void) error;
+    if (read_pid_file(obj, &init, &monitor) == 0) {
+        obj->pid = init;
+        obj->id = (int) init;
+        obj->monitor_pid = monitor;
+    }
+    /* a domain frozen by another process shows as paused */
+    if (open_cgroup(obj, &cg, NULL) == 0) {
+        int frozen = vsh_cgroup_is_frozen(&cg);
+
+        if (frozen == 1 && obj->state == VSH_DOMAIN_RUNNING) {
+            obj->state = VSH_DOMAIN_PAUSED;
+            obj->reason = VSH_DOMAIN_PAUSED_USER;
+        } else if (frozen == 0 && obj->state == VSH_DOMAIN_PAUSED) {
+            obj->state = VSH_DOMAIN_RUNNING;
+            obj->reason = VSH_DOMAIN_RUNNING_UNPAUSED;
+        }
+        vsh_cgroup_clear(&cg);
+    }
+    return 0;
+}
+
+int
+vsh_supervise_get_info(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
+                       vsh_domain_info *info, GError **error)
+{
+    struct vsh_cgroup cg;
+    unsigned long long ns = 0;
+    unsigned long long bytes = 0;
+    int r;
+
+    (void) ops;
+    if (open_cgroup(obj, &cg, error) < 0)
+        return -1;
+    r = vsh_cgroup_get_cpu_time(&cg, &ns);
+    if (r == 0)
+        r = vsh_cgroup_get_memory_usage(&cg, &bytes);
+    vsh_cgroup_clear(&cg);
+    if (r < 0)
+        return vsh_error_set_errno(error, errno, "cannot read the usage of domain '%s'",
+                                   obj->name);
+    info->cpu_time_ns = ns;
+    info->memory_kib = bytes / 1024;
+    return 0;
+}
+
+static void
+stat_add(GArray *stats, const char *name, guint64 value)
+{
+    vsh_stat st = { g_strdup(name), value };
+
+    g_array_append_val(stats, st);
+}
+
+int
+vsh_supervise_get_memory_stats(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
+                               GArray *stats, GError **error)
+{
+    const vsh_domain_def *def = obj->live ? obj->live : obj->def;
+    struct vsh_cgroup cg;
+    unsigned long long usage = 0;
+    unsigned long long v;
+
+    (void) ops;
+    if (open_cgroup(obj, &cg, error) < 0)
+        return -1;
+    if (vsh_cgroup_get_memory_usage(&cg, &usage) < 0) {
+        int err = errno;
+
+        vsh_cgroup_clear(&cg);
+        return vsh_error_set_errno(error, err, "cannot read the memory of domain '%s'",
+                                   obj->name);
+    }
+    /* virsh's names: the allocation, then what is resident */
+    stat_add(stats, "actual", def ? def->cur_memory_kib : 0);
+    if (vsh_cgroup_get_memory_stat(&cg, "total_swap", &v) == 0 ||
+        vsh_cgroup_get_memory_stat(&cg, "swap", &v) == 0)
+        stat_add(stats, "swap_in", v / 1024);
+    stat_add(stats, "rss", usage / 1024);
+    vsh_cgroup_clear(&cg);
+    return 0;
+}
+
+int
+vsh_supervise_set_memory(const vsh_supervise_ops *ops, vsh_domain_obj *obj, guint64 kib,
+                         GError **error)
+{
+    struct vsh_cgroup cg;
+    int r;
+
+    (void) ops;
+    if (open_cgroup(obj, &cg, error) < 0)
+        return -1;
+    r = vsh_cgroup_set_memory_hard(&cg, kib >= VSH_MEMORY_UNLIMITED ? 0 : kib * 1024);
+    vsh_cgroup_clear(&cg);
+    if (r < 0)
+        return vsh_error_set_errno(error, errno, "cannot set the memory of domain '%s'",
+                                   obj->name);
+    return 0;
+}
+
+int
+vsh_supervise_set_sched(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
+                        const vsh_sched_params *params, GError **error)
+{
+    struct vsh_cgroup cg;
+    int r = 0;
+
+    (void) ops;
+    if (open_cgroup(obj, &cg, error) < 0)
+        return -1;
+    if (params->has_cpu_shares)
+        r = vsh_cgroup_set_cpu_shares(&cg, params->cpu_shares);
+    if (r == 0 && (params->has_vcpu_period || params->has_vcpu_quota))
+        r = vsh_cgroup_set_cpu_bandwidth(&cg, params->has_vcpu_period ? params->vcpu_period : 0,
+                                         params->has_vcpu_quota ? params->vcpu_quota : -1);
+    vsh_cgroup_clear(&cg);
+    if (r < 0)
+        return vsh_error_set_errno(error, errno,
+                                   "cannot set the scheduler parameters of domain '%s'",
+                                   obj->name);
+    return 0;
+}
+
+static unsigned long long
+kib_to_limit(guint64 kib)
+{
+    return kib >= VSH_MEMORY_UNLIMITED ? 0 : kib * 1024;
+}
+
+int
+vsh_supervise_set_memtune(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
+                          const vsh_memtune_params *params, GError **error)
+{
+    const vsh_domain_def *def = obj->live ? obj->live : obj->def;
+    struct vsh_cgroup cg;
+    guint64 hard = params->has_hard_limit ? params->hard_limit
+                   : def && def->memtune.hard_limit ? def->memtune.hard_limit
+                   : def ? def->max_memory_kib : 0;
+    int r = 0;
+
+    (void) ops;
+    if (open_cgroup(obj, &cg, error) < 0)
+        return -1;
+    /* memory+swap must never be below memory: raise swap first, lower it last */
+    if (params->has_swap_hard_limit)
+        r = vsh_cgroup_set_memory_swap(&cg, kib_to_limit(hard),
+                                       kib_to_limit(params->swap_hard_limit));
+    if (r == 0 && params->has_hard_limit)
+        r = vsh_cgroup_set_memory_hard(&cg, kib_to_limit(params->hard_limit));
+    if (r == 0 && params->has_soft_limit)
+        r = vsh_cgroup_set_memory_soft(&cg, kib_to_limit(params->soft_limit));
+    vsh_cgroup_clear(&cg);
+    if (r < 0)
+        return vsh_error_set_errno(error, errno, "cannot set the memory tuning of domain '%s'",
+                                   obj->name);
+    return 0;
+}
+
+int
+vsh_supervise_open_console(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
+                           unsigned int flags, int *ret_fd, GError **error)
+{
+    g_autofree char *path = obj->paths.console_path ? g_strdup(obj->paths.console_path)
+                                                    : state_path(obj, ".console");
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    vsh_autoclose int fd = -1;
+    char hello = (flags & VSH_DOMAIN_CONSOLE_FORCE) ? '1' : '0';
+    char answer = 0;
+
+    (void) ops;
+    if (strlen(path) >= sizeof(addr.sun_path))
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "console path '%s' is too long",
+                             path);
+    strcpy(addr.sun_path, path);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        connect(fd, (struct sockaddr *) &addr, sizeof(addr)) < 0)
+        return vsh_error_set_errno(error, errno, "cannot connect to the console of domain '%s'",
+                                   obj->name);
+    if (send(fd, &hello, 1, MSG_NOSIGNAL) != 1 || recv(fd, &answer, 1, 0) != 1)
+        return vsh_error_set_errno(error, errno ? errno : EPIPE,
+                                   "cannot attach to the console of domain '%s'", obj->name);
+    if (answer != 'o')
+        return vsh_error_set(error, VSH_ERROR_OPERATION_FAILED,
+                             "the console of domain '%s' is in use by another session "
+                             "(use --force to take it over)", obj->name);
+    *ret_fd = vsh_steal_fd(&fd);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ exec */
+
+typedef struct {
+    int fds[7];                 /* namespace descriptors, in the order of exec_namespaces */
+    int root_fd;                /* /proc/INIT/root */
+} exec_handles;
+
+/* The user namespace comes first: it owns the others and gives the rights to join them.
+ * The PID namespace comes last; it applies to the children forked afterwards. */
+static const struct {
+    int flag;
+    const char *name;
+} exec_namespaces[] = {
+    { CLONE_NEWUSER, "user" }, { CLONE_NEWNS, "mnt" }, { CLONE_NEWUTS, "uts" },
+    { CLONE_NEWIPC, "ipc" }, { CLONE_NEWNET, "net" }, { CLONE_NEWCGROUP, "cgroup" },
+    { CLONE_NEWPID, "pid" },
+};
+
+static void
+exec_handles_clear(exec_handles *h)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(h->fds); i++)
+        vsh_autoclose_fd(&h->fds[i]);
+    vsh_autoclose_fd(&h->root_fd);
+}
+
+static int
+exec_handles_open(pid_t init, int clone_flags, exec_handles *h, GError **error)
+{
+    g_autofree char *root = g_strdup_printf("/proc/%d/root", (int) init);
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(h->fds); i++) {
+        g_autofree char *path = NULL;
+
+        h->fds[i] = -1;
+        if (!(clone_flags & exec_namespaces[i].flag))
+            continue;
+        path = g_strdup_printf("/proc/%d/ns/%s", (int) init, exec_namespaces[i].name);
+        if ((h->fds[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+            return vsh_error_set_errno(error, errno, "cannot open '%s'", path);
+    }
+    if ((h->root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return vsh_error_set_errno(error, errno, "cannot open '%s'", root);
+    return 0;
+}
+
+/* The status of a waited-for child as a shell reports it. */
+static int
+exit_code(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return 255;
+}
+
+/* In the first child: join the domain, then fork the process that runs the command. */
+static void __attribute__((noreturn))
+exec_child(const struct vsh_launch *l, const struct vsh_cgroup *cg, const exec_handles *h,
+           int errfd)
+{
+    size_t i;
+    pid_t pid;
+    int status;
+
+    if (vsh_cgroup_attach(cg, getpid()) < 0)
+        vsh_child_fail(errfd, "join the domain's cgroup", errno);
+    for (i = 0; i < G_N_ELEMENTS(h->fds); i++) {
+        char step[64];
+
+        if (h->fds[i] < 0 || setns(h->fds[i], exec_namespaces[i].flag) == 0)
+            continue;
+        (void) snprintf(step, sizeof(step), "enter the %s namespace", exec_namespaces[i].name);
+        vsh_child_fail(errfd, step, errno);
+    }
+    /* init's root, whether it got there by pivot_root or chroot */
+    if (fchdir(h->root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+        vsh_child_fail(errfd, "enter the domain's root", errno);
+    if ((pid = fork()) < 0)
+        vsh_child_fail(errfd, "fork the command", errno);
+    if (pid == 0)
+        vsh_child_exec(l, errfd, SIGKILL);
+    close(errfd);
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            _exit(255);
+    }
+    _exit(exit_code(status));
+}
+
+static int
+exec_run(vsh_domain_obj *obj, const struct vsh_launch *l, const struct vsh_cgroup *cg,
+         const exec_handles *h, int *ret_status, GError **error)
+{
+    struct vsh_child_error cerr;
+    vsh_autoclose int rd = -1;
+    vsh_autoclose int wr = -1;
+    int fds[2];
+    pid_t pid;
+    int status;
+    int r;
+
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return vsh_error_set_errno(error, errno, "cannot create a pipe");
+    rd = fds[0];
+    wr = fds[1];
+    if ((pid = fork()) < 0)
+        return vsh_error_set_errno(error, errno, "cannot fork");
+    if (pid == 0)
+        exec_child(l, cg, h, wr);
+    vsh_autoclose_fd(&wr);
+    r = vsh_child_read_error(rd, &cerr);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (r > 0)
+        return vsh_error_set_code_errno(error, VSH_ERROR_OPERATION_FAILED, cerr.err,
+                                        "cannot %s in domain '%s': %s", cerr.step,
+                                        obj->name, g_strerror(cerr.err));
+    *ret_status = exit_code(status);
+    return 0;
+}
+
+int
+vsh_supervise_exec(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
+                   const char *const *argv, int *ret_status, GError **error)
+{
+    const vsh_domain_def *def = obj->live ? obj->live : obj->def;
+    struct vsh_launch l = { 0 };
+    struct vsh_cgroup cg = { 0 };
+    exec_handles h = { .root_fd = -1 };
+    pid_t init = obj->pid;
+    pid_t monitor = obj->monitor_pid;
+    int r = -1;
+
+    g_return_val_if_fail(argv && argv[0], -1);
+    (void) read_pid_file(obj, &init, &monitor);
+    if (vsh_supervise_launch_build(ops, obj, def, &l, error) < 0)
+        goto out;
+    /* the command replaces init's argv; everything else is init's */
+    g_strfreev(l.argv);
+    l.argv = g_strdupv((char **) argv);
+    if (open_cgroup(obj, &cg, error) < 0 || exec_handles_open(init, l.clone_flags, &h, error) < 0)
+        goto out;
+    r = exec_run(obj, &l, &cg, &h, ret_status, error);
+
+out:
+    exec_handles_clear(&h);
+    vsh_cgroup_clear(&cg);
+    vsh_launch_clear(&l);
+    return r;
+}
