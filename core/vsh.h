@@ -413,6 +413,30 @@ VSH_EXPORT int vsh_event_stream_get_fd(vsh_event_stream *stream);
 VSH_EXPORT int vsh_event_stream_next(vsh_event_stream *stream, vsh_event **ret_event,
                                      GError **error);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Cloning                                                                                    */
+
+typedef enum {
+    VSH_DOMAIN_CLONE_FORCE = 1 << 0, /* copy a running domain (its root filesystem as it is) */
+} vsh_domain_clone_flags;
+
+/*
+ * Defines a new persistent domain @new_name from @dom (virt-clone, lxc-copy): the same
+ * definition with a new name, a new uuid and new MAC addresses (host-side interface names
+ * are dropped so the driver picks fresh ones). The root filesystem directory (the
+ * <filesystem> with target '/') is copied to vsh_conn_get_rootfs_dir()/NEW_NAME, by reflink
+ * (FICLONE) where the file system can, else by a copy that keeps modes, owners, hard and
+ * symbolic links, device nodes, holes, extended attributes and times; other file systems
+ * mounted below it are not entered. Writable file-backed disks are copied next to their
+ * originals as NEW_NAME-TARGET.EXT. Other <filesystem> sources are shared, not copied.
+ * A running @dom is refused (VSH_ERROR_OPERATION_INVALID) unless VSH_DOMAIN_CLONE_FORCE.
+ * Fails with VSH_ERROR_DOMAIN_EXISTS when @new_name is taken (any type). On failure nothing
+ * of the new domain is left (copied files are removed).
+ * Returns a handle on the new, shut-off domain (vsh_domain_unref), or NULL with @error set.
+ */
+VSH_EXPORT vsh_domain *vsh_domain_clone(vsh_domain *dom, const char *new_name,
+                                        unsigned int flags, GError **error);
+
 G_END_DECLS
 
 #endif /* VSH_H */
