@@ -267,12 +267,14 @@ vsh_os_exe_validate(const vsh_os_def *os, xmlXPathContext *ctxt, GError **error)
     if (os->boot->len > 0)
         return vsh_def_error(error, ctxt, "/domain/os/boot",
                              "boot devices need os type 'hvm'");
-    if (os->init && os->init[0] != '/')
+    if (os->init && (os->init[0] != '/' || os->init[1] == '\0'))
         return vsh_def_error(error, ctxt, "/domain/os/init",
                              "init '%s' must be an absolute path", os->init);
-    if (os->initdir && os->initdir[0] != '/')
+    /* libvirt's schema wants something after the slash, so '/' (the default) is left out. */
+    if (os->initdir && (os->initdir[0] != '/' || os->initdir[1] == '\0'))
         return vsh_def_error(error, ctxt, "/domain/os/initdir",
-                             "initdir '%s' must be an absolute path", os->initdir);
+                             "initdir '%s' must be an absolute path below '/' "
+                             "(leave it out for '/')", os->initdir);
     for (i = 0; i < os->initenv->len; i++) {
         const vsh_env_var *var = g_ptr_array_index(os->initenv, i);
         g_autofree char *xpath = g_strdup_printf("/domain/os/initenv[%u]", i + 1);
