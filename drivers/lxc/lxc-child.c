@@ -146,6 +146,24 @@ lxc_tree_clone(int dfd, const char *path, unsigned int flags, int readonly)
     return fd;
 }
 
+/* The pty slave was opened by the monitor, in the mount namespace we were cloned from, and
+ * the kernel clones only mounts of our own namespace: clone it again by its path, which
+ * resolves in our copy of the host's tree. */
+static int
+lxc_console_clone(int console_fd)
+{
+    char link[32];
+    char path[PATH_MAX];
+    ssize_t n;
+
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", console_fd);
+    n = readlink(link, path, sizeof(path) - 1);
+    if (n < 0)
+        return -1;
+    path[n] = '\0';
+    return lxc_tree_clone(AT_FDCWD, path, 0, 0);
+}
+
 static int
 lxc_detach_sys(const struct vsh_launch *l, lxc_detached *d, const char **ret_step)
 {
@@ -186,7 +204,7 @@ lxc_detach_all(const struct vsh_launch *l, int console_fd, lxc_detached *d,
     }
     if (lxc_detach_sys(l, d, ret_step) < 0)
         return -1;
-    if ((d->console = lxc_tree_clone(console_fd, "", AT_EMPTY_PATH, 0)) < 0) {
+    if ((d->console = lxc_console_clone(console_fd)) < 0) {
         *ret_step = "bind the console";
         return -1;
     }
