@@ -657,10 +657,16 @@ struct vsh_xml_schema {
     char *compile_error;        /* why it did not compile, NULL when it did */
 };
 
+/* The validator's first error sometimes has no node ("Extra element devices in
+ * interleave"); the first one that does is kept beside it to give a line and a path. */
 static void
 vsh_xml_schema_error_cb(void *data, xmlErrorPtr e)
 {
-    vsh_xml_first_error_record(data, e);
+    vsh_xml_first_error *first = data;
+
+    vsh_xml_first_error_record(first, e);
+    if (!first->node && e->node)
+        first->node = e->node;
 }
 
 vsh_xml_schema *
@@ -696,8 +702,8 @@ vsh_xml_schema_free(vsh_xml_schema *schema)
     g_free(schema);
 }
 
-/* True when @node is a child element allowed nowhere in @parent: libxml2 reports such a
- * child as "extra content" or "did not expect element" about the parent or the child. */
+/* Turns the validator's first error into "FILE:LINE: PATH: problem". The outline check has
+ * already caught unknown elements and attributes, so these are rarer cases. */
 static int
 vsh_xml_schema_report(const vsh_xml_first_error *first, xmlDoc *doc, GError **error)
 {
@@ -708,6 +714,9 @@ vsh_xml_schema_report(const vsh_xml_first_error *first, xmlDoc *doc, GError **er
     if (!node || node->type != XML_ELEMENT_NODE)
         return vsh_error_set_xml_line(error, filename, first->line, "%s", first->message);
     path = vsh_xml_node_path(node);
+    if (!first->line)
+        return vsh_error_set_xml(error, node, "%s: content does not match the schema (%s)",
+                                 path, first->message);
     switch (first->code) {
     case XML_RELAXNG_ERR_ELEMWRONG:
     case XML_RELAXNG_ERR_EXTRACONTENT:
