@@ -301,8 +301,18 @@ build_rlimits(const vsh_domain_def *def, struct vsh_launch *l)
     guint j;
 
     l->rlimits = g_new0(struct vsh_launch_rlimit, G_N_ELEMENTS(defaults) + n);
-    for (i = 0; i < G_N_ELEMENTS(defaults); i++)
-        l->rlimits[l->n_rlimits++] = defaults[i];
+    for (i = 0; i < G_N_ELEMENTS(defaults); i++) {
+        struct vsh_launch_rlimit r = defaults[i];
+        struct rlimit cur;
+
+        /* a default never asks for more than this host allows us (raising a hard limit
+         * needs CAP_SYS_RESOURCE); explicit limits from the metadata are applied as given */
+        if (getrlimit(r.resource, &cur) == 0 && cur.rlim_max != RLIM_INFINITY) {
+            r.hard = MIN(r.hard, (unsigned long long) cur.rlim_max);
+            r.soft = MIN(r.soft, r.hard);
+        }
+        l->rlimits[l->n_rlimits++] = r;
+    }
     for (i = 0; i < n; i++) {
         const vsh_rlimit_def *r = &g_array_index(def->vsh.rlimits, vsh_rlimit_def, i);
         struct vsh_launch_rlimit *slot = NULL;
@@ -756,6 +766,8 @@ vsh_supervise_reboot(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError *
             obj->pid = new_init;
             obj->id = (int) new_init;
             obj->monitor_pid = monitor;
+            obj->state = VSH_DOMAIN_RUNNING;
+            obj->reason = VSH_DOMAIN_RUNNING_BOOTED;
             return 0;
         }
         g_usleep(500);

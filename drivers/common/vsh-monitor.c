@@ -508,6 +508,9 @@ static void __attribute__((noreturn))
 finish(monitor *m, int detail)
 {
     undo(m);
+    /* orphans of the domain were reparented to us (the subreaper): reap what died */
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
     (void) write_state_file(m, ".exit", detail_word(detail));
     append_event(m, detail);
     vsh_launch_clear(&m->l);

@@ -1,0 +1,111 @@
+#!/bin/sh
+# chroot jails through the vsh shell: start, list, info, exec, suspend/resume (a counter
+# inside stops and goes on), reboot, shutdown (and its escalation), destroy of a
+# double-forked daemon, a killed monitor, a missing init, a jail beside a stub VM.
+. "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
+. "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+t_require_root
+ESCAPE=$t_builddir/tests/integration/escape
+[ -x "$ESCAPE" ] || tap_skip_all "the escape helper is not built ($ESCAPE)"
+t_setup chroot-lifecycle
+ROOTFS=$T/rootfs
+t_mkrootfs "$ROOTFS" || tap_skip_all "cannot build a busybox rootfs (busybox-static)"
+cp "$ESCAPE" "$ROOTFS/bin/escape"
+
+# the counter rewrites its file: an empty read is "no value yet"
+count() { c=$(cat "$ROOTFS/tmp/count" 2>/dev/null); echo "${c:--1}"; }
+count_gt() { [ "$(count)" -gt "$1" ]; }
+state() { t_vsh domstate "$1" --reason 2>/dev/null; }
+is_state() { [ "$(state "$1")" = "$2" ]; }
+pid_gone() {
+    st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+    [ -z "$st" ] || [ "$st" = Z ]
+}
+
+chroot_xml jail "$ROOTFS" /bin/escape counter /tmp/count > "$T/jail.xml"
+tap_check "define a jail" t_vsh define "$T/jail.xml"
+tap_check "start it" t_vsh start jail
+tap_is "list --all shows it running with its type" \
+    "$(t_vsh list --all | awk '$2 == "jail" { print $3, $4 }')" "running chroot"
+init=$(t_init_pid jail)
+tap_is "its id is init's host pid" "$(t_vsh domid jail)" "$init"
+tap_is "init runs inside the rootfs" "$(readlink /proc/"$init"/root)" "$ROOTFS"
+tap_check "the counter inside runs" t_wait count_gt 2
+
+out=$(t_vsh exec jail -- /bin/sh -c 'ls /etc/passwd; exit 7')
+tap_is "exec runs in the jail's root and returns the command's status" "$?:$out" \
+    "7:/etc/passwd"
+
+tap_check "suspend" t_vsh suspend jail
+tap_is "suspended jail is paused" "$(state jail)" "paused (user)"
+a=$(count)
+sleep 0.3
+tap_is "the counter stops while frozen" "$(count)" "$a"
+tap_check "resume" t_vsh resume jail
+tap_check "the counter goes on after resume" t_wait count_gt "$a"
+
+tap_check "reboot" t_vsh reboot jail
+tap_check "reboot gives a fresh init" t_wait sh -c "[ \"\$(cut -d' ' -f1 $T/store/state/jail.pid)\" != $init ]"
+tap_check "the jail runs after reboot" is_state jail "running (booted)"
+
+# a daemon that double-forked and left its session: only the cgroup knows it
+t_vsh exec jail -- /bin/escape daemon /tmp/daemon
+tap_check "the daemon runs" t_wait test -s "$ROOTFS/tmp/daemon"
+procs=$(cat "$(t_cgroup_dir jail freezer)/cgroup.procs" "$(t_cgroup_dir jail memory)/cgroup.procs" 2>/dev/null | sort -u)
+tap_check "the jail has more than one process" [ "$(echo "$procs" | wc -l)" -ge 2 ]
+tap_check "destroy" t_vsh destroy jail
+left=
+# (a zombie is dead: this host's init may be slow to reap what was reparented to it)
+for p in $procs; do
+    st=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -c1)
+    [ -n "$st" ] && [ "$st" != Z ] && left="$left $p"
+done
+tap_is "destroy leaves no process of the jail" "$left" ""
+tap_is "destroyed jail is shut off" "$(state jail)" "shut off (destroyed)"
+tap_check "destroy removed the cgroup" [ ! -d "$(t_cgroup_dir jail memory)" ]
+
+t_vsh start jail >/dev/null
+tap_check "shutdown" t_vsh shutdown jail
+tap_check "the jail stops after shutdown" t_wait is_state jail "shut off (shutdown)"
+
+# an init that ignores SIGTERM is killed after the shutdown timeout
+chroot_xml stubborn "$ROOTFS" /bin/sh -c "trap '' TERM; while :; do sleep 1; done" > "$T/stubborn.xml"
+t_vsh define "$T/stubborn.xml" >/dev/null
+VSH_SHUTDOWN_TIMEOUT_MS=200 t_vsh start stubborn >/dev/null
+t_vsh shutdown stubborn >/dev/null
+tap_check "shutdown escalates to a kill when init ignores it" t_wait is_state stubborn "shut off (shutdown)"
+
+t_vsh start jail >/dev/null
+init=$(t_init_pid jail)
+monitor=$(t_monitor_pid jail)
+kill -9 "$monitor"
+tap_check "a killed monitor shows the jail crashed" t_wait is_state jail "shut off (crashed)"
+tap_check "init died with its monitor" t_wait pid_gone "$init"
+t_vsh list --all >/dev/null
+tap_check "the crashed jail's cgroup is removed" t_wait test ! -d "$(t_cgroup_dir jail memory)"
+
+chroot_xml noinit "$ROOTFS" /sbin/nope > "$T/noinit.xml"
+t_vsh define "$T/noinit.xml" >/dev/null
+err=$(t_vsh start noinit 2>&1)
+tap_is "a missing init is reported exactly" "$err" \
+    "error: failed to start domain 'noinit': cannot execute /sbin/nope: No such file or directory"
+tap_check "a failed start leaves no cgroup" [ ! -d "$(t_cgroup_dir noinit memory)" ]
+tap_check "a failed start leaves no pid file or socket" \
+    [ ! -e "$T/store/state/noinit.pid" ] && [ ! -e "$T/store/state/noinit.console" ]
+tap_is "the failed jail is shut off" "$(t_vsh domstate noinit)" "shut off"
+
+cat > "$T/vm.xml" <<XML
+<domain type='qemu'>
+  <name>vm</name>
+  <memory unit='MiB'>64</memory>
+  <os><type>hvm</type></os>
+</domain>
+XML
+t_vsh define "$T/vm.xml" >/dev/null
+t_vsh start jail >/dev/null
+tap_is "a jail and a stub VM side by side in list --all" \
+    "$(t_vsh list --all | awk 'NR > 2 && NF { print $2, $(NF) }' | sort | tr '\n' ' ')" \
+    "jail chroot noinit chroot stubborn chroot vm qemu "
+t_vsh destroy jail >/dev/null
+tap_done
