@@ -1,0 +1,757 @@
+/*
+ * test-lifecycle.c — every lifecycle transition, legal and illegal, on qemu-stub domains;
+ * definitions, lookups, lists, live and config changes, read-only refusals.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <config.h>
+
+#include <string.h>
+#include <unistd.h>
+
+#include "core-testutil.h"
+#include "internal.h"
+#include "util/file.h"
+
+#define UUID_A "6f0e5b8e-4a8d-4c45-9d2a-1b8f27f7c001"
+#define UUID_B "6f0e5b8e-4a8d-4c45-9d2a-1b8f27f7c002"
+
+typedef struct {
+    char *dir;
+    vsh_conn *conn;
+} fixture;
+
+static int
+setup(void **state)
+{
+    fixture *f = g_new0(fixture, 1);
+
+    f->dir = testutil_store_new();
+    f->conn = testutil_open("vsh", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    fixture *f = *state;
+
+    vsh_conn_unref(f->conn);
+    testutil_store_remove(f->dir);
+    g_free(f->dir);
+    g_free(f);
+    return 0;
+}
+
+static vsh_domain *
+define(vsh_conn *conn, const char *name, const char *uuid)
+{
+    g_autofree char *xml = testutil_qemu_xml(name, uuid, NULL);
+    g_autoptr(GError) err = NULL;
+    vsh_domain *dom = vsh_domain_define_xml(conn, xml, "test.xml", &err);
+
+    if (!dom)
+        fail_msg("cannot define '%s': %s", name, err->message);
+    return dom;
+}
+
+static void
+assert_state(vsh_domain *dom, int state, int reason)
+{
+    g_autoptr(GError) err = NULL;
+    int s = -1;
+    int r = -1;
+
+    if (vsh_domain_get_state(dom, &s, &r, &err) < 0)
+        fail_msg("cannot get the state: %s", err->message);
+    if (s != state || r != reason)
+        fail_msg("state %s (%s), expected %s (%s)", vsh_domain_state_to_string(s),
+                 vsh_domain_state_reason_to_string(s, r), vsh_domain_state_to_string(state),
+                 vsh_domain_state_reason_to_string(state, reason));
+}
+
+static void
+assert_error(GError *err, int code, const char *message)
+{
+    assert_non_null(err);
+    if (!g_error_matches(err, VSH_ERROR, code))
+        fail_msg("error code %d (%s), expected %d", err->code, err->message, code);
+    assert_string_equal(err->message, message);
+}
+
+/* ---------------------------------------------------------------- the transition table */
+
+typedef enum { OP_START, OP_SHUTDOWN, OP_DESTROY, OP_REBOOT, OP_SUSPEND, OP_RESUME } op;
+typedef enum { AT_SHUTOFF, AT_RUNNING, AT_PAUSED } at;
+
+static const char *const op_names[] = {
+    "start", "shutdown", "destroy", "reboot", "suspend", "resume" };
+
+static int
+run_op(vsh_domain *dom, op o, GError **error)
+{
+    switch (o) {
+    case OP_START:
+        return vsh_domain_start(dom, 0, error);
+    case OP_SHUTDOWN:
+        return vsh_domain_shutdown(dom, error);
+    case OP_DESTROY:
+        return vsh_domain_destroy(dom, error);
+    case OP_REBOOT:
+        return vsh_domain_reboot(dom, error);
+    case OP_SUSPEND:
+        return vsh_domain_suspend(dom, error);
+    case OP_RESUME:
+        return vsh_domain_resume(dom, error);
+    }
+    return -1;
+}
+
+typedef struct {
+    at from;
+    op o;
+    int state;                  /* expected state afterwards (-1: an error is expected) */
+    int reason;
+    int code;                   /* expected error */
+    const char *message;
+} transition;
+
+static const transition transitions[] = {
+    { AT_SHUTOFF, OP_START, VSH_DOMAIN_RUNNING, VSH_DOMAIN_RUNNING_BOOTED, 0, NULL },
+    { AT_SHUTOFF, OP_SHUTDOWN, -1, 0, VSH_ERROR_OPERATION_INVALID, "domain 't' is not running" },
+    { AT_SHUTOFF, OP_DESTROY, -1, 0, VSH_ERROR_OPERATION_INVALID, "domain 't' is not running" },
+    { AT_SHUTOFF, OP_REBOOT, -1, 0, VSH_ERROR_OPERATION_INVALID, "domain 't' is not running" },
+    { AT_SHUTOFF, OP_SUSPEND, -1, 0, VSH_ERROR_OPERATION_INVALID, "domain 't' is not running" },
+    { AT_SHUTOFF, OP_RESUME, -1, 0, VSH_ERROR_OPERATION_INVALID, "domain 't' is not running" },
+    { AT_RUNNING, OP_START, -1, 0, VSH_ERROR_OPERATION_INVALID,
+      "domain 't' is already running" },
+    { AT_RUNNING, OP_SHUTDOWN, VSH_DOMAIN_SHUTOFF, VSH_DOMAIN_SHUTOFF_SHUTDOWN, 0, NULL },
+    { AT_RUNNING, OP_DESTROY, VSH_DOMAIN_SHUTOFF, VSH_DOMAIN_SHUTOFF_DESTROYED, 0, NULL },
+    { AT_RUNNING, OP_REBOOT, VSH_DOMAIN_RUNNING, VSH_DOMAIN_RUNNING_BOOTED, 0, NULL },
+    { AT_RUNNING, OP_SUSPEND, VSH_DOMAIN_PAUSED, VSH_DOMAIN_PAUSED_USER, 0, NULL },
+    { AT_RUNNING, OP_RESUME, -1, 0, VSH_ERROR_OPERATION_INVALID, "domain 't' is not paused" },
+    { AT_PAUSED, OP_START, -1, 0, VSH_ERROR_OPERATION_INVALID,
+      "domain 't' is already running" },
+    { AT_PAUSED, OP_SHUTDOWN, VSH_DOMAIN_SHUTOFF, VSH_DOMAIN_SHUTOFF_SHUTDOWN, 0, NULL },
+    { AT_PAUSED, OP_DESTROY, VSH_DOMAIN_SHUTOFF, VSH_DOMAIN_SHUTOFF_DESTROYED, 0, NULL },
+    { AT_PAUSED, OP_REBOOT, VSH_DOMAIN_PAUSED, VSH_DOMAIN_PAUSED_USER, 0, NULL },
+    { AT_PAUSED, OP_SUSPEND, -1, 0, VSH_ERROR_OPERATION_INVALID,
+      "domain 't' is already paused" },
+    { AT_PAUSED, OP_RESUME, VSH_DOMAIN_RUNNING, VSH_DOMAIN_RUNNING_UNPAUSED, 0, NULL },
+};
+
+static void
+bring_to(vsh_domain *dom, at where)
+{
+    if (where == AT_SHUTOFF)
+        return;
+    assert_int_equal(vsh_domain_start(dom, where == AT_PAUSED ? VSH_DOMAIN_START_PAUSED : 0,
+                                      NULL), 0);
+}
+
+static void
+test_every_transition(void **state)
+{
+    fixture *f = *state;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(transitions); i++) {
+        const transition *t = &transitions[i];
+        g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+        g_autoptr(GError) err = NULL;
+        int id_before;
+        int ret;
+
+        print_message("# %s from %d\n", op_names[t->o], t->from);
+        bring_to(dom, t->from);
+        id_before = vsh_domain_get_id(dom);
+        ret = run_op(dom, t->o, &err);
+        if (t->state < 0) {
+            assert_int_equal(ret, -1);
+            assert_error(err, t->code, t->message);
+        } else {
+            if (ret < 0)
+                fail_msg("%s failed: %s", op_names[t->o], err->message);
+            assert_state(dom, t->state, t->reason);
+        }
+        /* A reboot or a refused operation keeps the id; stopping clears it. */
+        if (t->o == OP_REBOOT || t->state < 0)
+            assert_int_equal(vsh_domain_get_id(dom), id_before);
+        if (t->state == VSH_DOMAIN_SHUTOFF)
+            assert_int_equal(vsh_domain_get_id(dom), -1);
+        if (vsh_domain_is_active(dom, NULL) == 1)
+            assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+        assert_int_equal(vsh_domain_undefine(dom, NULL), 0);
+    }
+}
+
+static void
+test_new_domain_is_shut_off_with_no_id(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", UUID_A);
+    char uuid[VSH_UUID_STRING_BUFLEN];
+
+    assert_state(dom, VSH_DOMAIN_SHUTOFF, VSH_DOMAIN_SHUTOFF_UNKNOWN);
+    assert_int_equal(vsh_domain_get_id(dom), -1);
+    assert_string_equal(vsh_domain_get_name(dom), "t");
+    assert_string_equal(vsh_domain_get_type(dom), "qemu");
+    vsh_domain_get_uuid_string(dom, uuid);
+    assert_string_equal(uuid, UUID_A);
+    assert_int_equal(vsh_domain_is_active(dom, NULL), 0);
+    assert_int_equal(vsh_domain_is_persistent(dom, NULL), 1);
+}
+
+static void
+test_state_words_are_virsh_words(void **state)
+{
+    (void) state;
+    assert_string_equal(vsh_domain_state_to_string(VSH_DOMAIN_SHUTOFF), "shut off");
+    assert_string_equal(vsh_domain_state_to_string(VSH_DOMAIN_RUNNING), "running");
+    assert_string_equal(vsh_domain_state_to_string(VSH_DOMAIN_PAUSED), "paused");
+    assert_string_equal(vsh_domain_state_to_string(VSH_DOMAIN_NOSTATE), "no state");
+    assert_string_equal(vsh_domain_state_reason_to_string(VSH_DOMAIN_SHUTOFF,
+                                                          VSH_DOMAIN_SHUTOFF_DESTROYED),
+                        "destroyed");
+    assert_string_equal(vsh_domain_state_reason_to_string(VSH_DOMAIN_RUNNING,
+                                                          VSH_DOMAIN_RUNNING_BOOTED), "booted");
+    assert_string_equal(vsh_domain_state_reason_to_string(VSH_DOMAIN_PAUSED,
+                                                          VSH_DOMAIN_PAUSED_USER), "user");
+    assert_string_equal(vsh_domain_state_reason_to_string(VSH_DOMAIN_SHUTOFF, 99), "unknown");
+}
+
+/* ---------------------------------------------------------------- define and undefine */
+
+static void
+test_define_refuses_a_taken_name_or_uuid(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) a = define(f->conn, "a", UUID_A);
+    g_autofree char *same_name = testutil_qemu_xml("a", UUID_B, NULL);
+    g_autofree char *same_uuid = testutil_qemu_xml("b", UUID_A, NULL);
+    g_autoptr(GError) err1 = NULL;
+    g_autoptr(GError) err2 = NULL;
+    g_autoptr(GPtrArray) list = NULL;
+
+    assert_null(vsh_domain_define_xml(f->conn, same_name, NULL, &err1));
+    assert_error(err1, VSH_ERROR_DOMAIN_EXISTS, "domain 'a' already exists with uuid " UUID_A);
+    assert_null(vsh_domain_define_xml(f->conn, same_uuid, NULL, &err2));
+    assert_error(err2, VSH_ERROR_DOMAIN_EXISTS, "domain 'a' already has uuid " UUID_A);
+    assert_int_equal(vsh_conn_list_domains(f->conn, NULL, 0, &list, NULL), 1);
+}
+
+static void
+test_redefine_with_the_same_uuid_updates(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) a = define(f->conn, "a", UUID_A);
+    g_autofree char *xml = testutil_qemu_xml("a", UUID_A, NULL);
+    g_auto(GStrv) parts = g_strsplit(xml, "<memory unit='MiB'>512</memory>", 2);
+    g_autofree char *bigger = g_strjoinv("<memory unit='MiB'>1024</memory>", parts);
+    g_autoptr(vsh_domain) again = NULL;
+    vsh_domain_info info;
+
+    again = vsh_domain_define_xml(f->conn, bigger, NULL, NULL);
+    assert_non_null(again);
+    assert_int_equal(vsh_domain_get_info(a, &info, NULL), 0);
+    assert_int_equal(info.max_memory_kib, 1024 * 1024);
+}
+
+static void
+test_invalid_xml_writes_nothing(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GError) err2 = NULL;
+    g_autoptr(GPtrArray) list = NULL;
+    const char *exe = "<domain type='qemu'><name>e</name><memory>1024</memory>"
+                      "<os><type>exe</type><init>/sbin/init</init></os></domain>";
+
+    assert_null(vsh_domain_define_xml(f->conn, "<domain type='qemu'><name>x</name>",
+                                      "bad.xml", &err));
+    assert_true(g_error_matches(err, VSH_ERROR, VSH_ERROR_INVALID_XML));
+    assert_non_null(strstr(err->message, "bad.xml"));
+    assert_null(vsh_domain_define_xml(f->conn, exe, NULL, &err2));
+    assert_true(g_error_matches(err2, VSH_ERROR, VSH_ERROR_INVALID_XML));
+    assert_non_null(strstr(err2->message, "hvm"));
+    assert_int_equal(vsh_conn_list_domains(f->conn, NULL, 0, &list, NULL), 0);
+}
+
+static void
+test_undefine_running_domain_makes_it_transient(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GError) err2 = NULL;
+    g_autoptr(vsh_domain) gone = NULL;
+
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_undefine(dom, NULL), 0);
+    assert_int_equal(vsh_domain_is_persistent(dom, NULL), 0);
+    assert_state(dom, VSH_DOMAIN_RUNNING, VSH_DOMAIN_RUNNING_BOOTED);
+    assert_int_equal(vsh_domain_undefine(dom, &err), -1);
+    assert_error(err, VSH_ERROR_OPERATION_INVALID, "cannot undefine transient domain 't'");
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+    gone = vsh_domain_lookup_by_name(f->conn, "t", &err2);
+    assert_null(gone);
+    assert_error(err2, VSH_ERROR_NO_DOMAIN, "no domain with matching name 't'");
+}
+
+static void
+test_create_makes_a_transient_domain_that_vanishes(void **state)
+{
+    fixture *f = *state;
+    g_autofree char *xml = testutil_qemu_xml("tr", NULL, NULL);
+    g_autoptr(vsh_domain) dom = vsh_domain_create_xml(f->conn, xml, NULL, 0, NULL);
+    g_autoptr(vsh_domain) paused = NULL;
+    g_autofree char *xml2 = testutil_qemu_xml("tp", NULL, NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GError) err2 = NULL;
+    bool autostart = true;
+
+    assert_non_null(dom);
+    assert_int_equal(vsh_domain_is_persistent(dom, NULL), 0);
+    assert_state(dom, VSH_DOMAIN_RUNNING, VSH_DOMAIN_RUNNING_BOOTED);
+    assert_true(vsh_domain_get_id(dom) > 0);
+    assert_int_equal(vsh_domain_set_autostart(dom, true, &err), -1);
+    assert_error(err, VSH_ERROR_OPERATION_INVALID,
+                 "cannot set autostart for transient domain 'tr'");
+    assert_int_equal(vsh_domain_get_autostart(dom, &autostart, NULL), 0);
+    assert_false(autostart);
+    assert_null(vsh_domain_create_xml(f->conn, xml, NULL, 0, &err2));
+    assert_true(g_error_matches(err2, VSH_ERROR, VSH_ERROR_DOMAIN_EXISTS));
+    assert_true(g_str_has_prefix(err2->message, "domain 'tr' already exists"));
+    assert_int_equal(vsh_domain_shutdown(dom, NULL), 0);
+    assert_null(vsh_domain_lookup_by_name(f->conn, "tr", NULL));
+    paused = vsh_domain_create_xml(f->conn, xml2, NULL, VSH_DOMAIN_START_PAUSED, NULL);
+    assert_non_null(paused);
+    assert_state(paused, VSH_DOMAIN_PAUSED, VSH_DOMAIN_PAUSED_USER);
+    assert_int_equal(vsh_domain_destroy(paused, NULL), 0);
+}
+
+static void
+test_handle_of_an_undefined_domain_finds_nothing(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", UUID_A);
+    g_autoptr(vsh_domain) other = NULL;
+    g_autoptr(GError) err = NULL;
+
+    assert_int_equal(vsh_domain_undefine(dom, NULL), 0);
+    assert_int_equal(vsh_domain_start(dom, 0, &err), -1);
+    assert_error(err, VSH_ERROR_NO_DOMAIN, "no domain with matching name 't'");
+    /* Same name, new uuid: another domain, which the old handle must not touch. */
+    other = define(f->conn, "t", UUID_B);
+    assert_int_equal(vsh_domain_is_active(dom, NULL), -1);
+}
+
+/* ---------------------------------------------------------------- lookups and lists */
+
+static void
+test_lookups_by_name_uuid_and_id(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", UUID_A);
+    g_autoptr(vsh_domain) by_uuid = NULL;
+    g_autoptr(vsh_domain) by_id = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GError) err2 = NULL;
+    g_autoptr(GError) err3 = NULL;
+    g_autofree char *msg = NULL;
+    int id;
+
+    by_uuid = vsh_domain_lookup_by_uuid_string(f->conn, UUID_A, NULL);
+    assert_non_null(by_uuid);
+    assert_string_equal(vsh_domain_get_name(by_uuid), "t");
+    assert_null(vsh_domain_lookup_by_uuid_string(f->conn, UUID_B, &err));
+    assert_error(err, VSH_ERROR_NO_DOMAIN, "no domain with matching uuid '" UUID_B "'");
+    assert_null(vsh_domain_lookup_by_uuid_string(f->conn, "nope", &err2));
+    assert_error(err2, VSH_ERROR_INVALID_ARG, "invalid uuid 'nope'");
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    id = vsh_domain_get_id(dom);
+    by_id = vsh_domain_lookup_by_id(f->conn, id, NULL);
+    assert_non_null(by_id);
+    assert_string_equal(vsh_domain_get_name(by_id), "t");
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+    assert_null(vsh_domain_lookup_by_id(f->conn, id, &err3));
+    msg = g_strdup_printf("no domain with matching id %d", id);
+    assert_error(err3, VSH_ERROR_NO_DOMAIN, msg);
+}
+
+static char *
+list_names(vsh_conn *conn, const char *type, unsigned int flags)
+{
+    g_autoptr(GPtrArray) doms = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+    guint i;
+
+    assert_true(vsh_conn_list_domains(conn, type, flags, &doms, NULL) >= 0);
+    for (i = 0; i < doms->len; i++)
+        g_string_append_printf(out, "%s%s", i ? "," : "", vsh_domain_get_name(doms->pdata[i]));
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+static void
+test_list_filters_as_libvirt(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) off = define(f->conn, "off", NULL);
+    g_autoptr(vsh_domain) on = define(f->conn, "on", NULL);
+    g_autofree char *xml = testutil_qemu_xml("tr", NULL, NULL);
+    g_autoptr(vsh_domain) tr = vsh_domain_create_xml(f->conn, xml, NULL, 0, NULL);
+    struct { unsigned int flags; const char *type; const char *expected; } cases[] = {
+        { 0, NULL, "off,on,tr" },
+        { VSH_LIST_ACTIVE, NULL, "on,tr" },
+        { VSH_LIST_INACTIVE, NULL, "off" },
+        { VSH_LIST_ACTIVE | VSH_LIST_INACTIVE, NULL, "off,on,tr" },
+        { VSH_LIST_PERSISTENT, NULL, "off,on" },
+        { VSH_LIST_TRANSIENT, NULL, "tr" },
+        { VSH_LIST_ACTIVE | VSH_LIST_PERSISTENT, NULL, "on" },
+        { VSH_LIST_AUTOSTART, NULL, "off" },
+        { VSH_LIST_NO_AUTOSTART, NULL, "on,tr" },
+        { 0, "qemu", "off,on,tr" },
+        { 0, "lxc", "" },
+    };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GPtrArray) doms = NULL;
+    size_t i;
+
+    assert_non_null(tr);
+    assert_int_equal(vsh_domain_start(on, 0, NULL), 0);
+    assert_int_equal(vsh_domain_set_autostart(off, true, NULL), 0);
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *got = list_names(f->conn, cases[i].type, cases[i].flags);
+
+        assert_string_equal(got, cases[i].expected);
+    }
+    assert_int_equal(vsh_conn_list_domains(f->conn, "xen", 0, &doms, &err), -1);
+    assert_error(err, VSH_ERROR_INVALID_ARG, "unknown domain type 'xen'");
+    assert_int_equal(vsh_domain_destroy(on, NULL), 0);
+    assert_int_equal(vsh_domain_destroy(tr, NULL), 0);
+}
+
+static void
+test_autostart_is_a_link_to_the_definition(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    g_autofree char *link = g_build_filename(f->dir, "config", "autostart", "t", NULL);
+    g_autofree char *target = NULL;
+    bool autostart = false;
+
+    assert_int_equal(vsh_domain_set_autostart(dom, true, NULL), 0);
+    assert_int_equal(vsh_domain_get_autostart(dom, &autostart, NULL), 0);
+    assert_true(autostart);
+    target = g_file_read_link(link, NULL);
+    assert_string_equal(target, "../domains/t.xml");
+    assert_int_equal(vsh_domain_set_autostart(dom, false, NULL), 0);
+    assert_int_equal(vsh_domain_get_autostart(dom, &autostart, NULL), 0);
+    assert_false(autostart);
+    assert_false(g_file_test(link, G_FILE_TEST_EXISTS));
+    assert_int_equal(vsh_domain_set_autostart(dom, true, NULL), 0);
+    assert_int_equal(vsh_domain_undefine(dom, NULL), 0);
+    assert_false(g_file_test(link, G_FILE_TEST_EXISTS));
+}
+
+/* ---------------------------------------------------------------- XML, info, changes */
+
+static void
+test_live_and_inactive_xml(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    g_autofree char *inactive = NULL;
+    g_autofree char *live = NULL;
+    g_autofree char *id_attr = NULL;
+
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_set_memory(dom, 128 * 1024, VSH_DOMAIN_AFFECT_LIVE, NULL), 0);
+    live = vsh_domain_get_xml(dom, 0, NULL);
+    inactive = vsh_domain_get_xml(dom, VSH_DOMAIN_XML_INACTIVE, NULL);
+    id_attr = g_strdup_printf("<domain type='qemu' id='%d'>", vsh_domain_get_id(dom));
+    assert_non_null(strstr(live, id_attr));
+    assert_non_null(strstr(live, "<currentMemory unit='KiB'>131072</currentMemory>"));
+    assert_null(strstr(inactive, " id='"));
+    assert_non_null(strstr(inactive, "<currentMemory unit='KiB'>262144</currentMemory>"));
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+}
+
+static void
+test_set_memory_live_config_and_current(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    g_autoptr(GError) e1 = NULL;
+    g_autoptr(GError) e2 = NULL;
+    g_autoptr(GError) e3 = NULL;
+    g_autoptr(GError) e4 = NULL;
+    vsh_domain_info info;
+
+    /* inactive: CURRENT is CONFIG, LIVE is refused */
+    assert_int_equal(vsh_domain_set_memory(dom, 300 * 1024, VSH_DOMAIN_AFFECT_LIVE, &e1), -1);
+    assert_error(e1, VSH_ERROR_OPERATION_INVALID, "domain 't' is not running");
+    assert_int_equal(vsh_domain_set_memory(dom, 300 * 1024, 0, NULL), 0);
+    assert_int_equal(vsh_domain_get_info(dom, &info, NULL), 0);
+    assert_int_equal(info.memory_kib, 300 * 1024);
+    assert_int_equal(vsh_domain_set_memory(dom, 513 * 1024, 0, &e2), -1);
+    assert_error(e2, VSH_ERROR_INVALID_ARG, "cannot set the memory of domain 't' to 525312 KiB: "
+                 "its maximum is 524288 KiB");
+    /* running: CURRENT is LIVE and leaves the definition alone */
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_set_memory(dom, 100 * 1024, 0, NULL), 0);
+    assert_int_equal(vsh_domain_get_info(dom, &info, NULL), 0);
+    assert_int_equal(info.memory_kib, 100 * 1024);
+    assert_int_equal(vsh_domain_set_memory(dom, 200 * 1024,
+                                           VSH_DOMAIN_AFFECT_LIVE | VSH_DOMAIN_AFFECT_CONFIG,
+                                           NULL), 0);
+    assert_int_equal(vsh_domain_set_memory(dom, 0, 0, &e3), -1);
+    assert_error(e3, VSH_ERROR_INVALID_ARG, "memory size must be greater than zero");
+    assert_int_equal(vsh_domain_set_max_memory(dom, 1024 * 1024, 0, &e4), -1);
+    assert_error(e4, VSH_ERROR_UNSUPPORTED, "cannot change the maximum memory of running "
+                 "domain 't'");
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+    assert_int_equal(vsh_domain_get_info(dom, &info, NULL), 0);
+    assert_int_equal(info.memory_kib, 200 * 1024);
+    /* a smaller maximum pulls the current allocation down with it */
+    assert_int_equal(vsh_domain_set_max_memory(dom, 150 * 1024, 0, NULL), 0);
+    assert_int_equal(vsh_domain_get_info(dom, &info, NULL), 0);
+    assert_int_equal(info.max_memory_kib, 150 * 1024);
+    assert_int_equal(info.memory_kib, 150 * 1024);
+}
+
+static void
+test_set_vcpus_within_the_maximum(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    g_autoptr(GError) e1 = NULL;
+    g_autoptr(GError) e2 = NULL;
+    vsh_domain_info info;
+
+    assert_int_equal(vsh_domain_get_info(dom, &info, NULL), 0);
+    assert_int_equal(info.nr_vcpus, 2);
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_set_vcpus(dom, 4, VSH_DOMAIN_AFFECT_LIVE, NULL), 0);
+    assert_int_equal(vsh_domain_get_info(dom, &info, NULL), 0);
+    assert_int_equal(info.nr_vcpus, 4);
+    assert_int_equal(vsh_domain_set_vcpus(dom, 5, 0, &e1), -1);
+    assert_error(e1, VSH_ERROR_INVALID_ARG, "cannot set 5 vcpus on domain 't': its maximum is 4");
+    assert_int_equal(vsh_domain_set_vcpus(dom, 0, 0, &e2), -1);
+    assert_error(e2, VSH_ERROR_INVALID_ARG, "the number of vcpus must be at least 1");
+    assert_int_equal(vsh_domain_set_vcpus(dom, 1, VSH_DOMAIN_AFFECT_CONFIG, NULL), 0);
+    assert_int_equal(vsh_domain_get_info(dom, &info, NULL), 0);
+    assert_int_equal(info.nr_vcpus, 4);    /* live unchanged */
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+    assert_int_equal(vsh_domain_get_info(dom, &info, NULL), 0);
+    assert_int_equal(info.nr_vcpus, 1);
+}
+
+static void
+test_sched_params_and_memtune(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    vsh_sched_params sp = { 0 };
+    vsh_sched_params set = { .has_cpu_shares = true, .cpu_shares = 512 };
+    vsh_sched_params bad = { .has_vcpu_quota = true, .vcpu_quota = 5 };
+    vsh_memtune_params mt = { 0 };
+    vsh_memtune_params mset = { .has_hard_limit = true, .hard_limit = 400000 };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GError) err2 = NULL;
+
+    assert_int_equal(vsh_domain_get_sched_params(dom, 0, &sp, NULL), 0);
+    assert_int_equal(sp.cpu_shares, 1024);
+    assert_int_equal(sp.vcpu_period, 100000);
+    assert_int_equal(sp.vcpu_quota, -1);
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_set_sched_params(dom, &set, 0, NULL), 0);
+    assert_int_equal(vsh_domain_get_sched_params(dom, 0, &sp, NULL), 0);
+    assert_int_equal(sp.cpu_shares, 512);
+    assert_int_equal(vsh_domain_get_sched_params(dom, VSH_DOMAIN_AFFECT_CONFIG, &sp, NULL), 0);
+    assert_int_equal(sp.cpu_shares, 1024);
+    assert_int_equal(vsh_domain_set_sched_params(dom, &bad, 0, &err), -1);
+    assert_error(err, VSH_ERROR_INVALID_ARG,
+                 "vcpu_quota 5 is out of range (-1, or [1000, 17592186044415])");
+    assert_int_equal(vsh_domain_get_memtune(dom, 0, &mt, NULL), 0);
+    assert_true(mt.hard_limit == VSH_MEMORY_UNLIMITED);
+    assert_int_equal(vsh_domain_set_memtune(dom, &mset, VSH_DOMAIN_AFFECT_LIVE |
+                                            VSH_DOMAIN_AFFECT_CONFIG, NULL), 0);
+    assert_int_equal(vsh_domain_get_memtune(dom, VSH_DOMAIN_AFFECT_CONFIG, &mt, NULL), 0);
+    assert_int_equal(mt.hard_limit, 400000);
+    assert_int_equal(vsh_domain_get_memtune(dom, VSH_DOMAIN_AFFECT_LIVE |
+                                            VSH_DOMAIN_AFFECT_CONFIG, &mt, &err2), -1);
+    assert_error(err2, VSH_ERROR_INVALID_ARG,
+                 "cannot query the live and the persistent values at once");
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+}
+
+static const char *
+stat_name(GArray *stats, guint i)
+{
+    return g_array_index(stats, vsh_stat, i).name;
+}
+
+static void
+test_stats_use_virsh_names(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    const char *running[] = { "state.state", "state.reason", "cpu.time", "balloon.current",
+                              "balloon.maximum", "vcpu.current", "vcpu.maximum" };
+    g_autoptr(GArray) stats = NULL;
+    g_autoptr(GArray) off = NULL;
+    g_autoptr(GArray) mem = NULL;
+    g_autoptr(GError) err = NULL;
+    size_t i;
+
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_get_stats(dom, &stats, NULL), (int) G_N_ELEMENTS(running));
+    for (i = 0; i < G_N_ELEMENTS(running); i++)
+        assert_string_equal(stat_name(stats, i), running[i]);
+    assert_int_equal(g_array_index(stats, vsh_stat, 0).value, VSH_DOMAIN_RUNNING);
+    assert_int_equal(g_array_index(stats, vsh_stat, 3).value, 256 * 1024);
+    assert_int_equal(g_array_index(stats, vsh_stat, 4).value, 512 * 1024);
+    assert_int_equal(g_array_index(stats, vsh_stat, 5).value, 2);
+    assert_int_equal(g_array_index(stats, vsh_stat, 6).value, 4);
+    assert_true(vsh_domain_get_memory_stats(dom, &mem, NULL) > 0);
+    assert_string_equal(stat_name(mem, 0), "actual");
+    assert_int_equal(g_array_index(mem, vsh_stat, 0).value, 256 * 1024);
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+    assert_int_equal(vsh_domain_get_stats(dom, &off, NULL), 6);
+    assert_int_equal(g_array_index(off, vsh_stat, 1).value, VSH_DOMAIN_SHUTOFF_DESTROYED);
+    g_clear_pointer(&mem, g_array_unref);
+    assert_int_equal(vsh_domain_get_memory_stats(dom, &mem, &err), -1);
+    assert_error(err, VSH_ERROR_OPERATION_INVALID, "domain 't' is not running");
+}
+
+static void
+test_title_and_missing_driver_ops(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    const char *argv[] = { "true", NULL };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GError) err2 = NULL;
+    g_autofree char *title = NULL;
+    int status;
+    int fd;
+
+    assert_null(vsh_domain_get_title(dom, NULL));
+    assert_int_equal(vsh_domain_exec(dom, argv, &status, &err), -1);
+    assert_error(err, VSH_ERROR_OPERATION_INVALID, "domain 't' is not running");
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_open_console(dom, 0, &fd, &err2), -1);
+    assert_error(err2, VSH_ERROR_UNSUPPORTED, "the qemu driver cannot open consoles");
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+}
+
+/* ---------------------------------------------------------------- read-only, busy */
+
+static void
+test_read_only_connection_refuses_every_change(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) rw = define(f->conn, "t", NULL);
+    g_autofree char *uri = testutil_uri("vsh", f->dir);
+    g_autoptr(vsh_conn) ro = vsh_conn_open(uri, VSH_CONN_READ_ONLY, NULL);
+    g_autoptr(vsh_domain) dom = vsh_domain_lookup_by_name(ro, "t", NULL);
+    vsh_sched_params sp = { .has_cpu_shares = true, .cpu_shares = 10 };
+    vsh_memtune_params mt = { .has_hard_limit = true, .hard_limit = 10000 };
+    const char *argv[] = { "true", NULL };
+    int rets[14];
+    int status;
+    int fd;
+    size_t i;
+    GError *errs[G_N_ELEMENTS(rets)] = { NULL };
+    g_autofree char *xml = testutil_qemu_xml("n", NULL, NULL);
+    vsh_domain *created;
+
+    assert_non_null(dom);
+    rets[0] = vsh_domain_start(dom, 0, &errs[0]);
+    rets[1] = vsh_domain_shutdown(dom, &errs[1]);
+    rets[2] = vsh_domain_destroy(dom, &errs[2]);
+    rets[3] = vsh_domain_reboot(dom, &errs[3]);
+    rets[4] = vsh_domain_suspend(dom, &errs[4]);
+    rets[5] = vsh_domain_resume(dom, &errs[5]);
+    rets[6] = vsh_domain_undefine(dom, &errs[6]);
+    rets[7] = vsh_domain_set_autostart(dom, true, &errs[7]);
+    rets[8] = vsh_domain_set_memory(dom, 1024, 0, &errs[8]);
+    rets[9] = vsh_domain_set_vcpus(dom, 1, 0, &errs[9]);
+    rets[10] = vsh_domain_set_sched_params(dom, &sp, 0, &errs[10]);
+    rets[11] = vsh_domain_set_memtune(dom, &mt, 0, &errs[11]);
+    rets[12] = vsh_domain_exec(dom, argv, &status, &errs[12]);
+    rets[13] = vsh_domain_open_console(dom, 0, &fd, &errs[13]);
+    for (i = 0; i < G_N_ELEMENTS(rets); i++) {
+        assert_int_equal(rets[i], -1);
+        assert_true(g_error_matches(errs[i], VSH_ERROR, VSH_ERROR_READ_ONLY));
+        g_error_free(errs[i]);
+    }
+    created = vsh_domain_create_xml(ro, xml, NULL, 0, NULL);
+    assert_null(created);
+    assert_state(rw, VSH_DOMAIN_SHUTOFF, VSH_DOMAIN_SHUTOFF_UNKNOWN);
+}
+
+static void
+test_busy_domain_gives_a_clear_error(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    g_autofree char *lock = g_build_filename(f->dir, "state", "t.oplock", NULL);
+    g_autoptr(GError) err = NULL;
+    int fd;
+
+    /* A second descriptor's flock conflicts even within one process: the lock another
+     * process would hold. */
+    fd = vsh_file_lock(lock, 0, NULL);
+    assert_true(fd >= 0);
+    vsh_conn_set_op_lock_timeout(f->conn, 100);
+    assert_int_equal(vsh_domain_start(dom, 0, &err), -1);
+    assert_error(err, VSH_ERROR_BUSY, "domain 't' is busy");
+    close(fd);
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_every_transition, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_domain_is_shut_off_with_no_id, setup,
+                                        teardown),
+        cmocka_unit_test(test_state_words_are_virsh_words),
+        cmocka_unit_test_setup_teardown(test_define_refuses_a_taken_name_or_uuid, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_redefine_with_the_same_uuid_updates, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_xml_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_undefine_running_domain_makes_it_transient, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_create_makes_a_transient_domain_that_vanishes,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_handle_of_an_undefined_domain_finds_nothing,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookups_by_name_uuid_and_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_filters_as_libvirt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_autostart_is_a_link_to_the_definition, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_live_and_inactive_xml, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_memory_live_config_and_current, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_set_vcpus_within_the_maximum, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sched_params_and_memtune, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats_use_virsh_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_and_missing_driver_ops, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_only_connection_refuses_every_change, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_busy_domain_gives_a_clear_error, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
