@@ -2,13 +2,13 @@
  * test-lifecycle.c — every lifecycle transition, legal and illegal, on qemu-stub domains;
  * definitions, lookups, lists, live and config changes, read-only refusals.
  */
+#include <config.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-
-#include <config.h>
 
 #include <string.h>
 #include <unistd.h>

@@ -2,13 +2,13 @@
  * test-uri.c — connection URIs (every row of DESIGN.md's table, and bad ones), the store
  * directories they lead to, read-only connections and domain names.
  */
+#include <config.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-
-#include <config.h>
 
 #include <stdlib.h>
 #include <sys/stat.h>
