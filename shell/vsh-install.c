@@ -42,6 +42,7 @@ typedef struct {
     gboolean dry_run;
     gboolean transient;
     gboolean autostart;
+    gboolean no_start;
     char *virt_type;
     gboolean container;
     char *template_text;
@@ -134,6 +135,8 @@ install_parse_options(int *argc, char ***argv, install_options *o, GError **erro
         { "transient", 0, 0, G_OPTION_ARG_NONE, &o->transient,
           "create a transient domain (no definition kept)", NULL },
         { "autostart", 0, 0, G_OPTION_ARG_NONE, &o->autostart, "start it with the host", NULL },
+        { "no-start", 0, 0, G_OPTION_ARG_NONE, &o->no_start,
+          "define the domain but do not start it (lxc-create's way)", NULL },
         { "virt-type", 0, 0, G_OPTION_ARG_STRING, &o->virt_type, "lxc, chroot or qemu",
           "TYPE" },
         { "type", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &o->virt_type, NULL, NULL },
@@ -275,6 +278,9 @@ install_check_console(install_options *o, GError **error)
     if (o->transient && o->autostart)
         return install_error(error, VSH_ERROR_INVALID_ARG,
                              "--transient conflicts with --autostart");
+    if (o->transient && o->no_start)
+        return install_error(error, VSH_ERROR_INVALID_ARG,
+                             "--transient conflicts with --no-start");
     return 0;
 }
 
@@ -568,7 +574,7 @@ install_check_store(install_run *run, GError **error)
     if (install_check_name_free(run, error) < 0)
         return -1;
     if (run->tmpl && !run->rootfs_path) {
-        install_fs *fs = g_new0(install_fs, 1);
+        install_fs *fs;
 
         run->rootfs_path = g_build_filename(vsh_conn_get_rootfs_dir(run->conn),
                                             run->spec->name, NULL);
@@ -576,6 +582,7 @@ install_check_store(install_run *run, GError **error)
             return install_error(error, VSH_ERROR_INVALID_ARG,
                                  "root filesystem directory '%s' already exists",
                                  run->rootfs_path);
+        fs = g_new0(install_fs, 1);
         fs->source = g_strdup(run->rootfs_path);
         fs->target = g_strdup("/");
         g_ptr_array_insert(run->spec->filesystems, 0, fs);
@@ -701,7 +708,7 @@ install_define_and_start(install_run *run, const char *xml, GError **error)
     run->undo.defined = vsh_domain_ref(dom);
     if (run->opts.autostart && vsh_domain_set_autostart(dom, true, error) < 0)
         return NULL;
-    if (vsh_domain_start(dom, 0, error) < 0)
+    if (!run->opts.no_start && vsh_domain_start(dom, 0, error) < 0)
         return NULL;
     /* from here on the domain is the user's: a console problem does not undo it */
     g_clear_pointer(&run->undo.defined, vsh_domain_unref);
@@ -759,11 +766,13 @@ install_main(install_run *run, GError **error)
         !(dom = install_define_and_start(run, xml, error)))
         return -1;
     if (!o->quiet) {
-        printf(o->transient ? "Domain '%s' created and started (transient)\n"
-                            : "Domain '%s' defined and started\n", run->spec->name);
+        printf(o->transient ? "Domain '%s' created and started (transient)\n" :
+               o->no_start ? "Domain '%s' defined\n" : "Domain '%s' defined and started\n",
+               run->spec->name);
         fflush(stdout);
     }
-    install_attach_console(run, dom);
+    if (!o->no_start)
+        install_attach_console(run, dom);
     return 0;
 }
 
