@@ -81,6 +81,20 @@ try_inherited_fds(const char *marker)
     report(found[0] != '\0', "fchdir", found[0] ? found : "no inherited descriptors");
 }
 
+/* /proc/PID/root of a host process is the host's root, if the jail may look at it. */
+static void
+try_proc_root(const char *name, pid_t host, const char *marker)
+{
+    char path[4096];
+
+    snprintf(path, sizeof(path), "/proc/%d/root%s", (int) host, marker);
+    if (access(path, F_OK) == 0) {
+        report(1, name, "reached the host's files through /proc/PID/root");
+        return;
+    }
+    report(0, name, strerror(errno));
+}
+
 static void
 try_mknod(void)
 {
@@ -158,28 +172,43 @@ alloc(long mib)
     return 0;
 }
 
-static int
-forkloop(int n)
+static void
+reap_all(pid_t *pids, int n)
 {
     int i;
 
+    for (i = 0; i < n; i++)
+        kill(pids[i], SIGKILL);
+    for (i = 0; i < n; i++)
+        waitpid(pids[i], NULL, 0);
+}
+
+static int
+forkloop(int n)
+{
+    static pid_t pids[4096];
+    int i;
+
+    if (n > 4096)
+        n = 4096;
     for (i = 0; i < n; i++) {
         pid_t pid = fork();
 
         if (pid < 0) {
             printf("fork failed after %d processes: %s\n", i, strerror(errno));
             fflush(stdout);
-            kill(0, SIGKILL);       /* our own process group only */
+            reap_all(pids, i);
             return 1;
         }
         if (pid == 0) {
             pause();
             _exit(0);
         }
+        pids[i] = pid;
     }
     printf("forked %d processes\n", n);
     fflush(stdout);
-    kill(0, SIGKILL);
+    reap_all(pids, n);
     return 0;
 }
 
@@ -216,13 +245,14 @@ daemonize(const char *file)
 int
 main(int argc, char **argv)
 {
-    setpgid(0, 0);
     if (argc == 4 && strcmp(argv[1], "all") == 0) {
         check_hardening();
         try_inherited_fds(argv[2]);
         try_mknod();
         try_mount();
         try_ptrace((pid_t) atoi(argv[3]));
+        try_proc_root("proc-root-of-host-process", (pid_t) atoi(argv[3]), argv[2]);
+        try_proc_root("proc-root-of-pid-1", 1, argv[2]);
         try_chroot_breakout(argv[2]);
         return escapes;
     }

@@ -1,0 +1,104 @@
+#!/bin/sh
+# Limits of chroot jails, seen in their cgroup and from inside: the memory limit stops an
+# allocator, the pids limit stops a fork loop, cpu shares and live changes (setmem,
+# schedinfo, memtune) reach the cgroup files; dominfo reports cpu time from the cgroup;
+# the console relays the jail's terminal.
+. "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
+. "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+t_require_root
+ESCAPE=$t_builddir/tests/integration/escape
+[ -x "$ESCAPE" ] || tap_skip_all "the escape helper is not built ($ESCAPE)"
+t_setup chroot-limits
+ROOTFS=$T/rootfs
+t_mkrootfs "$ROOTFS" || tap_skip_all "cannot build a busybox rootfs (busybox-static)"
+cp "$ESCAPE" "$ROOTFS/bin/escape"
+
+V1=
+[ -e /sys/fs/cgroup/cgroup.controllers ] || V1=1
+# cg_value NAME CTRL V1FILE V2FILE
+cg_value() {
+    if [ -n "$V1" ]; then cat "$(t_cgroup_dir "$1" "$2")/$3"; else cat "$(t_cgroup_dir "$1" "$2")/$4"; fi
+}
+
+JAIL_MEMORY_MIB=32 \
+JAIL_META="  <metadata><vsh:vsh xmlns:vsh='urn:vsh:domain:1.0'><vsh:pids limit='16'/></vsh:vsh></metadata>" \
+JAIL_TUNE="  <cputune><shares>512</shares></cputune>
+  <memtune><hard_limit unit='MiB'>32</hard_limit><swap_hard_limit unit='MiB'>32</swap_hard_limit></memtune>" \
+    chroot_xml jail "$ROOTFS" /bin/escape counter /tmp/count > "$T/jail.xml"
+t_vsh define "$T/jail.xml" >/dev/null
+tap_check "start a jail with memory, pids and cpu limits" t_vsh -q start jail
+
+tap_is "the memory limit is in the cgroup" \
+    "$(cg_value jail memory memory.limit_in_bytes memory.max)" "33554432"
+tap_is "the pids limit is in the cgroup" "$(cg_value jail pids pids.max pids.max)" "16"
+if [ -n "$V1" ]; then
+    tap_is "cpu shares are in the cgroup" "$(cg_value jail cpu cpu.shares cpu.weight)" "512"
+else
+    tap_is "cpu shares are in the cgroup as a weight" "$(cg_value jail cpu cpu.shares cpu.weight)" "50"
+fi
+
+out=$(t_vsh exec jail -- /bin/escape alloc 256 2>&1)
+rc=$?
+tap_check "the memory limit stops an allocator (status $rc: $out)" [ "$rc" -ne 0 ]
+out=$(t_vsh exec jail -- /bin/escape forkloop 64 2>&1)
+rc=$?
+tap_check "the pids limit stops a fork loop (status $rc)" [ "$rc" -eq 1 ]
+tap_check "the fork loop saw fork fail" sh -c "echo '$out' | grep -q 'fork failed after'"
+tap_is "the jail still runs after both" "$(t_vsh domstate jail)" "running"
+
+cpu=$(t_vsh dominfo jail | awk -F: '/^CPU time/ { gsub(/[ s]/, "", $2); print $2 }')
+tap_check "dominfo shows cpu time from the cgroup ($cpu s)" \
+    sh -c "echo '$cpu' | awk '{ exit !(\$1 > 0) }'"
+tap_check "dommemstat shows the resident memory" sh -c "t() { :; }; $VSH -c '$URI' dommemstat jail | grep -q '^rss [1-9]'"
+
+tap_check "setmem --live" t_vsh -q setmem jail 24M --live
+tap_is "setmem changed the cgroup's memory limit" \
+    "$(cg_value jail memory memory.limit_in_bytes memory.max)" "25165824"
+tap_check "schedinfo --set cpu_shares=256" t_vsh -q schedinfo jail --live --set cpu_shares=256
+if [ -n "$V1" ]; then
+    tap_is "schedinfo changed cpu.shares" "$(cg_value jail cpu cpu.shares cpu.weight)" "256"
+else
+    tap_is "schedinfo changed cpu.weight" "$(cg_value jail cpu cpu.shares cpu.weight)" "25"
+fi
+tap_check "schedinfo --set vcpu_quota=50000" t_vsh -q schedinfo jail --live --set vcpu_quota=50000
+if [ -n "$V1" ]; then
+    tap_is "the quota reached the cgroup" "$(cg_value jail cpu cpu.cfs_quota_us cpu.max)" "50000"
+else
+    tap_is "the quota reached the cgroup" "$(cg_value jail cpu cpu.cfs_quota_us cpu.max)" "50000 100000"
+fi
+tap_check "memtune --soft-limit" t_vsh -q memtune jail --soft-limit 16M --live
+tap_is "the soft limit reached the cgroup" \
+    "$(cg_value jail memory memory.soft_limit_in_bytes memory.high)" "16777216"
+t_vsh -q destroy jail
+
+# The console: a shell on the jail's terminal, reached through the monitor.
+chroot_xml shell "$ROOTFS" /bin/sh > "$T/shell.xml"
+t_vsh define "$T/shell.xml" >/dev/null
+t_vsh -q start shell
+if command -v expect >/dev/null 2>&1; then
+    VSH_URI=$URI expect -c '
+        set timeout 10
+        spawn '"$VSH"' -c $env(VSH_URI) console shell
+        expect "Escape character"
+        send "echo con\"sole-\"works\r"
+        expect {
+            "console-works" { }
+            timeout { exit 1 }
+        }
+        send "\035"
+        expect eof
+        exit 0' > "$T/console.log" 2>&1
+    rc=$?
+    tap_is "the console relays the jail's shell" "$rc" "0"
+    [ "$rc" = 0 ] || sed 's/^/# /' "$T/console.log"
+    err=$( (sleep 5 | "$VSH" -c "$URI" console shell) 2>&1 &
+           sleep 0.2; "$VSH" -c "$URI" console shell </dev/null 2>&1)
+    tap_check "a second console client is refused while one is attached" \
+        sh -c "echo '$err' | grep -q 'in use'"
+else
+    tap_skip "expect is not installed"
+    tap_skip "expect is not installed"
+fi
+t_vsh -q destroy shell
+tap_done
