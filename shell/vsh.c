@@ -25,14 +25,32 @@
  * here. The X-macro also declares the tables, so nothing else has to change.
  */
 #define SHELL_CMD_TABLES(X) \
+    X(shell_builtin_cmds) \
+    SHELL_CMD_TABLES_EXTERN(X)
+#define SHELL_CMD_TABLES_EXTERN(X) \
     X(shell_host_cmds) \
     X(shell_domain_cmds) \
     X(shell_console_cmds) \
     X(shell_event_cmds) \
-    X(shell_edit_cmds)
+    X(shell_edit_cmds) \
+    X(shell_clone_cmds)
+
+static bool cmd_complete(shell_ctl *ctl, const shell_cmd *cmd);
+
+static const shell_opt_def opts_complete[] = {
+    { "words", SHELL_OPT_ARGV, 0, "the words of the line, the last one being completed", 0 },
+    { NULL },
+};
+
+static const shell_cmd_def shell_builtin_cmds[] = {
+    { "complete", cmd_complete, opts_complete, "complete the current command",
+      "Print what TAB completion offers for the last word (used by bash completion).",
+      SHELL_CMD_NO_CONNECT, SHELL_GROUP_SHELL },
+    { NULL },
+};
 
 #define SHELL_DECLARE_TABLE(t) extern const shell_cmd_def t[];
-SHELL_CMD_TABLES(SHELL_DECLARE_TABLE)
+SHELL_CMD_TABLES_EXTERN(SHELL_DECLARE_TABLE)
 #define SHELL_LIST_TABLE(t) t,
 static const shell_cmd_def *const shell_tables[] = { SHELL_CMD_TABLES(SHELL_LIST_TABLE) NULL };
 
@@ -526,7 +544,8 @@ shell_cmd_free(shell_cmd *cmd)
 {
     if (!cmd)
         return;
-    g_ptr_array_unref(cmd->args);
+    if (cmd->args)
+        g_ptr_array_unref(cmd->args);
     g_free(cmd);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(shell_cmd, shell_cmd_free)
@@ -1224,6 +1243,38 @@ shell_completion(const char *text, int start, int end)
     matches = rl_completion_matches(text, shell_completion_next);
     shell_completion_list = NULL;
     return matches;
+}
+
+/*
+ * complete -- WORD... : what TAB would offer for the last word after the others, one per
+ * line. The bash completion of one-shot commands asks this (virsh has the same command),
+ * so both completions share one implementation.
+ */
+static bool
+cmd_complete(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autofree const char **words = shell_cmd_strings(cmd, "words");
+    g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) cands = g_ptr_array_new_with_free_func(g_free);
+    const char *text = "";
+    gsize n = g_strv_length((char **) words);
+    gsize i;
+
+    if (n > 0)
+        text = words[n - 1];
+    for (i = 0; i + 1 < n; i++) {
+        if (strcmp(words[i], ";") == 0)
+            g_ptr_array_set_size(before, 0);
+        else
+            g_ptr_array_add(before, g_strdup(words[i]));
+    }
+    shell_completion_ctl = ctl;
+    (void) shell_complete_candidates(before, text, cands);
+    for (i = 0; i < cands->len; i++) {
+        if (g_str_has_prefix(cands->pdata[i], text))
+            shell_print(ctl, "%s\n", (const char *) cands->pdata[i]);
+    }
+    return true;
 }
 
 /* ------------------------------------------------------------------------------------ */
