@@ -414,15 +414,16 @@ typedef struct {
     unsigned int last_percent;
 } debootstrap_progress;
 
+/* debootstrap's stages as its "I:" lines announce them; retrieval interleaves
+ * "Retrieving" and "Validating" lines, so only the former count. */
 static const struct {
-    const char *prefix;         /* "I: Retrieving " ... */
-    unsigned int start;         /* percent at which the phase starts */
+    const char *prefix;
+    unsigned int start;         /* percent at which the stage starts */
     unsigned int span;
 } template_phases[] = {
-    { "I: Retrieving ", 0, 45 },
-    { "I: Validating ", 45, 10 },
-    { "I: Extracting ", 55, 10 },
-    { "I: Unpacking ", 65, 15 },
+    { "I: Retrieving ", 0, 50 },
+    { "I: Extracting ", 50, 10 },
+    { "I: Unpacking ", 60, 20 },
     { "I: Configuring ", 80, 19 },
 };
 
@@ -435,7 +436,7 @@ template_progress_draw(debootstrap_progress *p, unsigned int percent, const char
     memset(bar, '#', fill);
     memset(bar + fill, '-', 30 - fill);
     bar[30] = '\0';
-    printf("\r[%s] %3u%%  %-36.36s", bar, percent, what);
+    printf("\r[%s] %3u%%  %-40.40s", bar, percent, what);
     fflush(stdout);
     p->last_percent = percent;
 }
@@ -463,7 +464,7 @@ template_progress_line(debootstrap_progress *p, const char *line)
         template_progress_draw(p, p->last_percent, line + 3);
         return;
     }
-    if ((int) i != p->phase) {
+    if ((int) i > p->phase) {
         if (p->phase == 0)
             p->total = p->count;
         p->phase = (int) i;
