@@ -1,9 +1,265 @@
-#include <stdio.h>
+/*
+ * test-qstub.c — the qemu-stub driver: its lifecycle across two processes, ids from the
+ * store's counter, cpu time that follows the run state, disk sources, definition limits.
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core-testutil.h"
+#include "driver.h"
+
+extern const vsh_driver vsh_qemu_stub_driver;
+
+typedef struct {
+    char *dir;
+    vsh_conn *conn;
+} fixture;
+
+static int
+setup(void **state)
+{
+    fixture *f = g_new0(fixture, 1);
+
+    f->dir = testutil_store_new();
+    f->conn = testutil_open("qemu", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    fixture *f = *state;
+
+    vsh_conn_unref(f->conn);
+    testutil_store_remove(f->dir);
+    g_free(f->dir);
+    g_free(f);
+    return 0;
+}
+
+static vsh_domain *
+define(vsh_conn *conn, const char *name, const char *extra)
+{
+    g_autofree char *xml = testutil_qemu_xml(name, NULL, extra);
+    g_autoptr(GError) err = NULL;
+    vsh_domain *dom = vsh_domain_define_xml(conn, xml, NULL, &err);
+
+    if (!dom)
+        fail_msg("cannot define '%s': %s", name, err->message);
+    return dom;
+}
+
+/* The starting process: starts "vm", reports its id, waits for the go, and exits 0 when
+ * it then sees the domain shut off (destroyed) with no id. */
+static void G_GNUC_NORETURN
+starter_main(const char *dir, int report_fd, int go_fd)
+{
+    g_autoptr(vsh_conn) conn = testutil_open("vsh", dir);
+    g_autoptr(vsh_domain) dom = vsh_domain_lookup_by_name(conn, "vm", NULL);
+    int id;
+    int st = -1;
+    int reason = -1;
+    char c;
+
+    if (!dom || vsh_domain_start(dom, 0, NULL) < 0)
+        _exit(2);
+    id = vsh_domain_get_id(dom);
+    if (write(report_fd, &id, sizeof(id)) != sizeof(id) || read(go_fd, &c, 1) != 1)
+        _exit(3);
+    if (vsh_domain_get_state(dom, &st, &reason, NULL) < 0)
+        _exit(4);
+    _exit(st == VSH_DOMAIN_SHUTOFF && reason == VSH_DOMAIN_SHUTOFF_DESTROYED &&
+          vsh_domain_get_id(dom) == -1 ? 0 : 1);
+}
+
+static void
+test_lifecycle_across_two_processes(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "vm", NULL);
+    g_autoptr(GPtrArray) running = NULL;
+    int report[2];
+    int go[2];
+    int id = -1;
+    int status;
+    pid_t pid;
+
+    assert_int_equal(pipe(report), 0);
+    assert_int_equal(pipe(go), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(report[0]);
+        close(go[1]);
+        starter_main(f->dir, report[1], go[0]);
+    }
+    close(report[1]);
+    close(go[0]);
+    assert_int_equal(read(report[0], &id, sizeof(id)), sizeof(id));
+    assert_true(id > 0);
+    /* this process sees it running, with the id the other one got */
+    assert_int_equal(vsh_conn_list_domains(f->conn, NULL, VSH_LIST_ACTIVE, &running, NULL), 1);
+    assert_string_equal(vsh_domain_get_name(running->pdata[0]), "vm");
+    assert_int_equal(vsh_domain_get_id(running->pdata[0]), id);
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+    assert_int_equal(write(go[1], "g", 1), 1);
+    close(go[1]);
+    close(report[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void
+test_ids_come_from_the_store_counter(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) a = define(f->conn, "a", NULL);
+    g_autoptr(vsh_domain) b = define(f->conn, "b", NULL);
+    int id_a;
+    int id_b;
+
+    assert_int_equal(vsh_domain_start(a, 0, NULL), 0);
+    assert_int_equal(vsh_domain_start(b, 0, NULL), 0);
+    id_a = vsh_domain_get_id(a);
+    id_b = vsh_domain_get_id(b);
+    assert_int_equal(id_a, 1);
+    assert_int_equal(id_b, 2);
+    assert_int_equal(vsh_domain_reboot(a, NULL), 0);
+    assert_int_equal(vsh_domain_get_id(a), id_a);
+    assert_int_equal(vsh_domain_destroy(a, NULL), 0);
+    assert_int_equal(vsh_domain_start(a, 0, NULL), 0);
+    assert_int_equal(vsh_domain_get_id(a), 3);
+    assert_int_equal(vsh_domain_destroy(a, NULL), 0);
+    assert_int_equal(vsh_domain_destroy(b, NULL), 0);
+}
+
+static guint64
+cpu_time(vsh_domain *dom)
+{
+    vsh_domain_info info;
+
+    assert_int_equal(vsh_domain_get_info(dom, &info, NULL), 0);
+    return info.cpu_time_ns;
+}
+
+static void
+test_cpu_time_runs_only_while_running(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "vm", NULL);
+    guint64 t0;
+    guint64 t1;
+    vsh_domain_info info;
+
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    t0 = cpu_time(dom);
+    g_usleep(20000);
+    t1 = cpu_time(dom);
+    assert_true(t1 >= t0 + 20000000);  /* at least the 20 ms that passed */
+    assert_int_equal(vsh_domain_suspend(dom, NULL), 0);
+    t0 = cpu_time(dom);
+    g_usleep(20000);
+    assert_true(cpu_time(dom) == t0);  /* frozen while paused */
+    assert_int_equal(vsh_domain_resume(dom, NULL), 0);
+    g_usleep(1000);
+    assert_true(cpu_time(dom) > t0);
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+    assert_int_equal(vsh_domain_get_info(dom, &info, NULL), 0);
+    assert_true(info.cpu_time_ns == 0);
+}
+
+static void
+test_missing_disk_source_refuses_start(void **state)
+{
+    fixture *f = *state;
+    g_autofree char *image = g_build_filename(f->dir, "images", "ok.img", NULL);
+    g_autofree char *ok_disk = g_strdup_printf("    <disk type='file' device='disk'>\n"
+                                               "      <source file='%s'/>\n"
+                                               "      <target dev='vda' bus='virtio'/>\n"
+                                               "    </disk>\n", image);
+    g_autoptr(vsh_domain) bad = define(f->conn, "bad",
+                                       "    <disk type='file' device='disk'>\n"
+                                       "      <source file='/nonexistent/x.img'/>\n"
+                                       "      <target dev='vda' bus='virtio'/>\n"
+                                       "    </disk>\n");
+    g_autoptr(vsh_domain) good = define(f->conn, "good", ok_disk);
+    g_autoptr(GError) err = NULL;
+
+    assert_int_equal(vsh_domain_start(bad, 0, &err), -1);
+    assert_true(g_error_matches(err, VSH_ERROR, VSH_ERROR_OPERATION_FAILED));
+    assert_string_equal(err->message, "cannot access disk source '/nonexistent/x.img': "
+                        "No such file or directory");
+    assert_int_equal(vsh_domain_is_active(bad, NULL), 0);
+    assert_true(g_file_set_contents(image, "", 0, NULL));
+    assert_int_equal(vsh_domain_start(good, 0, NULL), 0);
+    assert_int_equal(vsh_domain_destroy(good, NULL), 0);
+}
+
+static void
+test_definition_limits(void **state)
+{
+    g_autoptr(vsh_domain_def) def = vsh_domain_def_new();
+    g_autoptr(GError) e1 = NULL;
+    g_autoptr(GError) e2 = NULL;
+
+    (void) state;
+    def->type = VSH_DOMAIN_TYPE_QEMU;
+    def->name = g_strdup("vm");
+    def->max_memory_kib = 1024;
+    def->os.type = VSH_OS_TYPE_EXE;
+    assert_int_equal(vsh_qemu_stub_driver.def_validate(def, &e1), -1);
+    assert_string_equal(e1->message, "domain 'vm' of type 'qemu' needs <os><type>hvm</type></os>");
+    def->os.type = VSH_OS_TYPE_HVM;
+    def->max_memory_kib = 0;
+    assert_int_equal(vsh_qemu_stub_driver.def_validate(def, &e2), -1);
+    assert_string_equal(e2->message, "domain 'vm' of type 'qemu' needs <memory>");
+    def->max_memory_kib = 1024;
+    assert_int_equal(vsh_qemu_stub_driver.def_validate(def, NULL), 0);
+    assert_string_equal(vsh_qemu_stub_driver.name, "qemu");
+    assert_false(vsh_qemu_stub_driver.supervised);
+}
+
+static void
+test_memory_stats_follow_the_balloon(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "vm", NULL);
+    g_autoptr(GArray) stats = NULL;
+
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_set_memory(dom, 100000, 0, NULL), 0);
+    assert_int_equal(vsh_domain_get_memory_stats(dom, &stats, NULL), 3);
+    assert_string_equal(g_array_index(stats, vsh_stat, 0).name, "actual");
+    assert_int_equal(g_array_index(stats, vsh_stat, 0).value, 100000);
+    assert_string_equal(g_array_index(stats, vsh_stat, 1).name, "available");
+    assert_int_equal(g_array_index(stats, vsh_stat, 1).value, 512 * 1024);
+    assert_string_equal(g_array_index(stats, vsh_stat, 2).name, "rss");
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+}
 
 int
 main(void)
 {
-    /* The cases of this program are being written. */
-    printf("1..0 # SKIP not written yet\n");
-    return 0;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_lifecycle_across_two_processes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ids_come_from_the_store_counter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cpu_time_runs_only_while_running, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_disk_source_refuses_start, setup,
+                                        teardown),
+        cmocka_unit_test(test_definition_limits),
+        cmocka_unit_test_setup_teardown(test_memory_stats_follow_the_balloon, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }
