@@ -337,6 +337,14 @@ lxc_launch_fill(const vsh_domain_obj *obj, const vsh_domain_def *def, struct vsh
         l->clone_flags |= CLONE_NEWUSER;
         lxc_launch_fill_idmap(def->idmap.uid, &l->n_uid_maps, &l->uid_maps);
         lxc_launch_fill_idmap(def->idmap.gid, &l->n_gid_maps, &l->gid_maps);
+        /* A process entering the namespace later (vsh exec) keeps its host ids, unmapped
+         * there, so it would act as the host's root on the container's files: always
+         * switch to root of the namespace, as init itself does. */
+        if (!l->drop_user) {
+            l->drop_user = 1;
+            l->uid = 0;
+            l->gid = 0;
+        }
     }
     g_free(l->hostname);
     l->hostname = g_strdup(def->name);

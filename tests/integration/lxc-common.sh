@@ -34,14 +34,16 @@ export VSH_CGROUP_PARTITION
 VSH_DEFAULT_URI=$LXC_URI
 export VSH_DEFAULT_URI
 
-lxc_vsh() { "$VSH" -c "$LXC_URI" "$@"; }
+lxc_vsh() { "$VSH" -q -c "$LXC_URI" "$@"; }
 
-# lxc_ns_vsh ARGS: vsh run inside the test's network namespace (when it has one).
+# lxc_ns_vsh ARGS: vsh run inside the test's network namespace (when it has one). Only the
+# network namespace is entered: `ip netns exec` would also remount /sys for the namespace,
+# hiding the cgroup hierarchies mounted below it.
 lxc_ns_vsh() {
     if [ -n "$LXC_NETNS" ]; then
-        ip netns exec "$LXC_NETNS" "$VSH" -c "$LXC_URI" "$@"
+        nsenter --net="/run/netns/$LXC_NETNS" "$VSH" -q -c "$LXC_URI" "$@"
     else
-        "$VSH" -c "$LXC_URI" "$@"
+        "$VSH" -q -c "$LXC_URI" "$@"
     fi
 }
 
@@ -99,14 +101,17 @@ lxc_xml_escape() {
         -e "s/'/\&apos;/g"
 }
 
-# lxc_define NAME INIT_SCRIPT [EXTRA_TOP_XML [EXTRA_DEVICES_XML [ROOTFS]]]: defines a
-# container whose init is /bin/sh -c INIT_SCRIPT.
+# lxc_define NAME INIT_SCRIPT [AFTER_OS_XML [EXTRA_DEVICES_XML [ROOTFS]]]: defines a
+# container whose init is /bin/sh -c INIT_SCRIPT. AFTER_OS_XML holds <idmap>, <features>;
+# $LXC_META (<metadata>) and $LXC_TUNE (<memtune>, <cputune>) go where libvirt puts them.
 lxc_define() {
     script=$(lxc_xml_escape "$2")
     cat > "$LXC_T/$1.xml" <<EOF
 <domain type='lxc'>
   <name>$1</name>
+  ${LXC_META:-}
   <memory unit='MiB'>128</memory>
+  ${LXC_TUNE:-}
   <os>
     <type>exe</type>
     <init>/bin/sh</init>

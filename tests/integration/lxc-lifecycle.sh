@@ -6,11 +6,10 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 27
+tap_plan 28
 
 lxc_pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 lxc_state_is() { [ "$(lxc_ns_vsh domstate "$1" 2>/dev/null)" = "$2" ]; }
-lxc_no_state_files() { ! ls "$LXC_T/store/state/$1".* >/dev/null 2>&1; }
 
 # ---- start and shutdown
 lxc_define life "$LXC_INIT" "<features><privnet/></features>"
@@ -71,6 +70,8 @@ lxc_define crash "$LXC_INIT" "" "<interface type='ethernet'><target dev='vshcras
 lxc_ns_vsh start crash
 mon=$(lxc_monitor_pid crash)
 cg=$(lxc_cgroup_dir crash memory)
+tap_check "while it runs, the container has a cgroup and a host veth end" \
+    sh -c "[ -d '$cg' ] && ip netns exec $LXC_NETNS ip link show vshcrash0 >/dev/null"
 kill -9 "$mon"
 lxc_wait lxc_pid_gone "$mon"
 tap_is "after the monitor is killed: shut off (crashed)" \
@@ -88,8 +89,10 @@ case $err in
     *"cannot execute /sbin/nope: No such file or directory"*) ok "a missing init is reported" ;;
     *) not_ok "a missing init is reported: $err" ;;
 esac
-tap_check "nothing is left of the failed start" \
-    sh -c "[ ! -d '$(lxc_cgroup_dir nope memory)' ] && ! ls '$LXC_T/store/state/nope.'* >/dev/null 2>&1"
+# The store keeps its lock and reason files; what must be gone is the running part.
+tap_check "nothing is left of the failed start (cgroup, pid file, console socket)" \
+    sh -c "[ ! -d '$(lxc_cgroup_dir nope memory)' ] && [ ! -e '$LXC_T/store/state/nope.pid' ] &&
+           [ ! -e '$LXC_T/store/state/nope.console' ]"
 
 # ---- transient
 lxc_define tmp1 "$LXC_INIT"
