@@ -112,7 +112,7 @@ qstub_start(vsh_domain_obj *obj, unsigned int flags, GError **error)
 {
     bool paused = flags & VSH_DOMAIN_START_PAUSED;
     qstub_run run = { 0, paused ? 0 : g_get_real_time() };
-    int id;
+    int id = -1;
 
     if (qstub_check_disks(obj->live, error) < 0 ||
         qstub_next_id(obj, &id, error) < 0 ||
