@@ -383,3 +383,34 @@ install_oci_unpack(const char *layout_dir, const char *dest,
     *ret_config = g_steal_pointer(&config);
     return 0;
 }
+
+char *
+install_rootfs_user_gid(const char *root, const char *user)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_autoptr(GString) buf = g_string_new("");
+    char chunk[4096];
+    ssize_t n;
+    int rootfd;
+    int fd = -1;
+    size_t i;
+
+    if (root && (rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+        fd = install_openat_in_root(rootfd, "etc/passwd", O_RDONLY, 0);
+        close(rootfd);
+    }
+    if (fd < 0)
+        return g_strdup("0");
+    while (buf->len < (1 << 20) && (n = read(fd, chunk, sizeof(chunk))) > 0)
+        g_string_append_len(buf, chunk, n);
+    close(fd);
+    lines = g_strsplit(buf->str, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        g_auto(GStrv) f = g_strsplit(lines[i], ":", 5);
+
+        if (g_strv_length(f) >= 4 && (strcmp(f[0], user) == 0 || strcmp(f[2], user) == 0))
+            return g_strdup(f[3]);
+    }
+    return g_strdup("0");
+}

@@ -87,6 +87,7 @@ static int
 template_check_arg(install_template *t, const char *text, GError **error)
 {
     struct stat st;
+    g_autofree char *debootstrap = NULL;
 
     switch (t->kind) {
     case INSTALL_TEMPLATE_BUSYBOX:
@@ -95,7 +96,7 @@ template_check_arg(install_template *t, const char *text, GError **error)
         if (!template_suite_is_valid(t->arg))
             return install_error(error, VSH_ERROR_INVALID_ARG, "invalid Debian suite '%s'",
                                  t->arg);
-        if (!g_find_program_in_path("debootstrap"))
+        if (!(debootstrap = g_find_program_in_path("debootstrap")))
             return install_error(error, VSH_ERROR_UNSUPPORTED,
                                  "template 'debian' needs debootstrap (Debian package "
                                  "debootstrap)");

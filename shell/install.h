@@ -181,6 +181,11 @@ const char *install_oci_arch(void);
 int install_oci_unpack(const char *layout_dir, const char *dest,
                        install_image_config **ret_config, GError **error);
 
+/* The primary group of @user (a name or a uid) in the root filesystem @root's /etc/passwd
+ * (read inside @root), or "0" when there is no such entry or @root is NULL: what a
+ * container runtime uses for an image whose User names no group. */
+char *install_rootfs_user_gid(const char *root, const char *user);
+
 /* ---------------------------------------------------------------- install-template.c */
 
 typedef enum {

@@ -592,6 +592,21 @@ install_check_store(install_run *run, GError **error)
 
 /* ---------------------------------------------------------------- creating */
 
+/* NAME=VALUE with NAME an identifier (what libvirt's <initenv> accepts). */
+static bool
+install_env_is_valid(const char *var)
+{
+    size_t i;
+
+    if (!g_ascii_isalpha(var[0]) && var[0] != '_')
+        return false;
+    for (i = 1; var[i] && var[i] != '='; i++) {
+        if (!g_ascii_isalnum(var[i]) && var[i] != '_')
+            return false;
+    }
+    return var[i] == '=';
+}
+
 /* The image config fills what the command line left open. */
 static int
 install_apply_config(install_run *run, const install_image_config *config, GError **error)
@@ -607,11 +622,28 @@ install_apply_config(install_run *run, const install_image_config *config, GErro
         for (i = 0; i < config->initargs->len; i++)
             g_ptr_array_add(spec->initargs, g_strdup(g_ptr_array_index(config->initargs, i)));
     }
-    for (i = 0; i < config->initenv->len; i++)
-        g_ptr_array_add(spec->initenv, g_strdup(g_ptr_array_index(config->initenv, i)));
-    spec->initdir = g_strdup(config->initdir);
-    spec->inituser = g_strdup(config->inituser);
-    spec->initgroup = g_strdup(config->initgroup);
+    for (i = 0; i < config->initenv->len; i++) {
+        const char *var = g_ptr_array_index(config->initenv, i);
+
+        if (!install_env_is_valid(var)) {
+            g_printerr("warning: ignoring the image's environment entry '%s'\n", var);
+            continue;
+        }
+        g_ptr_array_add(spec->initenv, g_strdup(var));
+    }
+    /* "/" is the default, and libvirt's schema wants a real directory there */
+    if (config->initdir && strcmp(config->initdir, "/") != 0)
+        spec->initdir = g_strdup(config->initdir);
+    /* libvirt sets the user and the group together; an image's bare user gets its
+     * primary group from the unpacked root (not there yet for --print-xml) */
+    if (config->inituser) {
+        bool unpacked = run->undo.rootfs || run->undo.rootfs_emptied;
+
+        spec->inituser = g_strdup(config->inituser);
+        spec->initgroup = config->initgroup
+            ? g_strdup(config->initgroup)
+            : install_rootfs_user_gid(unpacked ? run->rootfs_path : NULL, config->inituser);
+    }
     return 0;
 }
 
