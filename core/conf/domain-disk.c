@@ -30,6 +30,7 @@ vsh_disk_def_parse_xml(xmlNode *node, xmlXPathContext *ctxt, GError **error)
 {
     g_autoptr(vsh_disk_def) disk = g_new0(vsh_disk_def, 1);
     VSH_XPATH_NODE_AUTORESTORE(ctxt);
+    xmlNode *source;
     int type = VSH_DISK_TYPE_FILE;
     int device = VSH_DISK_DEVICE_DISK;
 
@@ -43,8 +44,17 @@ vsh_disk_def_parse_xml(xmlNode *node, xmlXPathContext *ctxt, GError **error)
     disk->device = device;
     disk->driver_name = vsh_xpath_string("string(./driver/@name)", ctxt);
     disk->driver_type = vsh_xpath_string("string(./driver/@type)", ctxt);
-    disk->source = vsh_xpath_string(type == VSH_DISK_TYPE_FILE ? "string(./source/@file)" :
-                                    "string(./source/@dev)", ctxt);
+    if ((source = vsh_xpath_node("./source", ctxt))) {
+        const char *attr = type == VSH_DISK_TYPE_FILE ? "file" : "dev";
+        const char *other = type == VSH_DISK_TYPE_FILE ? "dev" : "file";
+
+        if (xmlHasProp(source, (const xmlChar *) other)) {
+            vsh_xml_error(error, source, "attribute '%s' needs disk type '%s'", other,
+                          type == VSH_DISK_TYPE_FILE ? "block" : "file");
+            return NULL;
+        }
+        disk->source = vsh_xml_prop(source, attr);
+    }
     disk->target_dev = vsh_xpath_string("string(./target/@dev)", ctxt);
     disk->target_bus = vsh_xpath_string("string(./target/@bus)", ctxt);
     disk->readonly = vsh_xpath_node("./readonly", ctxt) != NULL;

@@ -22,17 +22,27 @@ vsh_fs_def_free(vsh_fs_def *fs)
     g_free(fs);
 }
 
+/* One <source> element serves both types; each type has its own attributes. */
 static int
 vsh_fs_source_parse_xml(vsh_fs_def *fs, xmlNode *source, GError **error)
 {
-    g_autofree char *usage = NULL;
+    g_autofree char *usage = vsh_xml_prop(source, "usage");
+    const char *ram_only[] = { "usage", "units" };
+    size_t i;
 
     if (fs->type == VSH_FS_TYPE_MOUNT) {
+        for (i = 0; i < G_N_ELEMENTS(ram_only); i++) {
+            if (xmlHasProp(source, (const xmlChar *) ram_only[i]))
+                return vsh_xml_error(error, source, "attribute '%s' needs filesystem "
+                                     "type 'ram'", ram_only[i]);
+        }
         fs->source = vsh_xml_prop(source, "dir");
         return 0;
     }
-    if (!(usage = vsh_xml_prop(source, "usage")))
-        return 0;
+    if (xmlHasProp(source, (const xmlChar *) "dir"))
+        return vsh_xml_error(error, source, "attribute 'dir' needs filesystem type 'mount'");
+    if (!usage)
+        return vsh_xml_error(error, source, "missing attribute 'usage'");
     return vsh_xml_memory_parse(source, usage, "units", &fs->usage_kib, error);
 }
 

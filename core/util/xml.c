@@ -42,6 +42,8 @@ vsh_xml_first_error_record(vsh_xml_first_error *first, const xmlError *e)
         return;
     first->message = g_strdup(e->message ? e->message : "unknown error");
     g_strchomp(first->message);
+    /* Some libxml2 messages carry a second line ("Bytes: 0xFF ..."); errors are one line. */
+    g_strdelimit(first->message, "\n\r", ' ');
     first->line = e->line;
     first->column = e->int2;
     first->node = e->node;
@@ -185,7 +187,8 @@ typedef struct {
 typedef struct {
     char *name;
     GPtrArray *values;          /* keywords listed by the schema */
-    bool any_text;              /* <text/> or <data>: any value */
+    GPtrArray *patterns;        /* of GRegex *: <data><param name='pattern'> */
+    bool any_text;              /* <text/> or unrestricted <data>: any value */
     bool required;
 } vsh_rng_attr;
 
@@ -197,6 +200,7 @@ struct vsh_rng_elem {
     GPtrArray *attrs;           /* of vsh_rng_attr * */
     bool any_attr;
     GPtrArray *values;          /* keywords allowed as text */
+    GPtrArray *patterns;        /* of GRegex *, likewise */
     bool any_text;
 };
 
@@ -215,6 +219,7 @@ vsh_rng_attr_free(vsh_rng_attr *attr)
 {
     g_free(attr->name);
     g_ptr_array_unref(attr->values);
+    g_ptr_array_unref(attr->patterns);
     g_free(attr);
 }
 
@@ -227,6 +232,7 @@ vsh_rng_elem_free(vsh_rng_elem *elem)
     g_array_unref(elem->children);
     g_ptr_array_unref(elem->attrs);
     g_ptr_array_unref(elem->values);
+    g_ptr_array_unref(elem->patterns);
     g_free(elem);
 }
 
@@ -294,12 +300,39 @@ vsh_rng_collect_attribute(vsh_rng_outline *o, vsh_rng_elem *elem, const xmlNode 
     attr = g_new0(vsh_rng_attr, 1);
     attr->name = vsh_xml_prop(pat, "name");
     attr->values = g_ptr_array_new_with_free_func(g_free);
+    attr->patterns = g_ptr_array_new_with_free_func((GDestroyNotify) g_regex_unref);
     attr->required = required;
     for (c = pat->children; c && !vsh_rng_is(c, NULL); c = c->next)
         ;
     attr->any_text = c == NULL;         /* <attribute name='x'/> holds any text */
     vsh_rng_collect_children(o, elem, attr, pat, false, required, depth);
     g_ptr_array_add(elem->attrs, attr);
+}
+
+/* <data> with a pattern restricts the value (XML Schema patterns match the whole value);
+ * any other <data> is taken as free text and left to the validator. */
+static void
+vsh_rng_collect_data(GPtrArray *patterns, bool *any_text, const xmlNode *pat)
+{
+    const xmlNode *c;
+
+    for (c = pat->children; c; c = c->next) {
+        g_autofree char *param = NULL;
+        g_autofree char *text = NULL;
+        g_autofree char *anchored = NULL;
+        GRegex *re;
+
+        if (!vsh_rng_is(c, "param") || !(param = vsh_xml_prop(c, "name")) ||
+            strcmp(param, "pattern") != 0)
+            continue;
+        text = vsh_xml_content(c);
+        anchored = g_strdup_printf("^(?:%s)$", text);
+        if ((re = g_regex_new(anchored, G_REGEX_DOLLAR_ENDONLY, 0, NULL))) {
+            g_ptr_array_add(patterns, re);
+            return;
+        }
+    }
+    *any_text = true;
 }
 
 static void
@@ -334,7 +367,10 @@ vsh_rng_collect(vsh_rng_outline *o, vsh_rng_elem *elem, vsh_rng_attr *attr,
             vsh_rng_collect_children(o, elem, attr, def, repeatable, required, depth);
     } else if (strcmp(name, "value") == 0) {
         g_ptr_array_add(attr ? attr->values : elem->values, vsh_xml_content(pat));
-    } else if (strcmp(name, "text") == 0 || strcmp(name, "data") == 0) {
+    } else if (strcmp(name, "data") == 0) {
+        vsh_rng_collect_data(attr ? attr->patterns : elem->patterns,
+                             attr ? &attr->any_text : &elem->any_text, pat);
+    } else if (strcmp(name, "text") == 0) {
         if (attr)
             attr->any_text = true;
         else
@@ -355,6 +391,7 @@ vsh_rng_elem_get(vsh_rng_outline *o, const xmlNode *node)
     elem->children = g_array_new(FALSE, TRUE, sizeof(vsh_rng_child));
     elem->attrs = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_rng_attr_free);
     elem->values = g_ptr_array_new_with_free_func(g_free);
+    elem->patterns = g_ptr_array_new_with_free_func((GDestroyNotify) g_regex_unref);
     elem->except_ns = g_ptr_array_new_with_free_func(g_free);
     elem->name = vsh_xml_prop(node, "name");
     elem->ns = vsh_rng_ns(node);
@@ -455,7 +492,7 @@ vsh_rng_keywords(GPtrArray *values)
 }
 
 static bool
-vsh_rng_value_in(GPtrArray *values, const char *value)
+vsh_rng_value_in(GPtrArray *values, GPtrArray *patterns, const char *value)
 {
     guint i;
 
@@ -463,7 +500,27 @@ vsh_rng_value_in(GPtrArray *values, const char *value)
         if (strcmp(g_ptr_array_index(values, i), value) == 0)
             return true;
     }
+    for (i = 0; i < patterns->len; i++) {
+        if (g_regex_match(g_ptr_array_index(patterns, i), value, 0, NULL))
+            return true;
+    }
     return false;
+}
+
+/* The error for @value that is neither a listed keyword nor matches a pattern. */
+static int
+vsh_rng_bad_value(GError **error, const xmlNode *node, const char *attr, const char *value,
+                  GPtrArray *values)
+{
+    g_autofree char *expected = NULL;
+    g_autofree char *what = attr ? g_strdup_printf(" for attribute '%s'", attr) :
+                            g_strdup("");
+
+    if (values->len == 0)
+        return vsh_xml_error(error, node, "invalid value '%s'%s", value, what);
+    expected = vsh_rng_keywords(values);
+    return vsh_xml_error(error, node, "invalid value '%s'%s (expected %s)", value, what,
+                         expected);
 }
 
 static int
@@ -475,6 +532,7 @@ vsh_rng_check_attrs(GPtrArray *defs, const xmlNode *node, GError **error)
 
     for (a = node->properties; a; a = a->next) {
         g_autoptr(GPtrArray) values = g_ptr_array_new();
+        g_autoptr(GPtrArray) patterns = g_ptr_array_new();
         g_autofree char *value = NULL;
         bool known = false;
         bool any = false;
@@ -491,18 +549,34 @@ vsh_rng_check_attrs(GPtrArray *defs, const xmlNode *node, GError **error)
                 known = true;
                 any |= attr->any_text;
                 g_ptr_array_extend(values, attr->values, NULL, NULL);
+                g_ptr_array_extend(patterns, attr->patterns, NULL, NULL);
             }
         }
         if (!known && !any)
             return vsh_xml_error(error, node, "attribute '%s' is not allowed here",
                                  (const char *) a->name);
         value = vsh_xml_prop(node, (const char *) a->name);
-        if (!any && value && values->len > 0 && !vsh_rng_value_in(values, value)) {
-            g_autofree char *expected = vsh_rng_keywords(values);
+        if (!any && value && !vsh_rng_value_in(values, patterns, value))
+            return vsh_rng_bad_value(error, node, (const char *) a->name, value, values);
+    }
+    return 0;
+}
 
-            return vsh_xml_error(error, node, "invalid value '%s' for attribute '%s' "
-                                 "(expected %s)", value, (const char *) a->name, expected);
-        }
+/* Text where the schema allows only elements ("<devices>oops<disk .../>"). */
+static int
+vsh_rng_check_stray_text(const xmlNode *node, GError **error)
+{
+    const xmlNode *c;
+
+    for (c = node->children; c; c = c->next) {
+        g_autofree char *text = NULL;
+
+        if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE)
+            continue;
+        text = g_strstrip(vsh_xml_content(c));
+        if (*text)
+            return vsh_xml_error(error, node, "unexpected text '%.20s%s'", text,
+                                 strlen(text) > 20 ? "..." : "");
     }
     return 0;
 }
@@ -511,22 +585,26 @@ static int
 vsh_rng_check_text(GPtrArray *defs, const xmlNode *node, GError **error)
 {
     g_autoptr(GPtrArray) values = g_ptr_array_new();
+    g_autoptr(GPtrArray) patterns = g_ptr_array_new();
     g_autofree char *text = NULL;
-    g_autofree char *expected = NULL;
+    bool any_text = false;
     guint d;
 
     for (d = 0; d < defs->len; d++) {
         const vsh_rng_elem *elem = g_ptr_array_index(defs, d);
 
-        if (elem->any_text || elem->values->len == 0)
-            return 0;
+        any_text |= elem->any_text;
         g_ptr_array_extend(values, elem->values, NULL, NULL);
+        g_ptr_array_extend(patterns, elem->patterns, NULL, NULL);
     }
-    text = g_strstrip(vsh_xml_content(node));
-    if (vsh_rng_value_in(values, text))
+    if (!any_text && values->len == 0 && patterns->len == 0)
+        return vsh_rng_check_stray_text(node, error);
+    if (any_text)
         return 0;
-    expected = vsh_rng_keywords(values);
-    return vsh_xml_error(error, node, "invalid value '%s' (expected %s)", text, expected);
+    text = g_strstrip(vsh_xml_content(node));
+    if (vsh_rng_value_in(values, patterns, text))
+        return 0;
+    return vsh_rng_bad_value(error, node, NULL, text, values);
 }
 
 static int
