@@ -735,11 +735,14 @@ vsh_domain_get_id(vsh_domain *dom)
     return obj && vsh_domain_obj_is_active(obj) ? obj->id : -1;
 }
 
-/* The definition that describes @obj now: the live one while active. */
+/* The definition that describes @obj now: the live one while active. (A transient domain
+ * a read-only connection sees dead has only its live one.) */
 static const vsh_domain_def *
 vsh_domain_obj_current_def(const vsh_domain_obj *obj)
 {
-    return vsh_domain_obj_is_active(obj) && obj->live ? obj->live : obj->def;
+    if (vsh_domain_obj_is_active(obj) && obj->live)
+        return obj->live;
+    return obj->def ? obj->def : obj->live;
 }
 
 char *

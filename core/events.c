@@ -216,6 +216,7 @@ vsh_event_stream_read(vsh_event_stream *stream, GError **error)
 {
     vsh_autoclose int fd = -1;
     g_autoptr(GString) buf = g_string_new(NULL);
+    struct stat st;
     char chunk[8192];
     char *start;
     char *nl;
@@ -226,6 +227,9 @@ vsh_event_stream_read(vsh_event_stream *stream, GError **error)
             return 0;
         return vsh_error_set_errno(error, errno, "cannot open '%s'", stream->path);
     }
+    /* A log shorter than what we read was truncated or replaced: start it over. */
+    if (fstat(fd, &st) == 0 && st.st_size < stream->offset)
+        stream->offset = 0;
     while ((n = pread(fd, chunk, sizeof(chunk), stream->offset + (off_t) buf->len)) != 0) {
         if (n < 0 && errno == EINTR)
             continue;

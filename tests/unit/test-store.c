@@ -580,6 +580,34 @@ test_read_only_connection_reports_but_does_not_clean(void **state)
 }
 
 static void
+test_read_only_view_of_a_dead_transient_domain(void **state)
+{
+    fixture *f = *state;
+    g_autofree char *xml = container_xml(f, "tc");
+    g_autoptr(vsh_domain) dom = vsh_domain_create_xml(f->conn, xml, NULL, 0, NULL);
+    g_autofree char *uri = testutil_uri("vsh", f->dir);
+    g_autoptr(vsh_conn) ro = vsh_conn_open(uri, VSH_CONN_READ_ONLY, NULL);
+    g_autoptr(vsh_domain) ro_dom = NULL;
+    g_autofree char *dumped = NULL;
+    vsh_domain_info info;
+
+    assert_non_null(dom);
+    fake_monitor_kill();
+    ro_dom = vsh_domain_lookup_by_name(ro, "tc", NULL);
+    assert_non_null(ro_dom);
+    assert_dom_state(ro_dom, VSH_DOMAIN_SHUTOFF, VSH_DOMAIN_SHUTOFF_CRASHED);
+    assert_int_equal(vsh_domain_get_info(ro_dom, &info, NULL), 0);
+    assert_int_equal(info.max_memory_kib, 64 * 1024);
+    dumped = vsh_domain_get_xml(ro_dom, 0, NULL);
+    assert_non_null(strstr(dumped, "<name>tc</name>"));
+    assert_int_equal(vsh_domain_get_id(ro_dom), -1);
+    assert_int_equal(fake_cleanups, 0);
+    /* the first read-write look finishes it */
+    assert_null(vsh_domain_lookup_by_name(f->conn, "tc", NULL));
+    assert_int_equal(fake_cleanups, 1);
+}
+
+static void
 test_supervised_destroy_tells_the_monitor_why(void **state)
 {
     fixture *f = *state;
@@ -619,6 +647,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_exit_word_of_the_monitor_wins, setup_fake,
                                         teardown_fake),
         cmocka_unit_test_setup_teardown(test_read_only_connection_reports_but_does_not_clean,
+                                        setup_fake, teardown_fake),
+        cmocka_unit_test_setup_teardown(test_read_only_view_of_a_dead_transient_domain,
                                         setup_fake, teardown_fake),
         cmocka_unit_test_setup_teardown(test_supervised_destroy_tells_the_monitor_why,
                                         setup_fake, teardown_fake),
