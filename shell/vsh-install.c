@@ -346,6 +346,10 @@ install_check_network(install_run *run, const char *arg, GError **error)
         run->spec->network_none = true;
         return 0;
     }
+    if (strcmp(run->spec->type, "chroot") == 0)
+        return install_error(error, VSH_ERROR_INVALID_ARG,
+                             "a chroot jail shares the host's network: --network bridge=... "
+                             "needs --virt-type lxc");
     if (!g_str_has_prefix(items[0], "bridge=") || !items[0][7])
         return install_error(error, VSH_ERROR_INVALID_ARG,
                              "invalid --network '%s': expected bridge=BR[,mac=MAC] or none",
@@ -384,10 +388,6 @@ install_check_networks(install_run *run, GError **error)
     if (run->spec->network_none && run->spec->nets->len > 0)
         return install_error(error, VSH_ERROR_INVALID_ARG,
                              "--network none conflicts with --network bridge=...");
-    if (run->spec->nets->len > 0 && strcmp(run->spec->type, "chroot") == 0)
-        return install_error(error, VSH_ERROR_INVALID_ARG,
-                             "a chroot jail shares the host's network: --network bridge=... "
-                             "needs --virt-type lxc");
     return 0;
 }
 

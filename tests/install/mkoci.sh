@@ -15,12 +15,15 @@ oci_blob() {
 # nested image index that also lists an arm64 image whose blobs are missing (picking it
 # would fail). Layer 1 (tar+gzip): a/keep a/gone opq/old usr/bin/tool. Layer 2 (tar): a
 # whiteout of a/gone, opq/ made opaque, opq/new, a/added. Config: Entrypoint, Cmd, Env,
-# WorkingDir, User.
+# WorkingDir, User ($OCI_USER, default 1000:100); layer 1 has an /etc/passwd with "svc"
+# (uid 70, group 77).
 oci_layout() {
     layout=$1; work=$2
     arch=$(uname -m)
     case $arch in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; esac
     mkdir -p "$layout" "$work/l1/a" "$work/l1/opq" "$work/l1/usr/bin" "$work/l2/a" "$work/l2/opq"
+    mkdir -p "$work/l1/etc"
+    echo 'svc:x:70:77:service:/srv:/bin/sh' > "$work/l1/etc/passwd"
     echo keep > "$work/l1/a/keep"
     echo gone > "$work/l1/a/gone"
     echo old > "$work/l1/opq/old"
@@ -37,7 +40,7 @@ oci_layout() {
     cat > "$work/config" <<JSON
 {"architecture":"$arch","os":"linux","config":{"Entrypoint":["/usr/bin/tool","--serve"],
  "Cmd":["--port","80"],"Env":["PATH=/usr/bin:/bin","GREETING=hello \"world\" & <all>"],
- "WorkingDir":"/srv","User":"1000:100"},
+ "WorkingDir":"/srv","User":"${OCI_USER:-1000:100}"},
  "rootfs":{"type":"layers","diff_ids":[]}}
 JSON
     cfg=$(oci_blob "$layout" "$work/config" application/vnd.oci.image.config.v1+json)

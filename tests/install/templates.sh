@@ -108,6 +108,13 @@ else
     tap_skip "virt-xml-validate not installed (Debian: libvirt-clients)"
 fi
 
+# a User without a group: the primary group from the image's own /etc/passwd
+OCI_USER=svc oci_layout "$TMP/oci-svc" "$TMP/ociwork-svc"
+"$VI" --connect "$URI" --name svc --template "oci=$TMP/oci-svc" --no-start >/dev/null 2>&1
+"$VSH" -c "$URI" dumpxml svc > "$TMP/svc.xml"
+tap_is "oci: a bare user gets its group from the image's passwd" \
+    "$(xml_value "$TMP/svc.xml" 'concat(/domain/os/inituser,":",/domain/os/initgroup)')" svc:77
+
 # oci-archive=FILE: the same layout in one tar
 tar -C "$TMP/oci" -cf "$TMP/image.tar" .
 out=$("$VI" --connect "$URI" --name arch --template "oci-archive=$TMP/image.tar" --no-start 2>&1)
