@@ -214,6 +214,9 @@ static int
 vsh_domain_def_validate_internal(const vsh_domain_def *def, xmlXPathContext *ctxt,
                                  GError **error)
 {
+    if (def->emulator && (def->emulator[0] != '/' || def->emulator[1] == '\0'))
+        return vsh_def_error(error, ctxt, "/domain/devices/emulator",
+                             "emulator '%s' must be an absolute path", def->emulator);
     if (vsh_domain_general_validate(def, ctxt, error) < 0 ||
         vsh_domain_tune_validate(def, ctxt, error) < 0 ||
         vsh_domain_os_validate(def, ctxt, error) < 0 ||

@@ -44,8 +44,8 @@ vsh_domain_name_check(const char *name, GError **error)
 {
     if (vsh_domain_name_is_valid(name))
         return 0;
-    return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "invalid domain name '%s' (" VSH_NAME_RULE ")",
-                         name ? name : "");
+    return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                         "invalid domain name '%s' (" VSH_NAME_RULE ")", name ? name : "");
 }
 
 /* ------------------------------------------------------------------ vsh metadata */
@@ -330,6 +330,9 @@ vsh_domain_general_parse_xml(vsh_domain_def *def, xmlXPathContext *ctxt, GError 
     if (def->name)
         g_strstrip(def->name);
     def->title = vsh_text_child(ctxt, "./title");
+    /* An empty title is no title (libvirt's schema has no empty one). */
+    if (def->title && !*def->title)
+        g_clear_pointer(&def->title, g_free);
     def->description = vsh_text_child(ctxt, "./description");
     if (vsh_uuid_parse_xml(def, ctxt, error) < 0 ||
         vsh_metadata_parse_xml(def, ctxt, error) < 0 ||

@@ -160,6 +160,85 @@ test_invalid(void **state)
     }
 }
 
+/* Pieces that break documents in the ways people do: stray elements and text, entities,
+ * numbers out of range, elements in the wrong place, bytes that are not UTF-8. */
+static const char *const mutation_snippets[] = {
+    "<x/>", "</devices>", "<devices>", "text", "&amp;", "&#0;", "<![CDATA[x]]>", "<!-- c -->",
+    "<memory unit='EiB'>20</memory>", "<vcpu current='0'>1</vcpu>", " id='99999999999'",
+    "<interface type='bridge'/>", "<console type='pty'><target port='-1'/></console>",
+    "<filesystem type='ram'><target dir='/'/></filesystem>", "\xff\xfe", " xmlns='urn:x'",
+    "<metadata><a:b xmlns:a='u'/></metadata>", "<cputune><quota>-2</quota></cputune>",
+    "<idmap><uid start='0' target='0' count='4294967295'/></idmap>", "<?pi x?>",
+};
+
+static void
+mutate(GString *s, GRand *rand)
+{
+    int n = g_rand_int_range(rand, 1, 4);
+    int i;
+
+    for (i = 0; i < n; i++) {
+        int pos = g_rand_int_range(rand, 0, (gint32) s->len + 1);
+        const char *snippet = mutation_snippets[g_rand_int_range(rand, 0,
+                                                G_N_ELEMENTS(mutation_snippets))];
+
+        switch (g_rand_int_range(rand, 0, 3)) {
+        case 0:
+            g_string_erase(s, pos, MIN((gssize) g_rand_int_range(rand, 1, 20),
+                                       (gssize) (s->len - pos)));
+            break;
+        case 1:
+            g_string_insert(s, pos, snippet);
+            break;
+        default:
+            if ((gsize) pos < s->len)
+                s->str[pos] = (char) g_rand_int_range(rand, 32, 127);
+            break;
+        }
+    }
+}
+
+/* Whatever a user types, parsing fails with one clear line or yields a definition that
+ * formats and parses back to the same text. */
+static void
+test_mutated_inputs(void **state)
+{
+    GPtrArray *cases = *state;
+    g_autoptr(GRand) rand = g_rand_new_with_seed(20261123);
+    guint accepted = 0;
+    guint c;
+    int m;
+
+    for (c = 0; c < cases->len; c++) {
+        g_autofree char *input = read_text(g_ptr_array_index(cases, c));
+
+        for (m = 0; m < 40; m++) {
+            g_autoptr(GString) s = g_string_new(input);
+            g_autoptr(GError) err = NULL;
+            g_autoptr(vsh_domain_def) def = NULL;
+            g_autoptr(vsh_domain_def) back = NULL;
+            g_autofree char *out = NULL;
+            g_autofree char *again = NULL;
+
+            mutate(s, rand);
+            if (!(def = vsh_domain_def_parse_string(s->str, "m.xml", 0, &err))) {
+                assert_true(g_error_matches(err, VSH_ERROR, VSH_ERROR_INVALID_XML));
+                assert_true(g_str_has_prefix(err->message, "m.xml"));
+                assert_null(strchr(err->message, '\n'));
+                continue;
+            }
+            accepted++;
+            out = vsh_domain_def_format(def, 0);
+            if (!(back = vsh_domain_def_parse_string(out, "m.xml", 0, &err)))
+                fail_msg("%s\n--- became\n%s\n--- which fails: %s", s->str, out,
+                         err->message);
+            again = vsh_domain_def_format(back, 0);
+            assert_string_equal(again, out);
+        }
+    }
+    assert_true(accepted > 0);
+}
+
 static void
 add_cases(GArray *tests, GPtrArray *cases, CMUnitTestFunction fn, const char *kind)
 {
@@ -191,6 +270,15 @@ main(void)
 
     add_cases(tests, valid, test_xml2xml, "xml2xml");
     add_cases(tests, invalid, test_invalid, "invalid");
+    if (valid->len > 0) {
+        struct CMUnitTest t = {
+            .name = g_strdup("mutated inputs fail cleanly or round-trip"),
+            .test_func = test_mutated_inputs,
+            .initial_state = valid,
+        };
+
+        g_array_append_val(tests, t);
+    }
     if (tests->len == 0) {
         fprintf(stderr, "no test data under %s\n", valid_dir);
         return 1;
