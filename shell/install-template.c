@@ -530,6 +530,8 @@ template_ensure_init(const char *dest, GError **error)
     fd = install_openat_in_root(rootfd, "sbin/init", O_PATH, 0);
     if (fd >= 0)
         close(fd);
+    else if (install_mkdir_p_in_root(rootfd, "sbin") < 0)
+        rc = install_error_errno(error, errno, "cannot create '%s/sbin'", dest);
     else
         rc = install_write_in_root(rootfd, "sbin/init", install_init_script, 0755, error);
     close(rootfd);
