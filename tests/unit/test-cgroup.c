@@ -521,6 +521,49 @@ test_real_host_group_lifecycle(void **state)
     vsh_cgroup_clear(&cg);
 }
 
+/* The host's cgroup2 mount (the whole root on a v2 host, /sys/fs/cgroup/unified on a
+ * hybrid one): a group with a process in it is frozen through cgroup.freeze and emptied
+ * through cgroup.kill, which need no controller. */
+static void
+test_real_v2_freeze_and_kill(void **state)
+{
+    static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+    struct vsh_cgroup cg;
+    char path[64];
+    char kill_file[PATH_MAX];
+    pid_t child;
+    int status;
+    size_t i;
+    int opened = 0;
+
+    (void) state;
+    if (geteuid() != 0)
+        skip();
+    snprintf(path, sizeof(path), "vsh-test-cgroup2-%d", (int) getpid());
+    for (i = 0; i < 2 && !opened; i++) {
+        opened = vsh_cgroup_open(&cg, roots[i], NULL, path) == 0 &&
+                 cg.layout == VSH_CGROUP_LAYOUT_V2;
+        if (!opened)
+            vsh_cgroup_clear(&cg);
+    }
+    if (!opened)
+        skip();
+    snprintf(kill_file, sizeof(kill_file), "%s/cgroup.kill", cg.unified);
+    assert_int_equal(vsh_cgroup_create(&cg), 0);
+    child = spawn_sleeper();
+    assert_int_equal(vsh_cgroup_attach(&cg, child), 0);
+    assert_int_equal(vsh_cgroup_freeze(&cg, 1000), 0);
+    assert_int_equal(vsh_cgroup_is_frozen(&cg), 1);
+    assert_int_equal(vsh_cgroup_thaw(&cg), 0);
+    assert_int_equal(vsh_cgroup_is_frozen(&cg), 0);
+    /* the group empties by itself once its task is dead (cgroup.kill, or the rounds) */
+    assert_int_equal(vsh_cgroup_kill_all(&cg, 1000), 0);
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    assert_int_equal(vsh_cgroup_remove(&cg), 0);
+    vsh_cgroup_clear(&cg);
+}
+
 int
 main(void)
 {
@@ -542,6 +585,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kill_all_uses_cgroup_kill_on_v2, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_deletes_the_group_only, setup, teardown),
         cmocka_unit_test(test_real_host_group_lifecycle),
+        cmocka_unit_test(test_real_v2_freeze_and_kill),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
