@@ -134,13 +134,14 @@ vsh_domain_def_parse_root(vsh_domain_def *def, xmlNode *root, unsigned int flags
                              "(expected 'lxc', 'chroot' or 'qemu')", type);
     def->type = value;
     if (flags & VSH_DOMAIN_DEF_PARSE_LIVE) {
-        unsigned int id;
+        unsigned int id = 0;
+        int rc;
 
-        if (vsh_xml_prop_uint(root, "id", 0, &id, error) < 0)
+        if ((rc = vsh_xml_prop_uint(root, "id", 0, &id, error)) < 0)
             return -1;
-        if (id > G_MAXINT)
+        if (rc > 0 && id > G_MAXINT)
             return vsh_xml_error(error, root, "id %u is too large", id);
-        def->id = xmlHasProp(root, (const xmlChar *) "id") ? (int) id : -1;
+        def->id = rc > 0 ? (int) id : -1;
     }
     return 0;
 }

@@ -29,7 +29,7 @@ vsh_console_def_parse_xml(xmlNode *node, xmlXPathContext *ctxt, unsigned int fla
     VSH_XPATH_NODE_AUTORESTORE(ctxt);
     xmlNode *target;
     int type = VSH_CONSOLE_TYPE_PTY;
-    unsigned int port;
+    unsigned int port = 0;
 
     ctxt->node = node;
     console->target_port = -1;

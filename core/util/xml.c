@@ -52,13 +52,15 @@ vsh_xml_first_error_record(vsh_xml_first_error *first, const xmlError *e)
 }
 
 /* sax->serror is called with ctxt->userData, which libxml2 points at the context itself;
- * our record hangs off its _private field. */
+ * our record hangs off its _private field. Warnings (a relative namespace URI ...) do not
+ * make a document unusable, so only errors count. */
 static void
 vsh_xml_parse_error_cb(void *data, xmlErrorPtr e)
 {
     xmlParserCtxt *pctxt = data;
 
-    vsh_xml_first_error_record(pctxt->_private, e);
+    if (e->level >= XML_ERR_ERROR)
+        vsh_xml_first_error_record(pctxt->_private, e);
 }
 
 static void
@@ -80,6 +82,19 @@ vsh_xml_parse_options(void)
     return options;
 }
 
+/* libxml2 sets up its global tables on first use; doing that once up front keeps two threads
+ * of vshd from racing to do it. */
+static void
+vsh_xml_init(void)
+{
+    static gsize done;
+
+    if (g_once_init_enter(&done)) {
+        xmlInitParser();
+        g_once_init_leave(&done, 1);
+    }
+}
+
 xmlDoc *
 vsh_xml_parse(const char *buf, size_t len, const char *filename, GError **error)
 {
@@ -93,6 +108,7 @@ vsh_xml_parse(const char *buf, size_t len, const char *filename, GError **error)
                                len, VSH_XML_MAX_SIZE);
         return NULL;
     }
+    vsh_xml_init();
     pctxt = xmlNewParserCtxt();
     if (!pctxt) {
         vsh_error_set(error, VSH_ERROR_INTERNAL, "cannot allocate an XML parser");
@@ -123,6 +139,9 @@ vsh_xml_parse(const char *buf, size_t len, const char *filename, GError **error)
         vsh_error_set_xml_line(error, filename, 0, "document has no root element");
         return NULL;
     }
+    /* libxml2 stores the name URI-escaped ("my%20dir/web.xml"); errors show it as given. */
+    xmlFree((xmlChar *) doc->URL);
+    doc->URL = filename ? xmlStrdup((const xmlChar *) filename) : NULL;
     return g_steal_pointer(&doc);
 }
 
@@ -162,8 +181,6 @@ vsh_xml_error(GError **error, const xmlNode *node, const char *fmt, ...)
     path = vsh_xml_node_path(node);
     return vsh_error_set_xml(error, node, "%s: %s", path, msg);
 }
-
-/* ------------------------------------------------------------------ RelaxNG */
 
 /* ------------------------------------------------------------------ schema outline */
 
@@ -728,6 +745,8 @@ vsh_rng_outline_check(const vsh_rng_outline *o, xmlDoc *doc, GError **error)
     return vsh_rng_check(found, root, error);
 }
 
+/* ------------------------------------------------------------------ RelaxNG */
+
 struct vsh_xml_schema {
     vsh_rng_outline *outline;   /* NULL if the schema text does not parse */
     xmlRelaxNG *rng;
@@ -754,6 +773,7 @@ vsh_xml_schema_new(const char *rng, const char *name)
     vsh_xml_first_error first = { 0 };
     xmlRelaxNGParserCtxt *pctxt;
 
+    vsh_xml_init();
     schema->name = g_strdup(name);
     schema->outline = vsh_rng_outline_new(rng);
     pctxt = xmlRelaxNGNewMemParserCtxt(rng, (int) strlen(rng));

@@ -42,8 +42,11 @@ void vsh_xml_schema_free(vsh_xml_schema *schema);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_xml_schema, vsh_xml_schema_free)
 
 /*
- * Validates @doc against @schema (safe from several threads at once). On failure the error
- * names the element path and line of the first problem:
+ * Validates @doc against @schema (safe from several threads at once). The document is
+ * first checked against an outline of the schema (allowed, required and repeatable child
+ * elements and attributes, keywords and patterns of values), which names the offending
+ * element exactly; then libxml2's RelaxNG validator runs. On failure the error names the
+ * element path and line of the first problem:
  * "FILE:LINE: /domain/devices/foo: element 'foo' is not allowed here".
  * Returns 0, or -1 with @error set.
  */

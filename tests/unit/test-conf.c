@@ -332,7 +332,7 @@ test_parse_file_reports_missing_file_and_names_file_in_errors(void **state)
 {
     g_autoptr(GError) err = NULL;
     g_autofree char *dir = g_dir_make_tmp("vsh-conf-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "web.xml", NULL);
+    g_autofree char *path = g_build_filename(dir, "my web.xml", NULL);
     g_autofree char *expected = NULL;
     vsh_domain_def *def;
 
