@@ -245,8 +245,21 @@ is_under(const char *mnt, const char *root)
 }
 
 /* One mountinfo line: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [TAGS...] - FSTYPE SRC SUPER" */
+static char *
+prefixed(const char *prefix, const char *path)
+{
+    size_t pl = strlen(prefix);
+    char *s = malloc(pl + strlen(path) + 1);
+
+    if (s) {
+        memcpy(s, prefix, pl);
+        strcpy(s + pl, path);
+    }
+    return s;
+}
+
 static int
-parse_mount_line(struct vsh_cgroup *cg, char *line, const char *root)
+parse_mount_line(struct vsh_cgroup *cg, char *line, const char *root, const char *prefix)
 {
     char *fields[6];
     char *sep;
@@ -273,12 +286,12 @@ parse_mount_line(struct vsh_cgroup *cg, char *line, const char *root)
     if (!is_under(fields[4], root))
         return 0;
     if (strcmp(fstype, "cgroup2") == 0) {
-        if (!cg->unified && !(cg->unified = strdup(fields[4])))
+        if (!cg->unified && !(cg->unified = prefixed(prefix, fields[4])))
             return -1;
     } else if (strcmp(fstype, "cgroup") == 0) {
         for (i = 0; i < VSH_CGROUP_CONTROLLER_LAST; i++) {
             if (!cg->v1[i] && has_option(super, controller_names[i]) &&
-                !(cg->v1[i] = strdup(fields[4])))
+                !(cg->v1[i] = prefixed(prefix, fields[4])))
                 return -1;
         }
     }
@@ -305,9 +318,9 @@ path_is_valid(const char *path)
     return p[-1] != '/';
 }
 
-int
-vsh_cgroup_open(struct vsh_cgroup *cg, const char *root, const char *mountinfo,
-                const char *path)
+/* Reads the cgroup mounts under @root listed in @mountinfo; their paths get @prefix. */
+static int
+read_mounts(struct vsh_cgroup *cg, const char *mountinfo, const char *root, const char *prefix)
 {
     char *text;
     char *line;
@@ -315,19 +328,11 @@ vsh_cgroup_open(struct vsh_cgroup *cg, const char *root, const char *mountinfo,
     int i;
     int any_v1 = 0;
 
-    memset(cg, 0, sizeof(*cg));
-    if (!path_is_valid(path))
-        return (errno = EINVAL, -1);
-    if (!root)
-        root = getenv("VSH_CGROUP_ROOT");
-    if (!root || !*root)
-        root = VSH_CGROUP_DEFAULT_ROOT;
-    if (!(text = file_read_all(mountinfo ? mountinfo : "/proc/self/mountinfo", 1 << 24)))
+    if (!(text = file_read_all(mountinfo, 1 << 24)))
         return -1;
     for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (parse_mount_line(cg, line, root) < 0) {
+        if (parse_mount_line(cg, line, root, prefix) < 0) {
             free(text);
-            vsh_cgroup_clear(cg);
             return (errno = ENOMEM, -1);
         }
     }
@@ -338,6 +343,31 @@ vsh_cgroup_open(struct vsh_cgroup *cg, const char *root, const char *mountinfo,
         cg->layout = cg->unified ? VSH_CGROUP_LAYOUT_HYBRID : VSH_CGROUP_LAYOUT_V1;
     else if (cg->unified)
         cg->layout = VSH_CGROUP_LAYOUT_V2;
+    return 0;
+}
+
+int
+vsh_cgroup_open(struct vsh_cgroup *cg, const char *root, const char *mountinfo,
+                const char *path)
+{
+    memset(cg, 0, sizeof(*cg));
+    if (!path_is_valid(path))
+        return (errno = EINVAL, -1);
+    if (!root)
+        root = getenv("VSH_CGROUP_ROOT");
+    if (!root || !*root)
+        root = VSH_CGROUP_DEFAULT_ROOT;
+    if (read_mounts(cg, mountinfo ? mountinfo : "/proc/self/mountinfo", root, "") < 0) {
+        vsh_cgroup_clear(cg);
+        return -1;
+    }
+    /* A mount namespace with a fresh /sys (`ip netns exec` makes one) hides the cgroup
+     * mounts; the host's are still reachable through PID 1's root. */
+    if (cg->layout == VSH_CGROUP_LAYOUT_NONE && !mountinfo &&
+        read_mounts(cg, "/proc/1/mountinfo", root, "/proc/1/root") < 0) {
+        vsh_cgroup_clear(cg);
+        return -1;
+    }
     if (cg->layout == VSH_CGROUP_LAYOUT_NONE) {
         vsh_cgroup_clear(cg);
         return (errno = ENOENT, -1);
