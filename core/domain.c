@@ -1009,9 +1009,15 @@ static int
 vsh_domain_check_max_memory(const vsh_domain_obj *obj, const vsh_domain_def *def,
                             gconstpointer data, GError **error)
 {
-    if (*(const guint64 *) data == 0)
+    guint64 kib = *(const guint64 *) data;
+
+    if (kib == 0)
         return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
                              "memory size must be greater than zero");
+    if (kib > VSH_MEMORY_UNLIMITED)
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                             "memory size must be at most %" G_GUINT64_FORMAT " KiB",
+                             VSH_MEMORY_UNLIMITED);
     return 0;
 }
 

@@ -518,6 +518,9 @@ test_set_memory_live_config_and_current(void **state)
     assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
     assert_int_equal(vsh_domain_get_info(dom, &info, NULL), 0);
     assert_int_equal(info.memory_kib, 200 * 1024);
+    g_clear_error(&e4);
+    assert_int_equal(vsh_domain_set_max_memory(dom, VSH_MEMORY_UNLIMITED + 1, 0, &e4), -1);
+    assert_error(e4, VSH_ERROR_INVALID_ARG, "memory size must be at most 9007199254740991 KiB");
     /* a smaller maximum pulls the current allocation down with it */
     assert_int_equal(vsh_domain_set_max_memory(dom, 150 * 1024, 0, NULL), 0);
     assert_int_equal(vsh_domain_get_info(dom, &info, NULL), 0);
