@@ -732,9 +732,13 @@ vsh_supervise_shutdown(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError
             return -1;
         (void) vsh_cgroup_signal_all(&cg, SIGTERM);
         vsh_cgroup_clear(&cg);
-    } else if (init > 0 && kill(init, SIGTERM) < 0 && errno != ESRCH) {
-        return vsh_error_set_errno(error, errno, "cannot signal init of domain '%s'",
-                                   obj->name);
+    } else if (init > 0) {
+        /* SIGTERM for busybox init and scripts, SIGPWR as lxc-stop sends for systemd; an
+         * init in a PID namespace only gets the signals it has a handler for */
+        if (kill(init, SIGTERM) < 0 && errno != ESRCH)
+            return vsh_error_set_errno(error, errno, "cannot signal init of domain '%s'",
+                                       obj->name);
+        (void) kill(init, SIGPWR);
     }
     /* the monitor kills what is left after the shutdown timeout */
     if (monitor > 0)

@@ -85,6 +85,15 @@ tap_check "init died with its monitor" t_wait pid_gone "$init"
 t_vsh list --all >/dev/null
 tap_check "the crashed jail's cgroup is removed" t_wait test ! -d "$(t_cgroup_dir jail memory)"
 
+rm -f "$ROOTFS/tmp/count"
+tap_check "start --paused" t_vsh start --paused jail
+tap_is "a jail started paused is paused" "$(state jail)" "paused (user)"
+a=$(count)
+sleep 0.3
+tap_is "its init does not run while paused" "$(count)" "$a"
+tap_check "destroy a paused jail" t_vsh destroy jail
+tap_check "a destroyed paused jail leaves no cgroup" [ ! -d "$(t_cgroup_dir jail freezer)" ]
+
 chroot_xml noinit "$ROOTFS" /sbin/nope > "$T/noinit.xml"
 t_vsh define "$T/noinit.xml" >/dev/null
 err=$(t_vsh start noinit 2>&1)
