@@ -131,4 +131,17 @@ tap_is "oci: tampered layer refused" "$?" 1
 tap_check "oci: the message names the digest" grep -q "does not match its digest" "$TMP/err"
 tap_check "oci: and the root filesystem is gone" test ! -e "$STORE/rootfs/bad"
 
+# hostile layouts: a digest that tries to name a path, and an index that is not JSON
+cp -a "$TMP/oci" "$TMP/trav"
+sed 's|"digest":"sha256:[0-9a-f]*"|"digest":"sha256:../../../../etc/passwd"|' \
+    "$TMP/oci/index.json" > "$TMP/trav/index.json"
+expect_error "oci: a digest naming a path" \
+    "'$TMP/trav': malformed digest 'sha256:../../../../etc/passwd'" \
+    "$VI" --connect "$URI" --name trav --template "oci=$TMP/trav" --no-start
+cp -a "$TMP/oci" "$TMP/notjson"
+printf '{"schemaVersion": 2, "manifests": [' > "$TMP/notjson/index.json"
+expect_error "oci: an index that is not JSON" \
+    "$TMP/notjson/index.json: invalid JSON at offset 35: unexpected end of document" \
+    "$VI" --connect "$URI" --name notjson --template "oci=$TMP/notjson" --no-start
+
 tap_done
