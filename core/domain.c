@@ -1341,3 +1341,38 @@ vsh_domain_get_stats(vsh_domain *dom, GArray **ret_stats, GError **error)
     *ret_stats = g_steal_pointer(&stats);
     return (int) (*ret_stats)->len;
 }
+
+/* ---------------------------------------------------------------- autostart */
+
+int
+vsh_conn_start_autostart_domains(vsh_conn *conn, GError **error)
+{
+    g_autoptr(GPtrArray) doms = NULL;
+    g_autoptr(GError) first = NULL;
+    int started = 0;
+    guint i;
+
+    if (vsh_conn_check_writable(conn, error) < 0 ||
+        vsh_conn_list_domains(conn, NULL, VSH_LIST_INACTIVE | VSH_LIST_PERSISTENT |
+                              VSH_LIST_AUTOSTART, &doms, error) < 0)
+        return -1;
+    /* One domain that cannot start must not keep the others down. */
+    for (i = 0; i < doms->len; i++) {
+        g_autoptr(GError) err = NULL;
+        vsh_domain *dom = doms->pdata[i];
+
+        if (vsh_domain_start(dom, 0, &err) == 0) {
+            started++;
+            continue;
+        }
+        if (!first) {
+            g_prefix_error(&err, "domain '%s': ", vsh_domain_get_name(dom));
+            first = g_steal_pointer(&err);
+        }
+    }
+    if (first) {
+        g_propagate_error(error, g_steal_pointer(&first));
+        return -1;
+    }
+    return started;
+}

@@ -437,6 +437,17 @@ typedef enum {
 VSH_EXPORT vsh_domain *vsh_domain_clone(vsh_domain *dom, const char *new_name,
                                         unsigned int flags, GError **error);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Autostart                                                                                  */
+
+/*
+ * Starts every persistent domain of the connection that is marked autostart and not running,
+ * as a host does when it boots. Every such domain is tried, in name order. Returns the
+ * number started, or -1 with @error describing the first one that failed
+ * ("domain 'x': ...") once the others have been tried.
+ */
+VSH_EXPORT int vsh_conn_start_autostart_domains(vsh_conn *conn, GError **error);
+
 G_END_DECLS
 
 #endif /* VSH_H */

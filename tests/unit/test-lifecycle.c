@@ -459,6 +459,38 @@ test_autostart_is_a_link_to_the_definition(void **state)
     assert_false(g_file_test(link, G_FILE_TEST_EXISTS));
 }
 
+static void
+test_autostart_domains_come_back(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) a = define(f->conn, "a", NULL);
+    g_autoptr(vsh_domain) b = define(f->conn, "b", NULL);
+    g_autoptr(vsh_domain) c = define(f->conn, "c", NULL);
+    g_autofree char *broken_xml = testutil_qemu_xml("broken", NULL,
+                                                    "    <disk type='file' device='disk'>\n"
+                                                    "      <source file='/nonexistent/b.img'/>\n"
+                                                    "      <target dev='vda'/>\n"
+                                                    "    </disk>\n");
+    g_autoptr(vsh_domain) broken = vsh_domain_define_xml(f->conn, broken_xml, NULL, NULL);
+    g_autoptr(GError) err = NULL;
+
+    assert_non_null(broken);
+    assert_int_equal(vsh_domain_set_autostart(a, true, NULL), 0);
+    assert_int_equal(vsh_domain_set_autostart(b, true, NULL), 0);
+    assert_int_equal(vsh_domain_start(b, 0, NULL), 0);
+    assert_int_equal(vsh_conn_start_autostart_domains(f->conn, NULL), 1);
+    assert_state(a, VSH_DOMAIN_RUNNING, VSH_DOMAIN_RUNNING_BOOTED);
+    assert_state(c, VSH_DOMAIN_SHUTOFF, VSH_DOMAIN_SHUTOFF_UNKNOWN);
+    /* a domain that cannot start is reported, after the others were started */
+    assert_int_equal(vsh_domain_destroy(a, NULL), 0);
+    assert_int_equal(vsh_domain_set_autostart(broken, true, NULL), 0);
+    assert_int_equal(vsh_conn_start_autostart_domains(f->conn, &err), -1);
+    assert_true(g_str_has_prefix(err->message, "domain 'broken': cannot access disk source"));
+    assert_state(a, VSH_DOMAIN_RUNNING, VSH_DOMAIN_RUNNING_BOOTED);
+    assert_int_equal(vsh_domain_destroy(a, NULL), 0);
+    assert_int_equal(vsh_domain_destroy(b, NULL), 0);
+}
+
 /* ---------------------------------------------------------------- XML, info, changes */
 
 static void
@@ -744,6 +776,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_list_filters_as_libvirt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_autostart_is_a_link_to_the_definition, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_autostart_domains_come_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_live_and_inactive_xml, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_memory_live_config_and_current, setup,
                                         teardown),
