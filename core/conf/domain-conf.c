@@ -122,11 +122,11 @@ vsh_domain_def_parse_root(vsh_domain_def *def, xmlNode *root, unsigned int flags
     int value;
 
     if (strcmp(vsh_xml_node_name(root), "domain") != 0)
-        return vsh_error_set_xml(error, root, "expected root element 'domain', not '%s'",
-                                 vsh_xml_node_name(root));
+        return vsh_xml_error(error, root, "expected root element 'domain', not '%s'",
+                             vsh_xml_node_name(root));
     if (root->ns)
-        return vsh_error_set_xml(error, root, "root element 'domain' must not be in a "
-                                 "namespace ('%s')", (const char *) root->ns->href);
+        return vsh_xml_error(error, root, "root element 'domain' must not be in a "
+                             "namespace ('%s')", (const char *) root->ns->href);
     if (!(type = vsh_xml_prop(root, "type")))
         return vsh_xml_error(error, root, "missing attribute 'type'");
     if ((value = vsh_domain_type_from_string(type)) < 0)
