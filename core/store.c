@@ -396,6 +396,7 @@ vsh_domain_obj *
 vsh_store_load(vsh_conn *conn, const char *name, unsigned int flags, GError **error)
 {
     g_autoptr(vsh_domain_obj) obj = NULL;
+    g_autoptr(GError) err = NULL;
     vsh_autoclose int lock_fd = -1;
     int locked;
 
@@ -415,8 +416,15 @@ vsh_store_load(vsh_conn *conn, const char *name, unsigned int flags, GError **er
     if (conn->read_only || (flags & VSH_STORE_LOAD_LOCKED))
         return vsh_store_reconcile(conn, obj, !conn->read_only, error) < 0 ?
             NULL : g_steal_pointer(&obj);
-    if ((lock_fd = vsh_store_lock_domain(conn, name, error)) < 0)
-        return NULL;
+    if ((lock_fd = vsh_store_lock_domain(conn, name, &err)) < 0) {
+        if (!g_error_matches(err, VSH_ERROR, VSH_ERROR_BUSY)) {
+            g_propagate_error(error, g_steal_pointer(&err));
+            return NULL;
+        }
+        /* The process at work on the domain will finish it; a look (a list) must not
+         * fail because of that, so report what the files say. */
+        return vsh_store_reconcile(conn, obj, false, error) < 0 ? NULL : g_steal_pointer(&obj);
+    }
     g_clear_pointer(&obj, vsh_domain_obj_free);
     return vsh_store_load(conn, name, flags | VSH_STORE_LOAD_LOCKED, error);
 }

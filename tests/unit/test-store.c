@@ -607,6 +607,32 @@ test_read_only_view_of_a_dead_transient_domain(void **state)
     assert_int_equal(fake_cleanups, 1);
 }
 
+/* While another process holds the domain's operation lock, a look reports the dead
+ * domain shut off (crashed) without waiting to finalise it; the next free look does. */
+static void
+test_dead_monitor_of_a_busy_domain_is_reported(void **state)
+{
+    fixture *f = *state;
+    g_autofree char *xml = container_xml(f, "c");
+    g_autoptr(vsh_domain) dom = vsh_domain_define_xml(f->conn, xml, NULL, NULL);
+    g_autofree char *oplock = store_path(f, "state", "c.oplock");
+    g_autoptr(GPtrArray) list = NULL;
+    int fd;
+
+    assert_non_null(dom);
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    fake_monitor_kill();
+    fd = vsh_file_lock(oplock, 0, NULL);
+    assert_true(fd >= 0);
+    vsh_conn_set_op_lock_timeout(f->conn, 50);
+    assert_int_equal(vsh_conn_list_domains(f->conn, NULL, VSH_LIST_INACTIVE, &list, NULL), 1);
+    assert_dom_state(dom, VSH_DOMAIN_SHUTOFF, VSH_DOMAIN_SHUTOFF_CRASHED);
+    assert_int_equal(fake_cleanups, 0);
+    close(fd);
+    assert_dom_state(dom, VSH_DOMAIN_SHUTOFF, VSH_DOMAIN_SHUTOFF_CRASHED);
+    assert_int_equal(fake_cleanups, 1);
+}
+
 static void
 test_supervised_destroy_tells_the_monitor_why(void **state)
 {
@@ -649,6 +675,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_read_only_connection_reports_but_does_not_clean,
                                         setup_fake, teardown_fake),
         cmocka_unit_test_setup_teardown(test_read_only_view_of_a_dead_transient_domain,
+                                        setup_fake, teardown_fake),
+        cmocka_unit_test_setup_teardown(test_dead_monitor_of_a_busy_domain_is_reported,
                                         setup_fake, teardown_fake),
         cmocka_unit_test_setup_teardown(test_supervised_destroy_tells_the_monitor_why,
                                         setup_fake, teardown_fake),
