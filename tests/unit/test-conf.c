@@ -354,6 +354,102 @@ test_parse_file_reports_missing_file_and_names_file_in_errors(void **state)
     assert_int_equal(vsh_error_line(err), 3);
 }
 
+static void
+test_writer_escapes_and_indents(void **state)
+{
+    vsh_xml_writer w;
+    g_autofree char *text = NULL;
+
+    (void) state;
+    vsh_xml_writer_init(&w);
+    vsh_xml_writer_open(&w, "a");
+    vsh_xml_writer_attr(&w, "x", "<'&\">");
+    vsh_xml_writer_attr(&w, "skipped", NULL);
+    vsh_xml_writer_children(&w);
+    vsh_xml_writer_text_element(&w, "b", "1 < 2 & 'q'");
+    vsh_xml_writer_text_element(&w, "none", NULL);
+    vsh_xml_writer_open(&w, "c");
+    vsh_xml_writer_attr_printf(&w, "n", "%d", 42);
+    vsh_xml_writer_close(&w);
+    vsh_xml_writer_end(&w, "a");
+    text = vsh_xml_writer_finish(&w);
+    assert_string_equal(text, "<a x='&lt;&apos;&amp;&quot;&gt;'>\n"
+                              "  <b>1 &lt; 2 &amp; &apos;q&apos;</b>\n"
+                              "  <c n='42'/>\n"
+                              "</a>\n");
+}
+
+static void
+test_parser_keeps_the_first_error_with_line_and_column(void **state)
+{
+    const char *xml = "<domain type='lxc'>\n  <name>x</name>\n\n  <os><type>exe</tpye></os>\n"
+                      "</domain>\n";
+    g_autoptr(GError) err = NULL;
+    g_autoptr(xmlDoc) doc = vsh_xml_parse(xml, strlen(xml), "t.xml", &err);
+
+    (void) state;
+    assert_null(doc);
+    assert_int_equal(vsh_error_line(err), 4);
+    assert_true(g_str_has_prefix(err->message, "t.xml:4: malformed XML at column "));
+    assert_non_null(strstr(err->message, "tag mismatch"));
+}
+
+static void
+test_attribute_helpers_name_the_attribute(void **state)
+{
+    const char *xml = "<r>\n<e n='12' z='0' big='4294967296' b='maybe' neg='-1'/>\n</r>";
+    g_autoptr(xmlDoc) doc = vsh_xml_parse(xml, strlen(xml), "a.xml", NULL);
+    g_autoptr(GError) err = NULL;
+    xmlNode *e;
+    unsigned int u = 7;
+    guint64 v = 0;
+    bool b = false;
+
+    (void) state;
+    assert_non_null(doc);
+    e = xmlDocGetRootElement(doc)->children;
+    assert_int_equal(vsh_xml_prop_uint(e, "n", 0, &u, &err), 1);
+    assert_int_equal(u, 12);
+    assert_int_equal(vsh_xml_prop_uint(e, "absent", 0, &u, &err), 0);
+    assert_int_equal(u, 12);
+    assert_int_equal(vsh_xml_prop_uint(e, "absent", VSH_XML_PROP_REQUIRED, &u, &err), -1);
+    assert_string_equal(err->message, "a.xml:2: /r/e: missing attribute 'absent'");
+    g_clear_error(&err);
+    assert_int_equal(vsh_xml_prop_uint(e, "z", VSH_XML_PROP_NONZERO, &u, &err), -1);
+    assert_string_equal(err->message, "a.xml:2: /r/e: attribute 'z' must not be zero");
+    g_clear_error(&err);
+    assert_int_equal(vsh_xml_prop_uint(e, "big", 0, &u, &err), -1);
+    g_clear_error(&err);
+    assert_int_equal(vsh_xml_prop_uint64(e, "big", 0, &v, &err), 1);
+    assert_true(v == 4294967296ULL);
+    assert_int_equal(vsh_xml_prop_uint64(e, "neg", 0, &v, &err), -1);
+    assert_string_equal(err->message, "a.xml:2: /r/e: invalid number '-1' for attribute 'neg'");
+    g_clear_error(&err);
+    assert_int_equal(vsh_xml_prop_bool(e, "b", 0, &b, &err), -1);
+    assert_non_null(strstr(err->message, "'maybe'"));
+}
+
+static void
+test_foreign_metadata_is_kept_with_its_namespace(void **state)
+{
+    const char *xml =
+        "<domain type='lxc' xmlns:app='urn:app'>\n"
+        "  <name>box</name>\n"
+        "  <metadata><app:x a='1'><app:y>t &amp; u</app:y></app:x></metadata>\n"
+        "  <memory>1024</memory>\n"
+        "  <os><type>exe</type></os>\n"
+        "  <devices><filesystem><source dir='/srv'/><target dir='/'/></filesystem></devices>\n"
+        "</domain>\n";
+    g_autoptr(vsh_domain_def) def = parse_ok(xml, 0);
+
+    (void) state;
+    assert_string_equal(def->metadata_other,
+                        "    <app:x xmlns:app=\"urn:app\" a=\"1\">\n"
+                        "      <app:y>t &amp; u</app:y>\n"
+                        "    </app:x>\n");
+    assert_false(def->vsh.present);
+}
+
 int
 main(void)
 {
@@ -371,6 +467,10 @@ main(void)
         cmocka_unit_test(test_def_built_in_code_validates_without_lines),
         cmocka_unit_test(test_parser_refuses_doctype_and_large_documents),
         cmocka_unit_test(test_parse_file_reports_missing_file_and_names_file_in_errors),
+        cmocka_unit_test(test_writer_escapes_and_indents),
+        cmocka_unit_test(test_parser_keeps_the_first_error_with_line_and_column),
+        cmocka_unit_test(test_attribute_helpers_name_the_attribute),
+        cmocka_unit_test(test_foreign_metadata_is_kept_with_its_namespace),
     };
 
     return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
