@@ -324,6 +324,10 @@ child_main(monitor *m, int sync_fd, int err_fd)
     if (read(sync_fd, &c, 1) != 1)
         _exit(126);
     close(sync_fd);
+    /* the cgroup namespace is made now, inside the domain's group, so that group is its
+     * root (made at clone time, its root would be the monitor's group) */
+    if ((m->l.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+        vsh_child_fail(err_fd, "create the cgroup namespace", errno);
     if (m->hooks && m->hooks->child_setup &&
         m->hooks->child_setup(&m->l, m->slave_fd, &step) < 0)
         vsh_child_fail(err_fd, step, errno);
@@ -406,8 +410,9 @@ start_init(monitor *m, char *msg, size_t size, int *ret_err)
         goto fail;
     step = "create the init process";
     /* fork-like clone: the child runs on a copy of our stack */
-    pid = (pid_t) syscall(SYS_clone, (unsigned long) (m->l.clone_flags | SIGCHLD), NULL, NULL,
-                          NULL, NULL);
+    pid = (pid_t) syscall(SYS_clone,
+                          (unsigned long) ((m->l.clone_flags & ~CLONE_NEWCGROUP) | SIGCHLD),
+                          NULL, NULL, NULL, NULL);
     if (pid < 0)
         goto fail;
     if (pid == 0) {
