@@ -52,7 +52,7 @@ console_term_setup(console_term *term)
     if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &term->saved) == 0) {
         raw = term->saved;
         cfmakeraw(&raw);
-        if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0)
+        if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0)
             term->raw = true;
     }
 }
@@ -63,7 +63,7 @@ console_term_restore(console_term *term)
     gsize i;
 
     if (term->raw)
-        (void) tcsetattr(STDIN_FILENO, TCSAFLUSH, &term->saved);
+        (void) tcsetattr(STDIN_FILENO, TCSADRAIN, &term->saved);
     for (i = 0; i < G_N_ELEMENTS(console_signals); i++)
         sigaction(console_signals[i], &term->old[i], NULL);
 }
