@@ -53,7 +53,7 @@
 static int lxc_launch_fill(const vsh_domain_obj *obj, const vsh_domain_def *def,
                            struct vsh_launch *l, GError **error);
 
-static const vsh_supervise_ops lxc_ops = {
+const vsh_supervise_ops lxc_ops = {
     .kind = VSH_LAUNCH_LXC,
     .type_name = "lxc",
     .clone_flags = LXC_CLONE_FLAGS,

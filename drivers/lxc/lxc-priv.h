@@ -64,12 +64,18 @@ int lxc_net_link_delete(const char *name);
 /* The child_setup hook: see vsh_monitor_hooks in launch.h. */
 int lxc_child_setup(const struct vsh_launch *l, int console_fd, const char **ret_step);
 
-/* ------------------------------------------------------------------ lxc-exec.c (glib) */
+/* ------------------------------------------------------------------ lxc-driver.c (glib) */
 
 /* Declared with incomplete types so that the plain-libc files can include this header. */
 struct vsh_supervise_ops;
 struct vsh_domain_obj;
 struct _GError;
+
+/* The container kind as the supervise API sees it (namespaces, default capabilities and
+ * the network, idmap and hostname parts of the launch). Exposed for the unit tests. */
+extern const struct vsh_supervise_ops lxc_ops;
+
+/* ------------------------------------------------------------------ lxc-exec.c (glib) */
 
 /*
  * Runs @argv inside the running container @obj (driver.h's exec contract): its cgroup,
