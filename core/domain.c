@@ -676,6 +676,11 @@ vsh_domain_reboot(vsh_domain *dom, GError **error)
     if (vsh_domain_tell_monitor(dom, job.obj, "reboot", error) < 0 ||
         dom->driver->reboot(job.obj, error) < 0)
         return -1;
+    /* <on_reboot>destroy</on_reboot>: the domain stopped instead. */
+    if (job.obj->state == VSH_DOMAIN_SHUTOFF) {
+        vsh_store_stopped(dom->conn, job.obj, job.obj->reason);
+        return 0;
+    }
     return vsh_domain_save_live(dom, job.obj, error);
 }
 

@@ -125,11 +125,20 @@ qstub_start(vsh_domain_obj *obj, unsigned int flags, GError **error)
     return 0;
 }
 
-/* The guest "answers" the ACPI request at once. */
+static bool
+qstub_action_restarts(vsh_lifecycle_action action)
+{
+    return action == VSH_LIFECYCLE_RESTART || action == VSH_LIFECYCLE_RESTART_RENAME ||
+        action == VSH_LIFECYCLE_COREDUMP_RESTART || action == VSH_LIFECYCLE_PRESERVE;
+}
+
+/* The guest "answers" the ACPI request at once; <on_poweroff> says what happens next. */
 static int
 qstub_shutdown(vsh_domain_obj *obj, GError **error)
 {
     (void) error;
+    if (qstub_action_restarts(obj->live->on_poweroff))
+        return 0;   /* powered off and straight back on: a reset */
     obj->state = VSH_DOMAIN_SHUTOFF;
     obj->reason = VSH_DOMAIN_SHUTOFF_SHUTDOWN;
     return 0;
@@ -143,13 +152,20 @@ qstub_destroy(vsh_domain_obj *obj, GError **error)
     return 0;
 }
 
-/* A reset: same id, same cpu account, same run state. */
+/* A reset: same id, same cpu account, same run state; unless <on_reboot> says the guest
+ * stops when it reboots. */
 static int
 qstub_reboot(vsh_domain_obj *obj, GError **error)
 {
     qstub_run run;
 
-    return qstub_run_read(obj, &run, error);
+    if (qstub_run_read(obj, &run, error) < 0)
+        return -1;
+    if (!qstub_action_restarts(obj->live->on_reboot)) {
+        obj->state = VSH_DOMAIN_SHUTOFF;
+        obj->reason = VSH_DOMAIN_SHUTOFF_SHUTDOWN;
+    }
+    return 0;
 }
 
 static int

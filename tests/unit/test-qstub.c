@@ -230,6 +230,48 @@ test_definition_limits(void **state)
     assert_false(vsh_qemu_stub_driver.supervised);
 }
 
+static vsh_domain *
+define_with(vsh_conn *conn, const char *name, const char *lifecycle)
+{
+    g_autofree char *xml = testutil_qemu_xml(name, NULL, NULL);
+    g_auto(GStrv) parts = g_strsplit(xml, "  <devices>", 2);
+    g_autofree char *joined = g_strconcat(parts[0], lifecycle, "  <devices>", parts[1], NULL);
+    g_autoptr(GError) err = NULL;
+    vsh_domain *dom = vsh_domain_define_xml(conn, joined, NULL, &err);
+
+    if (!dom)
+        fail_msg("cannot define '%s': %s", name, err->message);
+    return dom;
+}
+
+/* <on_poweroff> and <on_reboot> decide what a guest shutdown or reboot leads to. */
+static void
+test_lifecycle_actions(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) keep = define_with(f->conn, "keep",
+                                             "  <on_poweroff>restart</on_poweroff>\n");
+    g_autoptr(vsh_domain) stop = define_with(f->conn, "stop",
+                                             "  <on_reboot>destroy</on_reboot>\n");
+    int st;
+    int reason;
+    int id;
+
+    assert_int_equal(vsh_domain_start(keep, 0, NULL), 0);
+    id = vsh_domain_get_id(keep);
+    assert_int_equal(vsh_domain_shutdown(keep, NULL), 0);
+    assert_int_equal(vsh_domain_get_state(keep, &st, &reason, NULL), 0);
+    assert_int_equal(st, VSH_DOMAIN_RUNNING);
+    assert_int_equal(vsh_domain_get_id(keep), id);
+    assert_int_equal(vsh_domain_destroy(keep, NULL), 0);
+    assert_int_equal(vsh_domain_start(stop, 0, NULL), 0);
+    assert_int_equal(vsh_domain_reboot(stop, NULL), 0);
+    assert_int_equal(vsh_domain_get_state(stop, &st, &reason, NULL), 0);
+    assert_int_equal(st, VSH_DOMAIN_SHUTOFF);
+    assert_int_equal(reason, VSH_DOMAIN_SHUTOFF_SHUTDOWN);
+    assert_int_equal(vsh_domain_get_id(stop), -1);
+}
+
 static void
 test_memory_stats_follow_the_balloon(void **state)
 {
@@ -259,6 +301,7 @@ main(void)
                                         teardown),
         cmocka_unit_test(test_definition_limits),
         cmocka_unit_test_setup_teardown(test_memory_stats_follow_the_balloon, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lifecycle_actions, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
