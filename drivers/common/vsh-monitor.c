@@ -59,6 +59,7 @@ typedef struct {
     struct vsh_cgroup cg;
     int have_cgroup;
     int lock_fd;
+    int locked;                 /* we hold the lock: the domain's files are ours */
     int status_fd;
     int master_fd;              /* pty master */
     int slave_fd;               /* pty slave, kept open so the master never sees EOF */
@@ -204,6 +205,7 @@ take_lock(monitor *m)
         if (errno != EINTR)
             return -1;
     }
+    m->locked = 1;
     return 0;
 }
 
@@ -480,10 +482,13 @@ kill_everything(monitor *m)
         (void) vsh_cgroup_kill_all(&m->cg, KILL_TIMEOUT_MS);
 }
 
-/* Undoes the set-up; the lock goes when the process exits. */
+/* Undoes the set-up; the lock goes when the process exits. Without the lock nothing is
+ * ours: the files and the cgroup belong to the monitor that holds it. */
 static void
 undo(monitor *m)
 {
+    if (!m->locked)
+        return;
     kill_everything(m);
     if (m->have_cgroup) {
         (void) vsh_cgroup_remove(&m->cg);

@@ -33,6 +33,18 @@ tap_is "its id is init's host pid" "$(t_vsh domid jail)" "$init"
 tap_is "init runs inside the rootfs" "$(readlink /proc/"$init"/root)" "$ROOTFS"
 tap_check "the counter inside runs" t_wait count_gt 2
 
+# vsh-monitor driven by hand: garbage is refused, and a second monitor for a running
+# domain leaves it alone
+out=$(echo garbage | "$VSH_MONITOR" 3>&1 >/dev/null 2>&1)
+tap_is "vsh-monitor refuses a malformed launch description" "$out" \
+    "error 22 cannot read the launch description: Invalid argument"
+out=$(printf 'vsh-launch 1\nname =jail\nstate_dir =%s\ncgroup_path =%s/jail\nargv =/bin/true\nend\n' \
+      "$T/store/state" "$VSH_CGROUP_PARTITION" | "$VSH_MONITOR" 3>&1 >/dev/null 2>&1)
+tap_is "a second monitor for a running jail is refused" "$out" \
+    "error 11 domain 'jail' is already running"
+tap_check "and the running jail keeps its files" \
+    [ -S "$T/store/state/jail.console" ] && [ "$(t_init_pid jail)" = "$init" ]
+
 out=$(t_vsh exec jail -- /bin/sh -c 'ls /etc/passwd; exit 7')
 tap_is "exec runs in the jail's root and returns the command's status" "$?:$out" \
     "7:/etc/passwd"
