@@ -96,7 +96,7 @@ tap_is "print-xml: nothing created" "$(store_snapshot)" "$before"
 tap_check "print-xml: valid for vsh's schema" \
     xmllint --noout --relaxng "$SCHEMA" "$TMP/web.xml" 2>/dev/null
 if [ -n "$VIRT_XML_VALIDATE" ]; then
-    tap_check "print-xml: valid for libvirt's schema" "$VIRT_XML_VALIDATE" "$TMP/web.xml" domain >&2
+    tap_check "print-xml: valid for libvirt's schema" libvirt_validate "$TMP/web.xml"
 else
     tap_skip "virt-xml-validate not installed (Debian: libvirt-clients)"
 fi
@@ -123,7 +123,7 @@ tap_check "print-xml qemu: valid for vsh's schema" \
     xmllint --noout --relaxng "$SCHEMA" "$TMP/vm.xml" 2>/dev/null
 if [ -n "$VIRT_XML_VALIDATE" ]; then
     tap_check "print-xml qemu: valid for libvirt's schema" \
-        "$VIRT_XML_VALIDATE" "$TMP/vm.xml" domain >&2
+        libvirt_validate "$TMP/vm.xml"
 else
     tap_skip "virt-xml-validate not installed (Debian: libvirt-clients)"
 fi

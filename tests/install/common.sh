@@ -62,3 +62,8 @@ dom_field() {
 xml_value() {
     xmllint --xpath "string($2)" "$1" 2>/dev/null
 }
+
+# libvirt_validate FILE: libvirt's virt-xml-validate, its chatter on stderr (off the TAP).
+libvirt_validate() {
+    "$VIRT_XML_VALIDATE" "$1" domain >&2
+}

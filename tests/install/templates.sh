@@ -103,7 +103,7 @@ tap_is "oci: --print-xml reads the config without unpacking" \
     "/usr/bin/tool:"
 if [ -n "$VIRT_XML_VALIDATE" ]; then
     tap_check "oci: --print-xml valid for libvirt's schema" \
-        "$VIRT_XML_VALIDATE" "$TMP/imgp.xml" domain >&2
+        libvirt_validate "$TMP/imgp.xml"
 else
     tap_skip "virt-xml-validate not installed (Debian: libvirt-clients)"
 fi
