@@ -120,6 +120,67 @@ test_lifecycle_across_two_processes(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* Waits for the go byte, starts "vm" and exits 0 (started), 1 (refused: already running
+ * or busy) or 2 (anything else). */
+static pid_t
+spawn_starter(const char *dir, int go_fd)
+{
+    pid_t pid = fork();
+    char c;
+
+    if (pid != 0)
+        return pid;
+    if (read(go_fd, &c, 1) != 1)
+        _exit(2);
+    {
+        g_autoptr(vsh_conn) conn = testutil_open("vsh", dir);
+        g_autoptr(vsh_domain) dom = vsh_domain_lookup_by_name(conn, "vm", NULL);
+        g_autoptr(GError) err = NULL;
+
+        if (dom && vsh_domain_start(dom, 0, &err) == 0)
+            _exit(0);
+        _exit(g_error_matches(err, VSH_ERROR, VSH_ERROR_OPERATION_INVALID) ||
+              g_error_matches(err, VSH_ERROR, VSH_ERROR_BUSY) ? 1 : 2);
+    }
+}
+
+static void
+test_concurrent_starts_start_once(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "vm", NULL);
+    g_autoptr(GPtrArray) events = NULL;
+    pid_t pids[2];
+    int codes[2];
+    int go[2];
+    int status;
+    guint i;
+    guint started = 0;
+
+    assert_int_equal(pipe(go), 0);
+    for (i = 0; i < 2; i++) {
+        pids[i] = spawn_starter(f->dir, go[0]);
+        assert_true(pids[i] > 0);
+    }
+    assert_int_equal(write(go[1], "gg", 2), 2);
+    close(go[0]);
+    close(go[1]);
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+        assert_true(WIFEXITED(status));
+        codes[i] = WEXITSTATUS(status);
+    }
+    assert_int_equal(codes[0] + codes[1], 1);
+    assert_int_equal(vsh_domain_get_id(dom), 1);
+    events = testutil_event_lines(f->dir);
+    for (i = 0; i < events->len; i++) {
+        if (g_str_has_prefix(events->pdata[i], "2 0 "))
+            started++;
+    }
+    assert_int_equal(started, 1);
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+}
+
 static void
 test_ids_come_from_the_store_counter(void **state)
 {
@@ -295,6 +356,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_lifecycle_across_two_processes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_starts_start_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ids_come_from_the_store_counter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cpu_time_runs_only_while_running, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_disk_source_refuses_start, setup,
