@@ -11,7 +11,10 @@
 #include <cmocka.h>
 
 #include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core-testutil.h"
 #include "internal.h"
@@ -290,6 +293,46 @@ test_lookup_with_a_path_as_name_finds_nothing(void **state)
     testutil_store_remove(dir);
 }
 
+/* Host facts, and a capabilities document libvirt's own schema accepts. */
+static void
+test_host_facts_and_capabilities(void **state)
+{
+    g_autoptr(vsh_conn) conn = vsh_conn_open("qemu:///system", VSH_CONN_READ_ONLY, NULL);
+    g_autofree char *hostname = vsh_conn_get_hostname(conn, NULL);
+    g_autofree char *caps = vsh_conn_get_capabilities(conn, NULL);
+    g_autofree char *dir = testutil_store_new();
+    g_autofree char *path = g_build_filename(dir, "caps.xml", NULL);
+    const char *validate = g_getenv("VIRT_XML_VALIDATE");
+    vsh_node_info info;
+    unsigned int major;
+    unsigned int minor;
+    unsigned int micro;
+    int status = -1;
+
+    (void) state;
+    assert_string_equal(hostname, g_get_host_name());
+    assert_int_equal(vsh_conn_get_node_info(conn, &info, NULL), 0);
+    assert_int_equal(info.cpus, sysconf(_SC_NPROCESSORS_ONLN));
+    assert_true(info.memory_kib > 0);
+    assert_int_equal(info.nodes * info.sockets * info.cores * info.threads <= info.cpus, 1);
+    assert_non_null(strstr(caps, "<os_type>hvm</os_type>"));
+    assert_non_null(strstr(caps, "<domain type='qemu'/>"));
+    assert_null(strstr(caps, "type='lxc'"));    /* this connection serves qemu only */
+    if (validate && *validate) {
+        const char *argv[] = { validate, path, "capability", NULL };
+
+        assert_true(g_file_set_contents(path, caps, -1, NULL));
+        assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL |
+                                 G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                 NULL, NULL, NULL, &status, NULL));
+        assert_int_equal(status, 0);
+    }
+    assert_string_equal(vsh_version_string(), PACKAGE_VERSION);
+    assert_int_equal(sscanf(PACKAGE_VERSION, "%u.%u.%u", &major, &minor, &micro), 3);
+    assert_int_equal(vsh_version_number(), major * 1000000 + minor * 1000 + micro);
+    testutil_store_remove(dir);
+}
+
 int
 main(void)
 {
@@ -304,6 +347,7 @@ main(void)
         cmocka_unit_test(test_read_only_connection_refuses_changes_and_creates_nothing),
         cmocka_unit_test(test_domain_names),
         cmocka_unit_test(test_lookup_with_a_path_as_name_finds_nothing),
+        cmocka_unit_test(test_host_facts_and_capabilities),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
