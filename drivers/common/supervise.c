@@ -476,8 +476,13 @@ monitor_spawn(const char *path, int launch_fd, GError **error)
     if ((pid = fork()) < 0)
         return vsh_error_set_errno(error, errno, "cannot fork the monitor");
     if (pid == 0) {
-        /* async-signal-safe only from here: the caller may have threads */
-        if (dup2(launch_fd, 0) < 0 || dup2(wr, 3) < 0)
+        /* async-signal-safe only from here: the caller may have threads. Copies above
+         * 3 first, so neither dup2 can overwrite the other's source or be a no-op that
+         * keeps close-on-exec. */
+        int lfd = fcntl(launch_fd, F_DUPFD, 10);
+        int sfd = fcntl(wr, F_DUPFD, 10);
+
+        if (lfd < 0 || sfd < 0 || dup2(lfd, 0) < 0 || dup2(sfd, 3) < 0)
             _exit(127);
         if (fork() != 0)
             _exit(0);

@@ -748,6 +748,9 @@ main(void)
 
     if (fcntl(STATUS_FD, F_SETFD, FD_CLOEXEC) < 0)
         return 2;                       /* not started by libvsh */
+    /* nothing of the caller's may stay open for the domain's lifetime (a lock held by
+     * an inherited descriptor would never be released) */
+    (void) syscall(SYS_close_range, STATUS_FD + 1, ~0U, 0);
     if (vsh_launch_read(0, &m->l) < 0) {
         report_error(m, errno, "cannot read the launch description");
         return 1;
