@@ -209,26 +209,35 @@ take_lock(monitor *m)
     return 0;
 }
 
+/* Each limit names itself when the host refuses it (a v2 host without the memory
+ * controller in cgroup.subtree_control, a v1 host without swap accounting ...). */
 static int
-setup_limits(monitor *m)
+setup_limits(monitor *m, const char **ret_step)
 {
     const struct vsh_launch_limits *lim = &m->l.limits;
 
+    *ret_step = "set the memory limit";
     if (lim->memory_hard_bytes && vsh_cgroup_set_memory_hard(&m->cg, lim->memory_hard_bytes) < 0)
         return -1;
+    *ret_step = "set the memory soft limit";
     if (lim->memory_soft_bytes && vsh_cgroup_set_memory_soft(&m->cg, lim->memory_soft_bytes) < 0)
         return -1;
+    *ret_step = "set the swap limit";
     if (lim->memory_swap_bytes &&
         vsh_cgroup_set_memory_swap(&m->cg, lim->memory_hard_bytes, lim->memory_swap_bytes) < 0 &&
         errno != ENOTSUP)
         return -1;
+    *ret_step = "set the cpu shares";
     if (lim->cpu_shares && vsh_cgroup_set_cpu_shares(&m->cg, lim->cpu_shares) < 0)
         return -1;
+    *ret_step = "set the cpu period and quota";
     if ((lim->cpu_period_us || lim->cpu_quota_us > 0) &&
         vsh_cgroup_set_cpu_bandwidth(&m->cg, lim->cpu_period_us, lim->cpu_quota_us) < 0)
         return -1;
+    *ret_step = "set the cpuset";
     if (lim->cpuset && vsh_cgroup_set_cpuset(&m->cg, lim->cpuset) < 0)
         return -1;
+    *ret_step = "set the pids limit";
     if (lim->pids_max && vsh_cgroup_set_pids_max(&m->cg, lim->pids_max) < 0)
         return -1;
     return 0;
@@ -246,8 +255,7 @@ setup_cgroup(monitor *m, const char **ret_step)
         return -1;
     }
     m->have_cgroup = 1;
-    *ret_step = "set the cgroup limits";
-    return setup_limits(m);
+    return setup_limits(m, ret_step);
 }
 
 static int

@@ -116,6 +116,21 @@ tap_check "a failed start leaves no pid file or socket" \
     [ ! -e "$T/store/state/noinit.pid" ] && [ ! -e "$T/store/state/noinit.console" ]
 tap_is "the failed jail is shut off" "$(t_vsh domstate noinit)" "shut off"
 
+# A cgroup2 hierarchy that has no memory controller (a hybrid host's unified mount):
+# the start fails naming the limit, and leaves no group there.
+unified=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+if [ -n "$unified" ] && [ "$unified" != /sys/fs/cgroup ] &&
+    ! grep -qw memory "$unified/cgroup.controllers"; then
+    err=$(VSH_CGROUP_ROOT=$unified t_vsh start jail 2>&1)
+    tap_is "a cgroup2 hierarchy without the memory controller is named in the error" "$err" \
+        "error: failed to start domain 'jail': cannot set the memory limit: No such file or directory"
+    tap_check "and the jail's group there is removed" [ ! -d "$unified/$VSH_CGROUP_PARTITION/jail" ]
+    rmdir "$unified/$VSH_CGROUP_PARTITION" 2>/dev/null
+else
+    tap_skip "no cgroup2 mount without the memory controller on this host"
+    tap_skip "no cgroup2 mount without the memory controller on this host"
+fi
+
 cat > "$T/vm.xml" <<XML
 <domain type='qemu'>
   <name>vm</name>
