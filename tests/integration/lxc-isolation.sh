@@ -6,7 +6,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 17
+tap_plan 20
 
 LXC_META="<metadata><vsh:vsh xmlns:vsh='urn:vsh:domain:1.0'><vsh:pids limit='40'/></vsh:vsh></metadata>"
 LXC_TUNE="<memtune><hard_limit unit='MiB'>64</hard_limit></memtune>
@@ -17,7 +17,12 @@ mount -t tmpfs vsh-host-only "$LXC_T/host-only"
 lxc_umount_marker() { umount "$LXC_T/host-only" 2>/dev/null; lxc_cleanup; }
 trap lxc_umount_marker EXIT
 
-lxc_define iso "$LXC_INIT" "<features><privnet/></features>"
+# A read-only bind of a host directory and a tmpfs of 8 MiB.
+mkdir -p "$LXC_T/share"
+echo shared > "$LXC_T/share/hello"
+fs="<filesystem type='mount'><source dir='$LXC_T/share'/><target dir='/mnt/share'/><readonly/></filesystem>
+    <filesystem type='ram'><source usage='8' units='MiB'/><target dir='/mnt/ram'/></filesystem>"
+lxc_define iso "$LXC_INIT" "<features><privnet/></features>" "$fs"
 tap_check "container with memory, pids and cpu limits starts" lxc_vsh start iso
 
 ps_out=$(lxc_vsh exec iso -- ps -o pid,args)
@@ -46,6 +51,14 @@ tap_is "writing /proc/sys/kernel/hostname fails" \
 tap_is "the hostname is unchanged" "$(lxc_vsh exec iso -- hostname)" "iso"
 tap_is "writing /sys fails" "$(lxc_try 'mkdir /sys/vsh-test')" "REFUSED"
 tap_is "mknod of a block device fails" "$(lxc_try 'mknod /tmp/disk b 8 0')" "REFUSED"
+tap_is "a bound host directory is visible" "$(lxc_vsh exec iso -- cat /mnt/share/hello)" "shared"
+tap_is "a <readonly/> bind mount cannot be written" \
+    "$(lxc_try 'echo x > /mnt/share/hello')" "REFUSED"
+ram=$(lxc_vsh exec iso -- awk '$2 == "/mnt/ram" { print $3, $4 }' /proc/mounts)
+case $ram in
+    "tmpfs "*size=8192k*) ok "a type='ram' filesystem is a tmpfs of its usage" ;;
+    *) not_ok "a type='ram' filesystem is a tmpfs of its usage: $ram" ;;
+esac
 capbnd=$(lxc_vsh exec iso -- sh -c 'grep CapBnd /proc/1/status' | awk '{print $2}')
 capbnd=${capbnd:-ffffffffff}
 # CAP_SYS_MODULE is bit 16, CAP_SYS_ADMIN bit 21, CAP_SYS_TIME bit 25
