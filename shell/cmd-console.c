@@ -52,6 +52,7 @@ console_term_setup(console_term *term)
     if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &term->saved) == 0) {
         raw = term->saved;
         cfmakeraw(&raw);
+        /* TCSADRAIN, not TCSAFLUSH: what the user typed ahead belongs to the domain */
         if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0)
             term->raw = true;
     }

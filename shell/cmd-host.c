@@ -153,7 +153,11 @@ cmd_help(shell_ctl *ctl, const shell_cmd *cmd)
     }
     if (shell_print_command_list(ctl, what))
         return true;
-    shell_error(ctl, "command or command group '%s' doesn't exist", what);
+    if ((def = shell_cmd_suggest(what)))
+        shell_error(ctl, "command or command group '%s' doesn't exist (did you mean '%s'?)",
+                    what, def->name);
+    else
+        shell_error(ctl, "command or command group '%s' doesn't exist", what);
     return false;
 }
 

@@ -191,6 +191,8 @@ bool shell_print_command_list(shell_ctl *ctl, const char *group_keyword);
 /* Calls @fn for every command definition of every table. */
 void shell_cmd_foreach(void (*fn)(const shell_cmd_def *def, void *opaque), void *opaque);
 
+/* The command whose name is closest to @word when near enough to suggest, else NULL. */
+const shell_cmd_def *shell_cmd_suggest(const char *word);
 /* The closest name to @word among @names when it is near enough to suggest, else NULL. */
 const char *shell_suggest(const char *word, const char *const *names);
 

@@ -695,14 +695,22 @@ shell_parse_check_required(shell_cmd *cmd, char **ret_error)
     return true;
 }
 
+const shell_cmd_def *
+shell_cmd_suggest(const char *word)
+{
+    g_autofree const char **names = shell_cmd_names();
+    const char *hint = shell_suggest(word, names);
+
+    return hint ? shell_cmd_lookup(hint) : NULL;
+}
+
 static char *
 shell_unknown_command_message(const char *name)
 {
-    g_autofree const char **names = shell_cmd_names();
-    const char *hint = shell_suggest(name, names);
+    const shell_cmd_def *hint = shell_cmd_suggest(name);
 
     if (hint)
-        return g_strdup_printf("unknown command: '%s' (did you mean '%s'?)", name, hint);
+        return g_strdup_printf("unknown command: '%s' (did you mean '%s'?)", name, hint->name);
     return g_strdup_printf("unknown command: '%s'", name);
 }
 

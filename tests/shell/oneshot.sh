@@ -97,6 +97,35 @@ VSH_DEFAULT_URI="vsh:///embed?root=$TMP/host" "$VSH" uri > "$TMP/out"
 tap_is "VSH_DEFAULT_URI picks the connection" "$(cat "$TMP/out")" \
     "vsh:///embed?root=$TMP/host"
 
+# connect, -r and -q
+"$VSH" -q -c "$URI" "define $DATA/vm1.xml; define $DATA/web.xml; start web" > /dev/null
+URI2="vsh:///embed?root=$TMP/other"
+mkdir -p "$TMP/other"
+out=$("$VSH" -q -c "$URI" "connect $URI2; uri")
+tap_is "connect switches the connection" "$out" "$URI2"
+"$VSH" -q -c "$URI" "connect bogus:///x" > "$TMP/out" 2> "$TMP/err"
+tap_check "connect to a bad URI: status 1 and one error line naming it" \
+    sh -c '[ "$(wc -l < "$1")" = 1 ] && grep -q "^error: failed to connect to '"'"'bogus:///x'"'"': " "$1"' \
+    sh "$TMP/err"
+"$VSH" -q -c "$URI" "connect --readonly; start vm1" > "$TMP/out" 2> "$TMP/err"
+tap_is "connect --readonly makes the shell read-only" "$?:$(cat "$TMP/err")" \
+    "1:error: command 'start' changes domains and the connection is read-only (-r)"
+for cmd in "start vm1" "destroy web" "define $DATA/vm1.xml" "undefine vm1" "setmem vm1 1M" \
+    "schedinfo vm1 --set cpu_shares=2" "memtune vm1 --hard-limit 1G" "autostart vm1"; do
+    name=${cmd%% *}
+    "$VSH" -r -c "$URI" "$cmd" > "$TMP/out" 2> "$TMP/err"
+    tap_is "-r refuses $name" "$?:$(cat "$TMP/err")" \
+        "1:error: command '$name' changes domains and the connection is read-only (-r)"
+done
+tap_is "-r leaves the domains as they were" "$("$VSH" -q -c "$URI" list --all)" \
+    " 1   web   running
+ -   vm1   shut off"
+out=$("$VSH" -r -q -c "$URI" "domstate web; schedinfo vm1" | head -n 2)
+tap_is "-r still reads" "$out" "running
+Scheduler      : posix"
+out=$("$VSH" -q -c "$URI" "suspend web; resume web; autostart --disable web")
+tap_is "-q prints no success messages and no blank lines" "$out" ""
+
 # Several words are one command, taken as they are; a single argument is a command line.
 out=$("$VSH" -q -c "$URI" echo 'a;b' 'c d')
 tap_is "several arguments are the words of one command" "$out" "a;b c d"
@@ -118,14 +147,10 @@ printf 'echo before\nquit\necho after\n' | "$VSH" -q -c "$URI" > "$TMP/out" 2>&1
 tap_is "quit ends a script" "$?:$(cat "$TMP/out")" "0:before"
 
 # The bash completion asks vsh itself.
-"$VSH" -c "vsh:///embed?root=$TMP/store-lifecycle" define "$DATA/vm1.xml" > /dev/null
 out=$("$VSH" -q -c "$URI" complete -- sta)
 tap_is "complete: command names" "$out" "start"
 out=$("$VSH" -q -c "$URI" complete -- start --p)
 tap_is "complete: a command's options" "$out" "--paused"
-"$VSH" -q -c "vsh:///embed?root=$TMP/host" define "$DATA/vm1.xml" > /dev/null
-"$VSH" -q -c "vsh:///embed?root=$TMP/host" define "$DATA/web.xml" > /dev/null
-"$VSH" -q -c "vsh:///embed?root=$TMP/host" start web > /dev/null
 out=$("$VSH" -q -c "$URI" complete -- start "")
 tap_is "complete: start offers inactive domains only" "$out" "vm1"
 out=$("$VSH" -q -c "$URI" complete -- destroy "")
