@@ -128,17 +128,17 @@ lxc_fs_new(const char *fstype, unsigned int attrs)
     return mfd;
 }
 
-/* A detached copy of the host tree at @dfd/@path, made read-only when asked. */
+/* A detached copy of the host tree at @dfd/@path, with the MOUNT_ATTR_* @attrs added. */
 static int
-lxc_tree_clone(int dfd, const char *path, unsigned int flags, int readonly)
+lxc_tree_clone(int dfd, const char *path, unsigned int flags, unsigned int attrs)
 {
-    struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+    struct mount_attr attr = { .attr_set = attrs };
     int fd;
 
     fd = open_tree(dfd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | flags);
     if (fd < 0)
         return -1;
-    if (readonly &&
+    if (attrs &&
         mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
         lxc_close_quietly(fd);
         return -1;
@@ -178,9 +178,9 @@ lxc_detach_sys(const struct vsh_launch *l, lxc_detached *d, const char **ret_ste
     if (l->clone_flags & CLONE_NEWNET) {
         d->sys = lxc_fs_new("sysfs", attrs);
     } else {
-        d->sys = lxc_tree_clone(AT_FDCWD, "/sys", 0, 1);
+        d->sys = lxc_tree_clone(AT_FDCWD, "/sys", 0, attrs);
         if (d->sys < 0 && errno == EINVAL)
-            d->sys = lxc_tree_clone(AT_FDCWD, "/sys", AT_RECURSIVE, 1);
+            d->sys = lxc_tree_clone(AT_FDCWD, "/sys", AT_RECURSIVE, attrs);
     }
     if (d->sys < 0) {
         *ret_step = "mount /sys";
@@ -222,7 +222,7 @@ lxc_detach_all(const struct vsh_launch *l, int console_fd, lxc_detached *d,
         if (m->type != VSH_LAUNCH_MOUNT_BIND)
             continue;
         if ((d->mounts[i] = lxc_tree_clone(AT_FDCWD, m->source, AT_RECURSIVE,
-                                           m->readonly)) < 0) {
+                                           m->readonly ? MOUNT_ATTR_RDONLY : 0)) < 0) {
             *ret_step = lxc_step("bind", m->source);
             return -1;
         }
