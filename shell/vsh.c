@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1298,15 +1299,18 @@ shell_history_path(void)
     return g_build_filename(g_get_home_dir(), ".vsh_history", NULL);
 }
 
+/* Creates the history file (and its directory) when missing. A history that cannot be
+ * written is not worth an error: the session works without it. */
 static void
-shell_history_save(const char *path)
+shell_history_open(const char *path)
 {
     g_autofree char *dir = g_path_get_dirname(path);
+    int fd;
 
-    /* A history that cannot be written is not worth an error at exit. */
     (void) g_mkdir_with_parents(dir, 0700);
-    if (write_history(path) == 0)
-        (void) history_truncate_file(path, SHELL_HISTORY_LINES);
+    if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) >= 0)
+        close(fd);
+    (void) read_history(path);
 }
 
 static int
@@ -1322,7 +1326,7 @@ shell_interactive(shell_ctl *ctl)
     rl_completer_word_break_characters = (char *) " \t\n;";
     using_history();
     stifle_history(SHELL_HISTORY_LINES);
-    (void) read_history(history);
+    shell_history_open(history);
     shell_print_extra(ctl, "Welcome to vsh %s, the shell for jails, containers and virtual "
                       "machines.\n\nType:  'help' for help with commands\n       'quit' to "
                       "quit\n\n", vsh_version_string());
@@ -1331,13 +1335,16 @@ shell_interactive(shell_ctl *ctl)
 
         if (*stripped) {
             add_history(stripped);
+            /* appended at once: a session killed later, or one running beside this
+             * one, loses nothing */
+            (void) append_history(1, history);
             (void) shell_run_line(ctl, stripped);
         }
         free(line);
     }
     if (!ctl->quit)
         putchar('\n');          /* Ctrl+D leaves the cursor after the prompt */
-    shell_history_save(history);
+    (void) history_truncate_file(history, SHELL_HISTORY_LINES);
     return 0;
 }
 

@@ -103,9 +103,19 @@ EOF
 
 tap_check "history is kept in ~/.vsh_history" grep -qx "echo marker-one" "$HOME/.vsh_history"
 
+# no exit step: the harness kills the session (SIGKILL, by pid) when the steps are done
+session "a session that gets killed" <<EOF
+expect $PROMPT
+send echo survivor\r
+expect survivor
+expect $PROMPT
+EOF
+tap_check "the line of a killed session is in the history" \
+    grep -qx "echo survivor" "$HOME/.vsh_history"
+
 session "history from an earlier session is recalled" <<EOF
 expect $PROMPT
-send \e[A\e[A\r
+send \e[A\e[A\e[A\r
 expect echo marker-one
 expect marker-one
 expect $PROMPT
