@@ -20,10 +20,15 @@ ln "$SRC/srv/deep/er/file" "$SRC/srv/hard"
 mknod "$SRC/dev/null" c 1 3
 mkfifo "$SRC/srv/fifo"
 touch -h -d '2001-02-03 04:05:06' "$SRC/srv/deep/er/file" "$SRC/bin/sh"
+# names past ustar's 100/155 limits: GNU long-name records and pax headers
+long="$SRC/srv/$(printf 'd%.0s' $(seq 1 120))/$(printf 'f%.0s' $(seq 1 130))"
+mkdir -p "$(dirname "$long")"
+echo long > "$long"
+ln -s "$(printf 't%.0s' $(seq 1 140))" "$SRC/srv/longlink"
 listing() { (cd "$1" && find . ! -path . -printf '%p %y %m %U %G %l %s\n' | sort); }
-tar -C "$SRC" -cf "$TMP/root.tar" .
+tar -C "$SRC" --format=gnu -cf "$TMP/root.tar" .
 gzip -c "$TMP/root.tar" > "$TMP/root.tar.gz"
-xz -c "$TMP/root.tar" > "$TMP/root.tar.xz"
+tar -C "$SRC" --format=pax -cf - . | xz -c > "$TMP/root.tar.xz"
 zstd -q -c "$TMP/root.tar" > "$TMP/root.tar.zst" 2>/dev/null
 for ext in tar.gz tar.xz tar.zst; do
     name=t-$(echo "$ext" | tr . -)
