@@ -14,7 +14,7 @@ oci_blob() {
 # oci_layout LAYOUT WORKDIR: an image of two layers for this machine, reached through a
 # nested image index that also lists an arm64 image whose blobs are missing (picking it
 # would fail). Layer 1 (tar+gzip): a/keep a/gone opq/old usr/bin/tool. Layer 2 (tar): a
-# whiteout of a/gone, opq/ made opaque, opq/new, a/added. Config: Entrypoint, Cmd, Env,
+# whiteout of a/gone, opq/ made opaque, opq/new, a/added. Layer 3 (tar+zstd): z/file. Config: Entrypoint, Cmd, Env,
 # WorkingDir, User ($OCI_USER, default 1000:100); layer 1 has an /etc/passwd with "svc"
 # (uid 70, group 77).
 oci_layout() {
@@ -37,6 +37,13 @@ oci_layout() {
     tar -C "$work/l2" -cf "$work/layer2" .
     l1=$(oci_blob "$layout" "$work/layer1" application/vnd.oci.image.layer.v1.tar+gzip)
     l2=$(oci_blob "$layout" "$work/layer2" application/vnd.oci.image.layer.v1.tar)
+    # a third layer, zstd-compressed, when zstd is installed
+    if command -v zstd >/dev/null 2>&1; then
+        mkdir -p "$work/l3/z"
+        echo zstd > "$work/l3/z/file"
+        tar -C "$work/l3" -cf - . | zstd -q -c > "$work/layer3"
+        l2="$l2,$(oci_blob "$layout" "$work/layer3" application/vnd.oci.image.layer.v1.tar+zstd)"
+    fi
     cat > "$work/config" <<JSON
 {"architecture":"$arch","os":"linux","config":{"Entrypoint":["/usr/bin/tool","--serve"],
  "Cmd":["--port","80"],"Env":["PATH=/usr/bin:/bin","GREETING=hello \"world\" & <all>"],

@@ -92,6 +92,11 @@ tap_is "oci: opaque directory keeps its own layer" "$(cat "$R/opq/new")" new
 tap_check "oci: no whiteout markers left" test ! -e "$R/opq/.wh..wh..opq"
 tap_is "oci: upper layer file added" "$(cat "$R/a/added")" added
 tap_is "oci: modes kept" "$(stat -c %a "$R/usr/bin/tool")" 755
+if command -v zstd >/dev/null 2>&1; then
+    tap_is "oci: a tar+zstd layer" "$(cat "$R/z/file")" zstd
+else
+    tap_skip "zstd is not installed (Debian: zstd)"
+fi
 "$VSH" -c "$URI" dumpxml img > "$TMP/img.xml"
 tap_is "oci: Entrypoint[0] is init" "$(xml_value "$TMP/img.xml" /domain/os/init)" /usr/bin/tool
 tap_is "oci: Entrypoint rest + Cmd are initargs" \
