@@ -1187,7 +1187,16 @@ vsh_supervise_exec(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
     /* the command replaces init's argv; everything else is init's */
     g_strfreev(l.argv);
     l.argv = g_strdupv((char **) argv);
-    if (open_cgroup(obj, &cg, error) < 0 || exec_handles_open(init, l.clone_flags, &h, error) < 0)
+    if (open_cgroup(obj, &cg, error) < 0)
+        goto out;
+    /* a command joining a frozen group would hang, frozen, until someone resumed it */
+    if (vsh_cgroup_is_frozen(&cg) == 1) {
+        vsh_error_set(error, VSH_ERROR_OPERATION_INVALID,
+                      "domain '%s' is paused: resume it to run commands in it",
+                      obj->name);
+        goto out;
+    }
+    if (exec_handles_open(init, l.clone_flags, &h, error) < 0)
         goto out;
     r = exec_run(obj, &l, &cg, &h, ret_status, error);
 

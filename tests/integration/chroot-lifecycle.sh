@@ -54,6 +54,8 @@ tap_is "suspended jail is paused" "$(state jail)" "paused (user)"
 a=$(count)
 sleep 0.3
 tap_is "the counter stops while frozen" "$(count)" "$a"
+tap_is "exec into a paused jail is refused" "$(t_vsh exec jail -- /bin/true 2>&1)" \
+    "error: failed to run '/bin/true' in domain 'jail': domain 'jail' is paused: resume it to run commands in it"
 tap_check "resume" t_vsh resume jail
 tap_check "the counter goes on after resume" t_wait count_gt "$a"
 
