@@ -59,6 +59,8 @@ console_loop(int fd, GError **error)
         int rc;
 
         if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR && install_interrupted)
+                return 0;   /* leave the console; the domain runs on */
             if (errno == EINTR)
                 continue;
             return install_error_errno(error, errno, "console");

@@ -42,6 +42,16 @@ install_error_errno(GError **error, int errnum, const char *fmt, ...)
     return -1;
 }
 
+volatile sig_atomic_t install_interrupted;
+
+int
+install_check_interrupt(GError **error)
+{
+    if (!install_interrupted)
+        return 0;
+    return install_error(error, VSH_ERROR_OPERATION_FAILED, "interrupted");
+}
+
 int
 install_openat_in_root(int rootfd, const char *path, int flags, mode_t mode)
 {

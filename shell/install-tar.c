@@ -481,7 +481,8 @@ tar_check_archive(const char *path, unsigned int flags, GError **error)
         return -1;
     }
     while ((rc = tar_next(&r, &m, error)) > 0) {
-        if (tar_check_member(&r, &m, flags, seen, symlinks, error) < 0) {
+        if (install_check_interrupt(error) < 0 ||
+            tar_check_member(&r, &m, flags, seen, symlinks, error) < 0) {
             rc = -1;
             break;
         }
@@ -740,7 +741,8 @@ tar_extract_archive(const char *path, int rootfd, unsigned int flags, GError **e
     x.dir_mtimes = g_array_new(FALSE, FALSE, sizeof(gint64));
     if ((rc = tar_reader_open(&r, path, error)) == 0) {
         while ((rc = tar_next(&r, &m, error)) > 0) {
-            if (tar_extract_member(&x, &r, &m, error) < 0) {
+            if (install_check_interrupt(error) < 0 ||
+                tar_extract_member(&x, &r, &m, error) < 0) {
                 rc = -1;
                 break;
             }

@@ -9,6 +9,7 @@
 #ifndef VSH_SHELL_INSTALL_H
 #define VSH_SHELL_INSTALL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 #include <glib.h>
@@ -19,6 +20,12 @@
 int install_error(GError **error, vsh_error_code code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 /* Like install_error with VSH_ERROR_SYSTEM and ": strerror(@errnum)" appended. */
 int install_error_errno(GError **error, int errnum, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+/* Set by vsh-install's SIGINT/SIGTERM/SIGHUP handler; long loops (unpacking, layers) poll
+ * it so that an interrupted run still removes what it created. */
+extern volatile sig_atomic_t install_interrupted;
+/* -1 with @error set ("interrupted") once a signal came, else 0. */
+int install_check_interrupt(GError **error);
 
 /* ---------------------------------------------------------------- install-xml.c */
 

@@ -794,7 +794,7 @@ install_main(install_run *run, GError **error)
             printf("Dry run completed successfully\n");
         return 0;
     }
-    if (install_make_disks(run, error) < 0 ||
+    if (install_check_interrupt(error) < 0 || install_make_disks(run, error) < 0 ||
         !(dom = install_define_and_start(run, xml, error)))
         return -1;
     if (!o->quiet) {
@@ -808,6 +808,27 @@ install_main(install_run *run, GError **error)
     return 0;
 }
 
+static void
+install_on_signal(int sig)
+{
+    install_interrupted = sig;
+}
+
+/* An interrupted run must still undo what it created: the signal only sets a flag, and
+ * the slow steps (debootstrap, unpacking) fail at the next check. */
+static void
+install_catch_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = install_on_signal;
+    sigemptyset(&sa.sa_mask);
+    (void) sigaction(SIGINT, &sa, NULL);
+    (void) sigaction(SIGTERM, &sa, NULL);
+    (void) sigaction(SIGHUP, &sa, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -816,6 +837,7 @@ main(int argc, char **argv)
     int rc;
 
     setlocale(LC_ALL, "");
+    install_catch_signals();
     run.spec = install_spec_new();
     run.undo.disk_files = g_ptr_array_new_with_free_func(g_free);
     rc = install_parse_options(&argc, &argv, &run.opts, &error);
