@@ -99,6 +99,17 @@ exit 0
 EOF
 
 lxc_vsh destroy c2 > /dev/null
+run_pty "start --console starts the domain and attaches its console" \
+    "$VSH" -c "$LXC_URI" start --console c2 <<'EOF'
+expect Domain 'c2' started
+expect Connected to domain 'c2'
+send echo started-$((1+2))\r
+expect started-3
+send \x1d
+exit 0
+EOF
+
+lxc_vsh destroy c2 > /dev/null
 lxc_vsh console c2 > "$LXC_T/out" 2> "$LXC_T/err"
 status=$?
 tap_is "console of a stopped domain: status 1" "$status" 1
