@@ -41,6 +41,11 @@ typedef struct {
  * not learn the monitor's pid any other way). */
 static pid_t lxc_net_owner_pid;
 
+/* Which host ends this monitor created: only those are ever deleted, so a start that fails
+ * because a <target dev> name is taken never removes another domain's interface. */
+#define LXC_NET_MAX 1000
+static unsigned char lxc_net_created[LXC_NET_MAX];
+
 /* Step names that carry an interface name. The monitor and init are single-threaded. */
 static char lxc_net_step_buf[96];
 
@@ -261,6 +266,7 @@ lxc_net_prepare_one(int fd, const struct vsh_launch_net *net, size_t idx,
         *ret_step = lxc_net_step("create veth pair", net->host_dev);
         return -1;
     }
+    lxc_net_created[idx] = 1;
     host_index = (int) if_nametoindex(net->host_dev);
     if (host_index == 0 || lxc_nl_link_change(fd, host_index, NULL, NULL, master, 1) < 0) {
         *ret_step = master ? lxc_net_step("attach veth to bridge", net->bridge)
@@ -279,7 +285,8 @@ lxc_net_prepare(const struct vsh_launch *l, const char **ret_step)
     lxc_net_owner_pid = getpid();
     if (l->n_nets == 0)
         return 0;
-    if (l->n_nets > 1000) {
+    memset(lxc_net_created, 0, sizeof(lxc_net_created));
+    if (l->n_nets > LXC_NET_MAX) {
         errno = E2BIG;
         *ret_step = "too many network interfaces";
         return -1;
@@ -292,11 +299,8 @@ lxc_net_prepare(const struct vsh_launch *l, const char **ret_step)
         if (lxc_net_prepare_one(fd, &l->nets[i], i, ret_step) < 0) {
             int saved = errno;
 
-            /* Undo: the pair being made, then those made before it. */
-            do {
-                (void) lxc_nl_link_delete(fd, l->nets[i].host_dev);
-            } while (i-- > 0);
             close(fd);
+            lxc_net_teardown(l);
             errno = saved;
             return -1;
         }
@@ -521,7 +525,10 @@ lxc_net_teardown(const struct vsh_launch *l)
 
     if (l->n_nets == 0 || (fd = lxc_nl_open()) < 0)
         return;
-    for (i = 0; i < l->n_nets; i++)
-        (void) lxc_nl_link_delete(fd, l->nets[i].host_dev);
+    for (i = 0; i < l->n_nets && i < LXC_NET_MAX; i++) {
+        if (lxc_net_created[i])
+            (void) lxc_nl_link_delete(fd, l->nets[i].host_dev);
+        lxc_net_created[i] = 0;
+    }
     close(fd);
 }

@@ -52,7 +52,8 @@ int lxc_net_attach(const struct vsh_launch *l, pid_t child, const char **ret_ste
  */
 int lxc_net_setup_guest(const struct vsh_launch *l, const char **ret_step);
 
-/* Deletes every host end of @l still present (deleting one end removes the pair). */
+/* In the monitor: deletes the host ends that lxc_net_prepare() created and that are still
+ * present (deleting one end removes the pair); never an interface it did not create. */
 void lxc_net_teardown(const struct vsh_launch *l);
 
 /* Deletes the link named @name if present. Returns 0 (also when it was absent), or -1 with

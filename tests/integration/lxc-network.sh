@@ -6,7 +6,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
 command -v ip >/dev/null || tap_skip_all "ip (iproute2) is not installed"
-tap_plan 15
+tap_plan 17
 
 LXC_NETNS="vsh-lxc-net-$$"
 ip netns add "$LXC_NETNS" || { echo "Bail out! cannot create a network namespace"; exit 1; }
@@ -72,6 +72,17 @@ case $err in
     *) not_ok "a missing bridge is named in the error: $err" ;;
 esac
 tap_is "a failed start leaves no veth behind" "$(nsip -o link show type veth | wc -l)" 0
+
+# A <target dev> name that is taken: the start fails and the other interface survives.
+nsip link add vshtaken0 type bridge
+lxc_define nete "$LXC_INIT" "" "<interface type='ethernet'><target dev='vshtaken0'/></interface>"
+err=$(lxc_ns_vsh start nete 2>&1)
+case $err in
+    *"vshtaken0"*"File exists"*) ok "a taken host interface name is reported" ;;
+    *) not_ok "a taken host interface name is reported: $err" ;;
+esac
+tap_check "the interface that had the name is left alone" \
+    sh -c "ip netns exec $LXC_NETNS ip -d link show vshtaken0 | grep -q bridge"
 
 # type='ethernet': the host end stays unattached, named by <target dev>.
 lxc_define netd "$LXC_INIT" "" "<interface type='ethernet'><target dev='vshethd0'/><ip address='10.78.0.2' prefix='24'/></interface>"
