@@ -9,7 +9,7 @@ VSH_RUN_PACKAGES="busybox-static iproute2 xz-utils zstd"
 # What the test suite needs: cmocka, libvirt's schema validator (the reference we check
 # against), xmllint, bridge tools for the network tests, debootstrap for the Debian template.
 VSH_TEST_PACKAGES="libcmocka-dev libvirt-clients libxml2-utils bridge-utils debootstrap
-    procps util-linux file"
+    procps util-linux file expect"
 
 vsh_missing_packages() {
     missing=
