@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1313,6 +1314,45 @@ shell_history_open(const char *path)
     (void) read_history(path);
 }
 
+static volatile sig_atomic_t shell_interrupted;
+
+static void
+shell_on_sigint(int signo)
+{
+    shell_interrupted = 1;
+}
+
+/* Ctrl+C at the prompt throws the line away and gives a new prompt, as bash does, rather
+ * than ending the session. readline calls this when a read is interrupted. */
+static int
+shell_signal_hook(void)
+{
+    if (shell_interrupted) {
+        shell_interrupted = 0;
+        rl_replace_line("", 0);
+        rl_crlf();
+        rl_on_new_line();
+        rl_redisplay();
+    }
+    return 0;
+}
+
+static void
+shell_setup_readline(void)
+{
+    struct sigaction sa = { 0 };
+
+    rl_readline_name = "vsh";
+    rl_attempted_completion_function = shell_completion;
+    rl_completer_word_break_characters = (char *) " \t\n;";
+    /* our handler, without SA_RESTART, so that readline's read returns EINTR */
+    rl_catch_signals = 0;
+    rl_signal_event_hook = shell_signal_hook;
+    sa.sa_handler = shell_on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+}
+
 static int
 shell_interactive(shell_ctl *ctl)
 {
@@ -1321,16 +1361,15 @@ shell_interactive(shell_ctl *ctl)
     char *line;
 
     shell_completion_ctl = ctl;
-    rl_readline_name = "vsh";
-    rl_attempted_completion_function = shell_completion;
-    rl_completer_word_break_characters = (char *) " \t\n;";
+    shell_setup_readline();
     using_history();
     stifle_history(SHELL_HISTORY_LINES);
     shell_history_open(history);
     shell_print_extra(ctl, "Welcome to vsh %s, the shell for jails, containers and virtual "
                       "machines.\n\nType:  'help' for help with commands\n       'quit' to "
                       "quit\n\n", vsh_version_string());
-    while (!ctl->quit && (line = readline(prompt))) {
+    /* a Ctrl+C during a command (exec, console) must not clear the next line */
+    while (!ctl->quit && (shell_interrupted = 0, line = readline(prompt))) {
         g_autofree char *stripped = g_strstrip(g_strdup(line));
 
         if (*stripped) {

@@ -165,6 +165,22 @@ send exit\r
 exit 0
 EOF
 
+session "Ctrl+C throws the line away; the session goes on" <<EOF
+expect $PROMPT
+send destroy web-half-typed
+expect web-half-typed
+send \x03
+expect $PROMPT
+send echo after-ctrl-c\r
+expect after-ctrl-c
+expect $PROMPT
+send domstate web\r
+expect running
+expect $PROMPT
+send \x04
+exit 0
+EOF
+
 session "Ctrl+D on an empty line exits 0" <<EOF
 expect $PROMPT
 send \x04
