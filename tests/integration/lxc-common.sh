@@ -141,7 +141,8 @@ lxc_rmdir_tree() {
 }
 
 lxc_cleanup() {
-    trap - EXIT INT TERM
+    trap - EXIT INT TERM HUP
+    trap "" PIPE
     if [ -d "$LXC_T/store/state" ]; then
         for f in "$LXC_T"/store/state/*.pid; do
             [ -e "$f" ] || continue
@@ -175,6 +176,6 @@ lxc_rmdir_tree_done() {
 }
 
 trap lxc_cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' INT TERM HUP PIPE
 
 lxc_build_rootfs || { echo "Bail out! cannot build the busybox root filesystem"; exit 1; }
