@@ -533,9 +533,58 @@ lxc_hook_prepare(const struct vsh_launch *l, const char **ret_step)
     return lxc_net_prepare(l, ret_step);
 }
 
+/* The host id that id 0 inside maps to, or -1. */
+static long
+lxc_mapped_root(const struct vsh_launch_idmap *maps, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (maps[i].start == 0 && maps[i].count > 0)
+            return (long) maps[i].target;
+    }
+    return -1;
+}
+
+/* In a user namespace the console pty would stay the host root's, which is nobody inside:
+ * init could use the descriptors it inherits but nothing inside could open /dev/console.
+ * Give it to the container's root, as LXC does. The monitor finds the slave among the
+ * child's descriptors (the only pty it holds at this point). */
+static int
+lxc_console_chown(const struct vsh_launch *l, pid_t child, const char **ret_step)
+{
+    long uid = lxc_mapped_root(l->uid_maps, l->n_uid_maps);
+    long gid = lxc_mapped_root(l->gid_maps, l->n_gid_maps);
+    char link[64];
+    char target[64];
+    int fd;
+
+    if (!(l->clone_flags & CLONE_NEWUSER) || uid < 0 || gid < 0)
+        return 0;
+    for (fd = 0; fd < 1024; fd++) {
+        ssize_t n;
+
+        snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int) child, fd);
+        n = readlink(link, target, sizeof(target) - 1);
+        if (n < 0)
+            continue;
+        target[n] = '\0';
+        if (strncmp(target, "/dev/pts/", 9) != 0)
+            continue;
+        if (chown(link, (uid_t) uid, (gid_t) gid) < 0) {
+            *ret_step = "give the console to the container's root";
+            return -1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
 static int
 lxc_hook_attach(const struct vsh_launch *l, pid_t child, const char **ret_step)
 {
+    if (lxc_console_chown(l, child, ret_step) < 0)
+        return -1;
     return lxc_net_attach(l, child, ret_step);
 }
 

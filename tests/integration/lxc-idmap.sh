@@ -4,7 +4,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 9
+tap_plan 10
 
 idmap="<idmap>
     <uid start='0' target='200000' count='65536'/>
@@ -35,4 +35,6 @@ else
 fi
 tap_is "the device nodes work inside the user namespace" \
     "$(lxc_vsh exec ids -- sh -c 'head -c 4 /dev/zero | wc -c')" "4"
+tap_is "/dev/console belongs to root inside" \
+    "$(lxc_vsh exec ids -- stat -c '%u %g' /dev/console)" "0 0"
 tap_check "destroy" lxc_vsh destroy ids
