@@ -4,7 +4,9 @@
 #
 # Each tests/data/vsh/NAME.in is a case: every line is one vsh invocation
 # ("vsh -c URI LINE", the line being one command string, as in  vsh "start a; list"),
-# run against a fresh embed store with the domain files of tests/data/vsh/ at hand.
+# run against a fresh embed store with the domain files of tests/data/vsh/ at hand. The
+# URI is qemu:///embed, so that layouts do not depend on which drivers are built (a
+# vsh:/// connection serving several types adds a Type column to list).
 # NAME.out is the transcript: "$ LINE", what vsh printed on stdout, each stderr line as
 # "stderr: ...", and "exit: N". Values that change from run to run (CPU time, the
 # temporary directory) are replaced by fixed words first.
@@ -36,7 +38,7 @@ run_case() {
     while IFS= read -r line || [ -n "$line" ]; do
         case $line in ''|'#'*) continue ;; esac
         printf '$ %s\n' "$line"
-        (cd "$DATA" && "$VSH" -c "vsh:///embed?root=$store" "$line" \
+        (cd "$DATA" && "$VSH" -c "qemu:///embed?root=$store" "$line" \
             >"$TMP/stdout" 2>"$TMP/stderr" </dev/null)
         status=$?
         cat "$TMP/stdout"
@@ -117,7 +119,8 @@ for cmd in "start vm1" "destroy web" "define $DATA/vm1.xml" "undefine vm1" "setm
     tap_is "-r refuses $name" "$?:$(cat "$TMP/err")" \
         "1:error: command '$name' changes domains and the connection is read-only (-r)"
 done
-tap_is "-r leaves the domains as they were" "$("$VSH" -q -c "$URI" list --all)" \
+tap_is "-r leaves the domains as they were" \
+    "$("$VSH" -q -c "qemu:///embed?root=$TMP/host" list --all)" \
     " 1   web   running
  -   vm1   shut off"
 out=$("$VSH" -r -q -c "$URI" "domstate web; schedinfo vm1" | head -n 2)
