@@ -326,6 +326,15 @@ child_main(monitor *m, int sync_fd, int err_fd)
     sigset_t none;
     char c;
 
+    /* the monitor's own descriptors are close-on-exec, but a paused start waits before
+     * exec: the status pipe (its caller waits for EOF) and the lock must not be held */
+    if (m->status_fd >= 0)
+        close(m->status_fd);
+    close(m->lock_fd);
+    close(m->signal_fd);
+    close(m->timer_fd);
+    close(m->listen_fd);
+    close(m->master_fd);
     sigemptyset(&none);
     /* a blocked signal mask survives exec: init must get SIGTERM, SIGCHLD ... */
     (void) sigprocmask(SIG_SETMASK, &none, NULL);
@@ -333,7 +342,6 @@ child_main(monitor *m, int sync_fd, int err_fd)
     /* wait until the monitor has written our id maps and put us in the cgroup */
     if (read(sync_fd, &c, 1) != 1)
         _exit(126);
-    close(sync_fd);
     /* the cgroup namespace is made now, inside the domain's group, so that group is its
      * root (made at clone time, its root would be the monitor's group) */
     if ((m->l.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
@@ -347,6 +355,10 @@ child_main(monitor *m, int sync_fd, int err_fd)
         vsh_child_fail(err_fd, "set the console as controlling terminal", errno);
     if (dup2(m->slave_fd, 0) < 0 || dup2(m->slave_fd, 1) < 0 || dup2(m->slave_fd, 2) < 0)
         vsh_child_fail(err_fd, "attach the console", errno);
+    /* a paused start: ready, then wait here while the monitor freezes the cgroup */
+    if (m->l.start_paused && (write(sync_fd, "r", 1) != 1 || read(sync_fd, &c, 1) != 1))
+        _exit(126);
+    close(sync_fd);
     /* init dies with the monitor: a killed monitor takes the domain down with it */
     vsh_child_exec(&m->l, err_fd, SIGKILL);
 }
@@ -395,6 +407,32 @@ prepare_child(monitor *m, pid_t pid, const char **ret_step)
     return 0;
 }
 
+/*
+ * A paused start: the child says 'r' on the sync socket once it is set up and about to
+ * run init's program, and waits for one more byte. The cgroup is frozen before that byte
+ * is sent, so init's program starts only on resume. Returns 1 when init is frozen, 0
+ * when the child closed the socket instead (it failed: its error pipe says why), -1 with
+ * errno set on failure.
+ */
+static int
+start_paused_gate(monitor *m, int sync_fd, const char **ret_step)
+{
+    char c = 0;
+    ssize_t n;
+
+    *ret_step = "wait for init to be ready";
+    do {
+        n = read(sync_fd, &c, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0 || c != 'r')
+        return 0;
+    *ret_step = "freeze the domain";
+    if (vsh_cgroup_freeze(&m->cg, KILL_TIMEOUT_MS) < 0)
+        return -1;
+    *ret_step = "release init";
+    return write(sync_fd, "g", 1) == 1 ? 1 : -1;
+}
+
 static void
 reap(pid_t pid)
 {
@@ -416,7 +454,8 @@ start_init(monitor *m, char *msg, size_t size, int *ret_err)
     pid_t pid = -1;
     int r;
 
-    if (pipe2(sync_fds, O_CLOEXEC) < 0 || pipe2(err_fds, O_CLOEXEC) < 0)
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync_fds) < 0 ||
+        pipe2(err_fds, O_CLOEXEC) < 0)
         goto fail;
     step = "create the init process";
     /* fork-like clone: the child runs on a copy of our stack */
@@ -438,6 +477,15 @@ start_init(monitor *m, char *msg, size_t size, int *ret_err)
     step = "release init";
     if (write(sync_fds[1], "g", 1) != 1)
         goto fail;
+    if (m->l.start_paused && (r = start_paused_gate(m, sync_fds[1], &step)) != 0) {
+        if (r < 0)
+            goto fail;
+        /* frozen before init's program runs: its exec is reported as a crash, if ever */
+        close(sync_fds[1]);
+        close(err_fds[0]);
+        m->init_pid = pid;
+        return 0;
+    }
     close(sync_fds[1]);
     sync_fds[1] = -1;
     r = vsh_child_read_error(err_fds[0], &cerr);
@@ -776,12 +824,7 @@ main(void)
         vsh_launch_clear(&m->l);
         return 1;
     }
-    if (m->l.start_paused && vsh_cgroup_freeze(&m->cg, KILL_TIMEOUT_MS) < 0) {
-        m->killing = 1;
-        undo(m);
-        report_error(m, errno, "cannot freeze the domain");
-        return 1;
-    }
+    m->l.start_paused = 0;             /* a restarted init runs at once */
     (void) snprintf(ok, sizeof(ok), "ok %d %d %.63s\n", (int) m->init_pid, (int) getpid(),
                     m->pty_path);
     report_status(m, ok);

@@ -102,9 +102,7 @@ tap_check "the crashed jail's cgroup is removed" t_wait test ! -d "$(t_cgroup_di
 rm -f "$ROOTFS/tmp/count"
 tap_check "start --paused" t_vsh start --paused jail
 tap_is "a jail started paused is paused" "$(state jail)" "paused (user)"
-a=$(count)
-sleep 0.3
-tap_is "its init does not run while paused" "$(count)" "$a"
+tap_is "its init's program has not run" "$(count)" "-1"
 tap_check "destroy a paused jail" t_vsh destroy jail
 tap_check "a destroyed paused jail leaves no cgroup" [ ! -d "$(t_cgroup_dir jail freezer)" ]
 
