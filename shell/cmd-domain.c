@@ -427,6 +427,24 @@ cmd_autostart(shell_ctl *ctl, const shell_cmd *cmd)
     return true;
 }
 
+/* What a host does when it boots (lxc-autostart's job): every domain is tried, so one that
+ * cannot start does not keep the others down. */
+static bool
+cmd_autostart_all(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(GError) err = NULL;
+    int started;
+
+    (void) cmd;
+    started = vsh_conn_start_autostart_domains(ctl->conn, &err);
+    if (started < 0) {
+        shell_error_gerror(ctl, err, "failed to start the autostart domains");
+        return false;
+    }
+    shell_print_extra(ctl, "Started %d autostart domain%s\n", started, started == 1 ? "" : "s");
+    return true;
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Memory and vcpus                                                                     */
 
@@ -900,6 +918,9 @@ const shell_cmd_def shell_domain_cmds[] = {
       "Output the domain information as an XML dump to stdout.", 0, DOM },
     { "autostart", cmd_autostart, opts_autostart, "autostart a domain",
       "Configure a domain to be automatically started at boot.", MUT, DOM },
+    { "autostart-all", cmd_autostart_all, NULL, "start every autostart domain",
+      "Start every persistent domain marked for autostart that is not running, as the\n"
+      "host does when it boots. Every such domain is tried, even when one fails.", MUT, DOM },
     { "setmem", cmd_setmem, opts_setmem, "change memory allocation",
       "Change the current memory allocation in the guest domain.", MUT, DOM },
     { "setmaxmem", cmd_setmem, opts_setmem, "change maximum memory limit",
