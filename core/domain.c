@@ -614,6 +614,29 @@ vsh_domain_start(vsh_domain *dom, unsigned int flags, GError **error)
     return vsh_domain_obj_start(dom->conn, job.obj, flags, error);
 }
 
+/* A mutating operation on a domain that must be running or paused. */
+static int
+vsh_domain_job_begin_active(vsh_domain *dom, vsh_domain_job *job, GError **error)
+{
+    if (vsh_domain_job_begin(dom, job, error) < 0 ||
+        vsh_domain_check_active(job->obj, error) < 0)
+        return -1;
+    return 0;
+}
+
+/* After a request that may have stopped the domain at once (a stub's shutdown, a reboot
+ * with <on_reboot>destroy</on_reboot>): record the stop, or save the live state of a
+ * domain that is still running. */
+static int
+vsh_domain_settle(vsh_domain *dom, vsh_domain_obj *obj, GError **error)
+{
+    if (obj->state == VSH_DOMAIN_SHUTOFF) {
+        vsh_store_stopped(dom->conn, obj, obj->reason);
+        return 0;
+    }
+    return vsh_domain_save_live(dom, obj, error);
+}
+
 /* Before a supervised domain's init is stopped, its monitor learns why. */
 static int
 vsh_domain_tell_monitor(vsh_domain *dom, vsh_domain_obj *obj, const char *word,
@@ -629,8 +652,7 @@ vsh_domain_shutdown(vsh_domain *dom, GError **error)
 {
     g_auto(vsh_domain_job) job = VSH_DOMAIN_JOB_INIT;
 
-    if (vsh_domain_job_begin(dom, &job, error) < 0 ||
-        vsh_domain_check_active(job.obj, error) < 0)
+    if (vsh_domain_job_begin_active(dom, &job, error) < 0)
         return -1;
     if (!dom->driver->shutdown)
         return vsh_domain_unsupported(job.obj, "shut domains down", error);
@@ -639,11 +661,7 @@ vsh_domain_shutdown(vsh_domain *dom, GError **error)
         return -1;
     /* A driver whose domains stop at once says so; others finish later, and the next
      * look at the domain (reconciliation) records it. */
-    if (job.obj->state == VSH_DOMAIN_SHUTOFF) {
-        vsh_store_stopped(dom->conn, job.obj, job.obj->reason);
-        return 0;
-    }
-    return vsh_domain_save_live(dom, job.obj, error);
+    return vsh_domain_settle(dom, job.obj, error);
 }
 
 int
@@ -651,8 +669,7 @@ vsh_domain_destroy(vsh_domain *dom, GError **error)
 {
     g_auto(vsh_domain_job) job = VSH_DOMAIN_JOB_INIT;
 
-    if (vsh_domain_job_begin(dom, &job, error) < 0 ||
-        vsh_domain_check_active(job.obj, error) < 0)
+    if (vsh_domain_job_begin_active(dom, &job, error) < 0)
         return -1;
     if (!dom->driver->destroy)
         return vsh_domain_unsupported(job.obj, "destroy domains", error);
@@ -668,8 +685,7 @@ vsh_domain_reboot(vsh_domain *dom, GError **error)
 {
     g_auto(vsh_domain_job) job = VSH_DOMAIN_JOB_INIT;
 
-    if (vsh_domain_job_begin(dom, &job, error) < 0 ||
-        vsh_domain_check_active(job.obj, error) < 0)
+    if (vsh_domain_job_begin_active(dom, &job, error) < 0)
         return -1;
     if (!dom->driver->reboot)
         return vsh_domain_unsupported(job.obj, "reboot domains", error);
@@ -677,11 +693,7 @@ vsh_domain_reboot(vsh_domain *dom, GError **error)
         dom->driver->reboot(job.obj, error) < 0)
         return -1;
     /* <on_reboot>destroy</on_reboot>: the domain stopped instead. */
-    if (job.obj->state == VSH_DOMAIN_SHUTOFF) {
-        vsh_store_stopped(dom->conn, job.obj, job.obj->reason);
-        return 0;
-    }
-    return vsh_domain_save_live(dom, job.obj, error);
+    return vsh_domain_settle(dom, job.obj, error);
 }
 
 int
@@ -689,8 +701,7 @@ vsh_domain_suspend(vsh_domain *dom, GError **error)
 {
     g_auto(vsh_domain_job) job = VSH_DOMAIN_JOB_INIT;
 
-    if (vsh_domain_job_begin(dom, &job, error) < 0 ||
-        vsh_domain_check_active(job.obj, error) < 0)
+    if (vsh_domain_job_begin_active(dom, &job, error) < 0)
         return -1;
     if (job.obj->state == VSH_DOMAIN_PAUSED)
         return vsh_error_set(error, VSH_ERROR_OPERATION_INVALID,
@@ -712,8 +723,7 @@ vsh_domain_resume(vsh_domain *dom, GError **error)
 {
     g_auto(vsh_domain_job) job = VSH_DOMAIN_JOB_INIT;
 
-    if (vsh_domain_job_begin(dom, &job, error) < 0 ||
-        vsh_domain_check_active(job.obj, error) < 0)
+    if (vsh_domain_job_begin_active(dom, &job, error) < 0)
         return -1;
     if (job.obj->state != VSH_DOMAIN_PAUSED)
         return vsh_error_set(error, VSH_ERROR_OPERATION_INVALID,
