@@ -100,3 +100,38 @@ testutil_event_lines(const char *dir)
     }
     return ret;
 }
+
+static int
+testutil_setup_scheme(void **state, const char *scheme)
+{
+    testutil_fixture *f = g_new0(testutil_fixture, 1);
+
+    f->dir = testutil_store_new();
+    f->conn = testutil_open(scheme, f->dir);
+    *state = f;
+    return 0;
+}
+
+int
+testutil_setup(void **state)
+{
+    return testutil_setup_scheme(state, "vsh");
+}
+
+int
+testutil_setup_qemu(void **state)
+{
+    return testutil_setup_scheme(state, "qemu");
+}
+
+int
+testutil_teardown(void **state)
+{
+    testutil_fixture *f = *state;
+
+    vsh_conn_unref(f->conn);
+    testutil_store_remove(f->dir);
+    g_free(f->dir);
+    g_free(f);
+    return 0;
+}

@@ -23,6 +23,23 @@ vsh_conn *testutil_open(const char *scheme, const char *dir);
  * inside <devices>. */
 char *testutil_qemu_xml(const char *name, const char *uuid, const char *extra);
 
+/* The fixture of a core test: a fresh store and a read-write connection to it. */
+typedef struct {
+    char *dir;
+    vsh_conn *conn;
+} testutil_fixture;
+
+/* cmocka setup: a fixture whose connection is vsh:/// (every driver built). */
+int testutil_setup(void **state);
+/* cmocka setup: the same with qemu:/// (the stub driver alone). */
+int testutil_setup_qemu(void **state);
+/* cmocka teardown of either: closes the connection and removes the store. */
+int testutil_teardown(void **state);
+/* A cmocka test case run with the vsh:/// (or qemu:///) fixture. */
+#define TESTUTIL_TEST(fn) cmocka_unit_test_setup_teardown(fn, testutil_setup, testutil_teardown)
+#define TESTUTIL_TEST_QEMU(fn) \
+    cmocka_unit_test_setup_teardown(fn, testutil_setup_qemu, testutil_teardown)
+
 /* The lines of STATE/events of the store under @dir, each "EVENT DETAIL TYPE NAME" (the
  * timestamp and uuid left out, which vary). */
 GPtrArray *testutil_event_lines(const char *dir);

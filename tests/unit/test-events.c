@@ -22,33 +22,7 @@
 
 #define UUID_A "3b7a4a0c-52d4-4f3e-8a57-0c8d2f1e0001"
 
-typedef struct {
-    char *dir;
-    vsh_conn *conn;
-} fixture;
-
-static int
-setup(void **state)
-{
-    fixture *f = g_new0(fixture, 1);
-
-    f->dir = testutil_store_new();
-    f->conn = testutil_open("vsh", f->dir);
-    *state = f;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    fixture *f = *state;
-
-    vsh_conn_unref(f->conn);
-    testutil_store_remove(f->dir);
-    g_free(f->dir);
-    g_free(f);
-    return 0;
-}
+typedef testutil_fixture fixture;
 
 static char *
 joined_events(const char *dir)
@@ -256,12 +230,10 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_every_transition_logs_its_event, setup, teardown),
+        TESTUTIL_TEST(test_every_transition_logs_its_event),
         cmocka_unit_test(test_event_words_are_virsh_words),
-        cmocka_unit_test_setup_teardown(test_stream_sees_events_of_another_process, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_stream_filters_types_and_skips_garbage, setup,
-                                        teardown),
+        TESTUTIL_TEST(test_stream_sees_events_of_another_process),
+        TESTUTIL_TEST(test_stream_filters_types_and_skips_garbage),
         cmocka_unit_test(test_parse_line_rejects_malformed_records),
     };
 

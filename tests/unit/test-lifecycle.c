@@ -20,33 +20,7 @@
 #define UUID_A "6f0e5b8e-4a8d-4c45-9d2a-1b8f27f7c001"
 #define UUID_B "6f0e5b8e-4a8d-4c45-9d2a-1b8f27f7c002"
 
-typedef struct {
-    char *dir;
-    vsh_conn *conn;
-} fixture;
-
-static int
-setup(void **state)
-{
-    fixture *f = g_new0(fixture, 1);
-
-    f->dir = testutil_store_new();
-    f->conn = testutil_open("vsh", f->dir);
-    *state = f;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    fixture *f = *state;
-
-    vsh_conn_unref(f->conn);
-    testutil_store_remove(f->dir);
-    g_free(f->dir);
-    g_free(f);
-    return 0;
-}
+typedef testutil_fixture fixture;
 
 static vsh_domain *
 define(vsh_conn *conn, const char *name, const char *uuid)
@@ -757,36 +731,27 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_every_transition, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_new_domain_is_shut_off_with_no_id, setup,
-                                        teardown),
+        TESTUTIL_TEST(test_every_transition),
+        TESTUTIL_TEST(test_new_domain_is_shut_off_with_no_id),
         cmocka_unit_test(test_state_words_are_virsh_words),
-        cmocka_unit_test_setup_teardown(test_define_refuses_a_taken_name_or_uuid, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_redefine_with_the_same_uuid_updates, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_invalid_xml_writes_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_undefine_running_domain_makes_it_transient, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_create_makes_a_transient_domain_that_vanishes,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_handle_of_an_undefined_domain_finds_nothing,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lookups_by_name_uuid_and_id, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_list_filters_as_libvirt, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_autostart_is_a_link_to_the_definition, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_autostart_domains_come_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_live_and_inactive_xml, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_set_memory_live_config_and_current, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_set_vcpus_within_the_maximum, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sched_params_and_memtune, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stats_use_virsh_names, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_title_and_missing_driver_ops, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_read_only_connection_refuses_every_change, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_busy_domain_gives_a_clear_error, setup, teardown),
+        TESTUTIL_TEST(test_define_refuses_a_taken_name_or_uuid),
+        TESTUTIL_TEST(test_redefine_with_the_same_uuid_updates),
+        TESTUTIL_TEST(test_invalid_xml_writes_nothing),
+        TESTUTIL_TEST(test_undefine_running_domain_makes_it_transient),
+        TESTUTIL_TEST(test_create_makes_a_transient_domain_that_vanishes),
+        TESTUTIL_TEST(test_handle_of_an_undefined_domain_finds_nothing),
+        TESTUTIL_TEST(test_lookups_by_name_uuid_and_id),
+        TESTUTIL_TEST(test_list_filters_as_libvirt),
+        TESTUTIL_TEST(test_autostart_is_a_link_to_the_definition),
+        TESTUTIL_TEST(test_autostart_domains_come_back),
+        TESTUTIL_TEST(test_live_and_inactive_xml),
+        TESTUTIL_TEST(test_set_memory_live_config_and_current),
+        TESTUTIL_TEST(test_set_vcpus_within_the_maximum),
+        TESTUTIL_TEST(test_sched_params_and_memtune),
+        TESTUTIL_TEST(test_stats_use_virsh_names),
+        TESTUTIL_TEST(test_title_and_missing_driver_ops),
+        TESTUTIL_TEST(test_read_only_connection_refuses_every_change),
+        TESTUTIL_TEST(test_busy_domain_gives_a_clear_error),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,33 +19,7 @@
 
 extern const vsh_driver vsh_qemu_stub_driver;
 
-typedef struct {
-    char *dir;
-    vsh_conn *conn;
-} fixture;
-
-static int
-setup(void **state)
-{
-    fixture *f = g_new0(fixture, 1);
-
-    f->dir = testutil_store_new();
-    f->conn = testutil_open("qemu", f->dir);
-    *state = f;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    fixture *f = *state;
-
-    vsh_conn_unref(f->conn);
-    testutil_store_remove(f->dir);
-    g_free(f->dir);
-    g_free(f);
-    return 0;
-}
+typedef testutil_fixture fixture;
 
 static vsh_domain *
 define(vsh_conn *conn, const char *name, const char *extra)
@@ -355,15 +329,14 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_lifecycle_across_two_processes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_concurrent_starts_start_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ids_come_from_the_store_counter, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cpu_time_runs_only_while_running, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_missing_disk_source_refuses_start, setup,
-                                        teardown),
+        TESTUTIL_TEST_QEMU(test_lifecycle_across_two_processes),
+        TESTUTIL_TEST_QEMU(test_concurrent_starts_start_once),
+        TESTUTIL_TEST_QEMU(test_ids_come_from_the_store_counter),
+        TESTUTIL_TEST_QEMU(test_cpu_time_runs_only_while_running),
+        TESTUTIL_TEST_QEMU(test_missing_disk_source_refuses_start),
         cmocka_unit_test(test_definition_limits),
-        cmocka_unit_test_setup_teardown(test_memory_stats_follow_the_balloon, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lifecycle_actions, setup, teardown),
+        TESTUTIL_TEST_QEMU(test_memory_stats_follow_the_balloon),
+        TESTUTIL_TEST_QEMU(test_lifecycle_actions),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,33 +32,7 @@
 
 extern const vsh_driver vsh_qemu_stub_driver;
 
-typedef struct {
-    char *dir;
-    vsh_conn *conn;
-} fixture;
-
-static int
-setup(void **state)
-{
-    fixture *f = g_new0(fixture, 1);
-
-    f->dir = testutil_store_new();
-    f->conn = testutil_open("vsh", f->dir);
-    *state = f;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    fixture *f = *state;
-
-    vsh_conn_unref(f->conn);
-    testutil_store_remove(f->dir);
-    g_free(f->dir);
-    g_free(f);
-    return 0;
-}
+typedef testutil_fixture fixture;
 
 static char *
 store_path(fixture *f, const char *sub, const char *file)
@@ -433,7 +407,7 @@ setup_fake(void **state)
     vsh_conn_test_set_drivers(fake_drivers);
     fake_cleanups = 0;
     fake_stop_word[0] = '\0';
-    return setup(state);
+    return testutil_setup(state);
 }
 
 static int
@@ -441,7 +415,7 @@ teardown_fake(void **state)
 {
     fake_monitor_kill();
     vsh_conn_test_set_drivers(NULL);
-    return teardown(state);
+    return testutil_teardown(state);
 }
 
 static char *
@@ -655,17 +629,13 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_atomic_write_replaces_and_leaves_no_temp_file,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_interrupted_write_keeps_the_old_definition, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_stray_files_are_not_definitions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_names_are_checked_before_any_path, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_concurrent_define_of_one_name, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_status_document_and_shutoff_reason, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_failed_start_is_shut_off_failed, setup, teardown),
+        TESTUTIL_TEST(test_atomic_write_replaces_and_leaves_no_temp_file),
+        TESTUTIL_TEST(test_interrupted_write_keeps_the_old_definition),
+        TESTUTIL_TEST(test_stray_files_are_not_definitions),
+        TESTUTIL_TEST(test_names_are_checked_before_any_path),
+        TESTUTIL_TEST(test_concurrent_define_of_one_name),
+        TESTUTIL_TEST(test_status_document_and_shutoff_reason),
+        TESTUTIL_TEST(test_failed_start_is_shut_off_failed),
         cmocka_unit_test_setup_teardown(test_dead_monitor_means_crashed_and_cleaned,
                                         setup_fake, teardown_fake),
         cmocka_unit_test_setup_teardown(test_dead_monitor_of_a_transient_domain_makes_it_vanish,
