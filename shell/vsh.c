@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1164,27 +1165,59 @@ shell_history_open(const char *path)
     (void) read_history(path);
 }
 
-static volatile sig_atomic_t shell_interrupted;
+/* Ctrl+C at the prompt throws the line away and gives a new prompt, as bash does, rather
+ * than ending the session. The handler only writes a byte to a pipe; readline's input
+ * function polls the terminal and that pipe together, so an interrupt that arrives while
+ * readline is not blocked in read(2) is still seen (a flag checked after an interrupted
+ * read would miss it and leave the session waiting with no prompt). */
+static int shell_sigint_pipe[2] = { -1, -1 };
 
 static void
 shell_on_sigint(int signo)
 {
-    shell_interrupted = 1;
+    int saved_errno = errno;
+
+    (void) signo;
+    (void) !write(shell_sigint_pipe[1], "", 1);
+    errno = saved_errno;
 }
 
-/* Ctrl+C at the prompt throws the line away and gives a new prompt, as bash does, rather
- * than ending the session. readline calls this when a read is interrupted. */
-static int
-shell_signal_hook(void)
+/* Forget interrupts that came while a command ran (exec, console): they must not clear
+ * the next line. */
+static void
+shell_sigint_drain(void)
 {
-    if (shell_interrupted) {
-        shell_interrupted = 0;
-        rl_replace_line("", 0);
-        rl_crlf();
-        rl_on_new_line();
-        rl_redisplay();
+    char buf[64];
+
+    while (read(shell_sigint_pipe[0], buf, sizeof(buf)) > 0)
+        ;
+}
+
+static int
+shell_getc(FILE *stream)
+{
+    struct pollfd fds[2] = {
+        { .fd = fileno(stream), .events = POLLIN },
+        { .fd = shell_sigint_pipe[0], .events = POLLIN },
+    };
+
+    for (;;) {
+        if (poll(fds, G_N_ELEMENTS(fds), -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return EOF;
+        }
+        if (fds[1].revents & POLLIN) {
+            shell_sigint_drain();
+            rl_replace_line("", 0);
+            rl_crlf();
+            rl_on_new_line();
+            rl_redisplay();
+            continue;
+        }
+        if (fds[0].revents)
+            return rl_getc(stream);
     }
-    return 0;
 }
 
 static void
@@ -1195,10 +1228,12 @@ shell_setup_readline(void)
     rl_readline_name = "vsh";
     rl_attempted_completion_function = shell_completion;
     rl_completer_word_break_characters = (char *) " \t\n;";
-    /* our handler, without SA_RESTART, so that readline's read returns EINTR */
     rl_catch_signals = 0;
-    rl_signal_event_hook = shell_signal_hook;
+    if (pipe2(shell_sigint_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+        return;                 /* Ctrl+C then keeps its default: it ends the session */
+    rl_getc_function = shell_getc;
     sa.sa_handler = shell_on_sigint;
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
 }
@@ -1218,8 +1253,7 @@ shell_interactive(shell_ctl *ctl)
     shell_print_extra(ctl, "Welcome to vsh %s, the shell for jails, containers and virtual "
                       "machines.\n\nType:  'help' for help with commands\n       'quit' to "
                       "quit\n\n", vsh_version_string());
-    /* a Ctrl+C during a command (exec, console) must not clear the next line */
-    while (!ctl->quit && (shell_interrupted = 0, line = readline(prompt))) {
+    while (!ctl->quit && (shell_sigint_drain(), line = readline(prompt))) {
         g_autofree char *stripped = g_strstrip(g_strdup(line));
 
         if (*stripped) {
