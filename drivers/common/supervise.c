@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -1168,6 +1169,67 @@ exec_run(vsh_domain_obj *obj, const struct vsh_launch *l, const struct vsh_cgrou
     return 0;
 }
 
+/* The PATH of init's environment (the launch always has one). */
+static const char *
+exec_path_var(const struct vsh_launch *l)
+{
+    size_t i;
+
+    for (i = 0; l->envp && l->envp[i]; i++) {
+        if (g_str_has_prefix(l->envp[i], "PATH="))
+            return l->envp[i] + 5;
+    }
+    return SUPERVISE_DEFAULT_PATH;
+}
+
+/* Whether @path names an executable regular file inside the root @root_fd, resolved as
+ * the domain resolves it: its symlinks stay inside its root. */
+static bool
+exec_is_executable(int root_fd, const char *path)
+{
+    struct open_how how = {
+        .flags = O_PATH | O_CLOEXEC,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    vsh_autoclose int fd = (int) syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+    struct stat st;
+
+    return fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+}
+
+/* A bare command name is looked up in init's PATH inside the domain's root (as seen by
+ * init, /proc/INIT/root), as a shell inside would: the exec itself runs exactly the path
+ * it is given. Replaces l->argv[0] with the path found. */
+static int
+exec_resolve(vsh_domain_obj *obj, pid_t init, struct vsh_launch *l, GError **error)
+{
+    g_autofree char *root = g_strdup_printf("/proc/%d/root", (int) init);
+    g_auto(GStrv) dirs = g_strsplit(exec_path_var(l), ":", -1);
+    vsh_autoclose int root_fd = -1;
+    size_t i;
+
+    if (strchr(l->argv[0], '/'))
+        return 0;
+    if ((root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return vsh_error_set_errno(error, errno, "cannot open the root of domain '%s'",
+                                   obj->name);
+    for (i = 0; dirs[i]; i++) {
+        g_autofree char *path = NULL;
+
+        if (dirs[i][0] != '/')
+            continue;
+        path = g_build_filename(dirs[i], l->argv[0], NULL);
+        if (exec_is_executable(root_fd, path)) {
+            g_free(l->argv[0]);
+            l->argv[0] = g_steal_pointer(&path);
+            return 0;
+        }
+    }
+    return vsh_error_set(error, VSH_ERROR_OPERATION_FAILED,
+                         "command '%s' not found in the PATH of domain '%s' (%s)",
+                         l->argv[0], obj->name, exec_path_var(l));
+}
+
 int
 vsh_supervise_exec(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
                    const char *const *argv, int *ret_status, GError **error)
@@ -1180,7 +1242,9 @@ vsh_supervise_exec(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
     pid_t monitor = obj->monitor_pid;
     int r = -1;
 
-    g_return_val_if_fail(argv && argv[0], -1);
+    if (!argv || !argv[0] || !argv[0][0])
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                             "no command given to run in domain '%s'", obj->name);
     (void) read_pid_file(obj, &init, &monitor);
     if (vsh_supervise_launch_build(ops, obj, def, &l, error) < 0)
         goto out;
@@ -1196,7 +1260,8 @@ vsh_supervise_exec(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
                       obj->name);
         goto out;
     }
-    if (exec_handles_open(init, l.clone_flags, &h, error) < 0)
+    if (exec_resolve(obj, init, &l, error) < 0 ||
+        exec_handles_open(init, l.clone_flags, &h, error) < 0)
         goto out;
     r = exec_run(obj, &l, &cg, &h, ret_status, error);
 

@@ -48,6 +48,11 @@ tap_check "and the running jail keeps its files" \
 out=$(t_vsh exec jail -- /bin/sh -c 'ls /etc/passwd; exit 7')
 tap_is "exec runs in the jail's root and returns the command's status" "$?:$out" \
     "7:/etc/passwd"
+tap_is "exec finds a bare command in init's PATH inside the jail" \
+    "$(t_vsh exec jail -- id -u)" "0"
+tap_is "exec of a command not in the jail's PATH says so" \
+    "$(t_vsh exec jail -- no-such-command 2>&1)" \
+    "error: failed to run 'no-such-command' in domain 'jail': command 'no-such-command' not found in the PATH of domain 'jail' (/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)"
 
 tap_check "suspend" t_vsh suspend jail
 tap_is "suspended jail is paused" "$(state jail)" "paused (user)"
