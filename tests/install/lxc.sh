@@ -66,8 +66,16 @@ if command -v expect >/dev/null 2>&1; then
 set timeout 60
 spawn $VI --connect $URI --name consola --template busybox
 expect "Escape character is" {} timeout { exit 2 }
-send "echo mark-\\\$((6*7))\r"
-expect "mark-42" {} timeout { exit 3 }
+# The shell inside may still be setting up its terminal (which can discard what was typed
+# ahead): ask again until it answers.
+set timeout 2
+set answered 0
+for {set i 0} {\$i < 30} {incr i} {
+    send "echo mark-\\\$((6*7))\r"
+    expect "mark-42" { set answered 1; break } timeout {}
+}
+if {!\$answered} { exit 3 }
+set timeout 60
 send "\035"
 expect eof
 catch wait result
