@@ -113,12 +113,11 @@ install_mkdir_p_in_root(int rootfd, const char *path)
 }
 
 int
-install_write_in_root(int rootfd, const char *path, const char *data, mode_t mode,
-                      GError **error)
+install_write_buf_in_root(int rootfd, const char *path, const char *data, size_t len,
+                          mode_t mode, GError **error)
 {
     int fd = install_openat_in_root(rootfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
                                     mode);
-    size_t len = strlen(data);
     size_t done = 0;
 
     if (fd < 0)
@@ -140,6 +139,13 @@ install_write_in_root(int rootfd, const char *path, const char *data, mode_t mod
     if (fchmod(fd, mode) < 0 || close(fd) < 0)
         return install_error_errno(error, errno, "cannot write '%s'", path);
     return 0;
+}
+
+int
+install_write_in_root(int rootfd, const char *path, const char *data, mode_t mode,
+                      GError **error)
+{
+    return install_write_buf_in_root(rootfd, path, data, strlen(data), mode, error);
 }
 
 int

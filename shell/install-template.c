@@ -215,30 +215,10 @@ template_copy_file(const char *src, int rootfd, const char *dst, mode_t mode, GE
     g_autofree char *data = NULL;
     gsize len = 0;
     g_autoptr(GError) local = NULL;
-    int fd;
-    gsize done = 0;
 
     if (!g_file_get_contents(src, &data, &len, &local))
         return install_error(error, VSH_ERROR_SYSTEM, "%s", local->message);
-    fd = install_openat_in_root(rootfd, dst, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode);
-    if (fd < 0)
-        return install_error_errno(error, errno, "cannot create '%s'", dst);
-    while (done < len) {
-        ssize_t n = write(fd, data + done, len - done);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int saved = errno;
-
-            close(fd);
-            return install_error_errno(error, saved, "cannot write '%s'", dst);
-        }
-        done += (gsize) n;
-    }
-    if (fchmod(fd, mode) < 0 || close(fd) < 0)
-        return install_error_errno(error, errno, "cannot write '%s'", dst);
-    return 0;
+    return install_write_buf_in_root(rootfd, dst, data, len, mode, error);
 }
 
 /* One symlink per applet ("usr/bin/wc" -> "../../bin/busybox"), as busybox --install -s

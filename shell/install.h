@@ -89,7 +89,11 @@ int install_openat_in_root(int rootfd, const char *path, int flags, mode_t mode)
  * a later chmod may change). Returns 0, or -1 with errno set. */
 int install_mkdir_p_in_root(int rootfd, const char *path);
 
-/* Writes @data to the file @path inside @rootfd (created or truncated, @mode). */
+/* Writes the @len bytes of @data to the file @path inside @rootfd (created or truncated,
+ * then given @mode whatever the umask). */
+int install_write_buf_in_root(int rootfd, const char *path, const char *data, size_t len,
+                              mode_t mode, GError **error);
+/* The same for a NUL-terminated string. */
 int install_write_in_root(int rootfd, const char *path, const char *data, mode_t mode,
                           GError **error);
 
