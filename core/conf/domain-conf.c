@@ -16,10 +16,6 @@
 VSH_ENUM_IMPL(vsh_tristate, VSH_TRISTATE_LAST, "default", "yes", "no");
 VSH_ENUM_IMPL(vsh_domain_type, VSH_DOMAIN_TYPE_LAST, "lxc", "chroot", "qemu");
 
-/* Internal parse flag for vsh_domain_def_copy: the source def may be one built in code
- * that never went through validation, and a copy must not fail because of that. */
-#define VSH_DOMAIN_DEF_PARSE_RAW (1u << 30)
-
 vsh_domain_def *
 vsh_domain_def_new(void)
 {
@@ -238,7 +234,7 @@ vsh_domain_def_parse_doc(xmlDoc *doc, unsigned int flags, GError **error)
 
     if (vsh_domain_def_parse_root(def, root, flags, error) < 0)
         return NULL;
-    if (!(flags & (VSH_DOMAIN_DEF_PARSE_NO_SCHEMA | VSH_DOMAIN_DEF_PARSE_RAW)) &&
+    if (!(flags & VSH_DOMAIN_DEF_PARSE_NO_SCHEMA) &&
         vsh_xml_schema_validate(vsh_domain_schema_get(), doc, error) < 0)
         return NULL;
     ctxt = vsh_xpath_context_new(doc);
@@ -248,8 +244,6 @@ vsh_domain_def_parse_doc(xmlDoc *doc, unsigned int flags, GError **error)
         vsh_domain_os_parse_xml(def, ctxt, error) < 0 ||
         vsh_domain_devices_parse_xml(def, ctxt, flags, error) < 0)
         return NULL;
-    if (flags & VSH_DOMAIN_DEF_PARSE_RAW)
-        return g_steal_pointer(&def);
     if (vsh_domain_def_post_parse(def, error) < 0 ||
         vsh_domain_def_validate_internal(def, ctxt, error) < 0)
         return NULL;
@@ -373,33 +367,6 @@ vsh_domain_def_format(const vsh_domain_def *def, unsigned int flags)
     vsh_domain_devices_format(def, flags, &w);
     vsh_xml_writer_end(&w, "domain");
     return vsh_xml_writer_finish(&w);
-}
-
-vsh_domain_def *
-vsh_domain_def_copy(const vsh_domain_def *def)
-{
-    g_autofree char *xml = vsh_domain_def_format(def, VSH_DOMAIN_DEF_FORMAT_LIVE);
-    g_autoptr(GError) error = NULL;
-    vsh_domain_def *copy;
-    guint i;
-
-    copy = vsh_domain_def_parse_string(xml, "<copy>",
-                                       VSH_DOMAIN_DEF_PARSE_LIVE | VSH_DOMAIN_DEF_PARSE_RAW,
-                                       &error);
-    /* Our own output always parses back; anything else is a bug in format or parse. */
-    if (!copy)
-        g_error("cannot copy a domain definition: %s", error->message);
-    /* What the text form cannot say: */
-    memcpy(copy->uuid, def->uuid, sizeof(def->uuid));
-    copy->has_cur_memory = def->has_cur_memory;
-    copy->cur_memory_kib = def->cur_memory_kib;
-    for (i = 0; i < def->interfaces->len && i < copy->interfaces->len; i++) {
-        const vsh_net_def *src = g_ptr_array_index(def->interfaces, i);
-        vsh_net_def *dst = g_ptr_array_index(copy->interfaces, i);
-
-        dst->mac_generated = src->mac_generated;
-    }
-    return copy;
 }
 
 const vsh_fs_def *

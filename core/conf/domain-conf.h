@@ -344,6 +344,19 @@ void vsh_fs_def_free(vsh_fs_def *fs);
 void vsh_net_def_free(vsh_net_def *net);
 void vsh_console_def_free(vsh_console_def *console);
 void vsh_disk_def_free(vsh_disk_def *disk);
+void vsh_env_var_free(vsh_env_var *var);
+/* An empty <interface> with its address lists (for parsers and decoders). */
+vsh_net_def *vsh_net_def_new(void);
+
+/*
+ * The definition in vsh's own binary form (domain-bin.c): what the store caches beside
+ * the XML so that the hot paths (start, destroy, list) need no XML parser. It is exact:
+ * decode(encode(def)) is a deep copy, including what the XML cannot say (a generated
+ * MAC, an absent <currentMemory>). Not an interchange format: the layout is tied to this
+ * build (VSH_DOMAIN_BIN_VERSION), and a blob from any other layout decodes as NULL.
+ */
+void vsh_domain_def_encode(const vsh_domain_def *def, GByteArray *out);
+vsh_domain_def *vsh_domain_def_decode(const guint8 *buf, gsize len);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_fs_def, vsh_fs_def_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_net_def, vsh_net_def_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_console_def, vsh_console_def_free)

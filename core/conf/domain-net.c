@@ -114,15 +114,23 @@ vsh_net_routes_parse_xml(vsh_net_def *net, xmlXPathContext *ctxt, GError **error
 }
 
 vsh_net_def *
+vsh_net_def_new(void)
+{
+    vsh_net_def *net = g_new0(vsh_net_def, 1);
+
+    net->ips = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_net_ip_def_free);
+    net->routes = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_net_route_def_free);
+    return net;
+}
+
+vsh_net_def *
 vsh_net_def_parse_xml(xmlNode *node, xmlXPathContext *ctxt, GError **error)
 {
-    g_autoptr(vsh_net_def) net = g_new0(vsh_net_def, 1);
+    g_autoptr(vsh_net_def) net = vsh_net_def_new();
     VSH_XPATH_NODE_AUTORESTORE(ctxt);
     g_autofree char *mac = NULL;
     int type = 0;
 
-    net->ips = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_net_ip_def_free);
-    net->routes = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_net_route_def_free);
     ctxt->node = node;
     if (vsh_xml_prop_enum(node, "type", vsh_net_type_from_string, VSH_XML_PROP_REQUIRED,
                           &type, error) < 0)

@@ -12,7 +12,7 @@
 VSH_ENUM_IMPL(vsh_os_type, VSH_OS_TYPE_LAST, "exe", "hvm");
 VSH_ENUM_IMPL(vsh_boot_dev, VSH_BOOT_LAST, "hd", "cdrom", "network", "fd");
 
-static void
+void
 vsh_env_var_free(vsh_env_var *var)
 {
     if (!var)

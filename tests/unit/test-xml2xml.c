@@ -4,7 +4,8 @@
  *
  *   xml2xml/NAME.xml      parses; formats to NAME.out.xml when that exists, else to itself;
  *                         the output parses and formats to the same text again, and a copy of
- *                         the definition formats the same.
+ *                         the definition formats the same, and its binary form (domain-bin.c)
+ *                         decodes to the same definition and refuses truncation.
  *   invalid/NAME.xml      is refused with exactly the message in NAME.err (line included).
  *
  * VSH_TEST_REGENERATE=1 rewrites the expected files from the current output.
@@ -89,6 +90,33 @@ replace_suffix(const char *path, const char *old_suffix, const char *new_suffix)
     return g_strdup_printf("%.*s%s", (int) len, path, new_suffix);
 }
 
+/* The binary form (domain-bin.c) is exact: the decoded copy encodes to the same bytes,
+ * including what the XML cannot show. Every strict prefix of it, and the whole with a
+ * byte too many, is refused. */
+static void
+check_binary(const vsh_domain_def *def)
+{
+    g_autoptr(GByteArray) bin = g_byte_array_new();
+    g_autoptr(GByteArray) again = g_byte_array_new();
+    g_autoptr(vsh_domain_def) back = NULL;
+    guint len;
+
+    vsh_domain_def_encode(def, bin);
+    back = vsh_domain_def_decode(bin->data, bin->len);
+    assert_non_null(back);
+    vsh_domain_def_encode(back, again);
+    assert_int_equal(again->len, bin->len);
+    assert_memory_equal(again->data, bin->data, bin->len);
+    for (len = 0; len < bin->len; len++) {
+        vsh_domain_def *cut = vsh_domain_def_decode(bin->data, len);
+
+        if (cut)
+            fail_msg("a blob cut to %u of %u bytes decoded", len, bin->len);
+    }
+    g_byte_array_append(bin, (const guint8 *) "", 1);
+    assert_null(vsh_domain_def_decode(bin->data, bin->len));
+}
+
 static void
 test_xml2xml(void **state)
 {
@@ -128,6 +156,7 @@ test_xml2xml(void **state)
     copy = vsh_domain_def_copy(def);
     copied = vsh_domain_def_format(copy, 0);
     assert_string_equal(copied, out);
+    check_binary(def);
 }
 
 static void
