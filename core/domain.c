@@ -16,6 +16,7 @@
 #include "events.h"
 #include "store.h"
 #include "util/file.h"
+#include "xml-reader.h"
 
 /* ---------------------------------------------------------------- states and reasons */
 
@@ -407,7 +408,7 @@ vsh_domain_parse_for_conn(vsh_conn *conn, const char *xml, const char *filename,
         vsh_error_set(error, VSH_ERROR_INVALID_ARG, "no XML document given");
         return NULL;
     }
-    if (!(def = vsh_domain_def_parse_string(xml, filename, 0, error)))
+    if (!(def = vsh_xml_parse_domain(xml, filename, 0, error)))
         return NULL;
     if (!(drv = vsh_conn_driver_for_type(conn, def->type))) {
         vsh_error_set(error, VSH_ERROR_UNSUPPORTED,
@@ -945,7 +946,7 @@ vsh_domain_change_config(vsh_domain *dom, vsh_domain_obj *obj, const vsh_domain_
                          gconstpointer data, GError **error)
 {
     change->apply(obj->def, data);
-    if (vsh_domain_def_validate(obj->def, error) < 0 ||
+    if (vsh_xml_validate_domain(obj->def, error) < 0 ||
         (obj->driver->def_validate && obj->driver->def_validate(obj->def, error) < 0))
         return -1;
     return vsh_store_save_config(dom->conn, obj->def, error);

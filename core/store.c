@@ -22,13 +22,13 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <libxml/tree.h>
 
 #include "error.h"
 #include "events.h"
 #include "store.h"
 #include "util/file.h"
 #include "util/xml.h"
+#include "xml-reader.h"
 
 static char *
 vsh_store_state_file(vsh_conn *conn, const char *name, const char *suffix)
@@ -163,7 +163,7 @@ vsh_store_read_config(vsh_conn *conn, const char *name, GError **error)
 
     if (!vsh_file_exists(path))
         return NULL;
-    if (!(def = vsh_domain_def_parse_file(path, VSH_DOMAIN_DEF_PARSE_NO_SCHEMA, error)))
+    if (!(def = vsh_xml_parse_domain_file(path, VSH_DOMAIN_DEF_PARSE_NO_SCHEMA, error)))
         return NULL;
     /* A file renamed by hand must not make two domains of one name. */
     if (strcmp(def->name, name) != 0) {
@@ -174,80 +174,10 @@ vsh_store_read_config(vsh_conn *conn, const char *name, GError **error)
     return g_steal_pointer(&def);
 }
 
-typedef struct {
-    int state;
-    int reason;
-    int id;
-    int pid;
-    int monitor_pid;
-    vsh_domain_def *live;
-} vsh_status;
-
-static int
-vsh_status_int_attr(xmlNode *node, const char *name, int *ret)
-{
-    xmlChar *val = xmlGetProp(node, (const xmlChar *) name);
-    gint64 n;
-    bool ok;
-
-    if (!val)
-        return -1;
-    ok = g_ascii_string_to_signed((const char *) val, 10, -1, G_MAXINT, &n, NULL);
-    xmlFree(val);
-    *ret = (int) n;
-    return ok ? 0 : -1;
-}
-
-/* The live <domain> of a status document, serialised back to text for the conf parser. */
-static char *
-vsh_status_domain_text(xmlNode *root)
-{
-    xmlNode *child;
-    xmlBuffer *buf;
-    char *text;
-
-    for (child = root->children; child; child = child->next) {
-        if (child->type == XML_ELEMENT_NODE && xmlStrEqual(child->name, BAD_CAST "domain"))
-            break;
-    }
-    if (!child)
-        return NULL;
-    buf = xmlBufferCreate();
-    xmlNodeDump(buf, root->doc, child, 0, 0);
-    text = g_strdup((const char *) xmlBufferContent(buf));
-    xmlBufferFree(buf);
-    return text;
-}
-
-static int
-vsh_status_parse(const char *path, const char *buf, int len, vsh_status *ret, GError **error)
-{
-    g_autofree char *text = NULL;
-    xmlDoc *doc;
-    xmlNode *root;
-    int bad;
-
-    if (!(doc = vsh_xml_parse(buf, (size_t) len, path, error)))
-        return -1;
-    root = xmlDocGetRootElement(doc);
-    bad = !root || !xmlStrEqual(root->name, BAD_CAST "domstatus") ||
-        vsh_status_int_attr(root, "state", &ret->state) < 0 ||
-        vsh_status_int_attr(root, "reason", &ret->reason) < 0 ||
-        vsh_status_int_attr(root, "id", &ret->id) < 0 ||
-        vsh_status_int_attr(root, "pid", &ret->pid) < 0 ||
-        vsh_status_int_attr(root, "monitor_pid", &ret->monitor_pid) < 0 ||
-        !(text = vsh_status_domain_text(root));
-    xmlFreeDoc(doc);
-    if (bad)
-        return vsh_error_set(error, VSH_ERROR_INTERNAL, "malformed status file '%s'", path);
-    ret->live = vsh_domain_def_parse_string(text, path, VSH_DOMAIN_DEF_PARSE_LIVE |
-                                            VSH_DOMAIN_DEF_PARSE_NO_SCHEMA, error);
-    return ret->live ? 0 : -1;
-}
-
 /* Reads STATE/NAME.xml. Returns 1 with *ret filled, 0 when the domain is not active. */
 static int
-vsh_store_read_status(vsh_conn *conn, const char *name, vsh_status *ret, GError **error)
+vsh_store_read_status(vsh_conn *conn, const char *name, vsh_status_doc *ret,
+                      GError **error)
 {
     g_autofree char *path = vsh_store_state_file(conn, name, ".xml");
     g_autofree char *buf = NULL;
@@ -260,7 +190,7 @@ vsh_store_read_status(vsh_conn *conn, const char *name, vsh_status *ret, GError 
         g_propagate_error(error, g_steal_pointer(&err));
         return -1;
     }
-    if (vsh_status_parse(path, buf, len, ret, error) < 0)
+    if (vsh_xml_parse_status(path, buf, (size_t) len, ret, error) < 0)
         return -1;
     return 1;
 }
@@ -316,7 +246,7 @@ vsh_store_load_raw(vsh_conn *conn, const char *name, GError **error)
     g_autoptr(vsh_domain_def) def = NULL;
     g_autoptr(vsh_domain_def) live = NULL;
     g_autoptr(GError) err = NULL;
-    vsh_status st = { 0 };
+    vsh_status_doc st = { 0 };
     const vsh_driver *drv;
     vsh_domain_obj *obj;
     int active;
@@ -484,7 +414,7 @@ vsh_store_peek(vsh_conn *conn, const char *name, unsigned char ret_uuid[16],
 {
     g_autoptr(vsh_domain_def) def = NULL;
     g_autoptr(GError) err = NULL;
-    vsh_status st = { 0 };
+    vsh_status_doc st = { 0 };
     int active;
 
     if (vsh_domain_name_check(name, error) < 0)
