@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -155,16 +156,135 @@ vsh_domain_obj_free(vsh_domain_obj *obj)
 
 /* ---------------------------------------------------------------- reading files */
 
+/* ---------------------------------------------------------------- binary twins */
+
+/*
+ * Beside the XML it keeps, the store writes the same definitions in their binary form
+ * (conf/domain-bin.c), so that loading a domain needs no XML parser (xml-reader.h):
+ *
+ *   STATE/NAME.cache    CONFIG/domains/NAME.xml as the parser reads it, valid while that
+ *                       file's device, inode, size, mtime and ctime are those recorded
+ *   STATE/NAME.status   the status document: state, reason, ids and the live definition
+ *
+ * Both are runtime files (never synced). A missing, foreign or stale twin only costs a
+ * parse of the XML, after which the cache is written again.
+ */
+#define VSH_TWIN_VERSION 1u
+
+typedef struct {
+    char magic[4];              /* "VSHC" */
+    guint32 version;
+    guint64 dev;
+    guint64 ino;
+    guint64 size;
+    gint64 mtime_sec;
+    gint64 mtime_nsec;
+    gint64 ctime_sec;
+    gint64 ctime_nsec;
+} vsh_cache_header;
+
+typedef struct {
+    char magic[4];              /* "VSHS" */
+    guint32 version;
+    gint32 state;
+    gint32 reason;
+    gint32 id;
+    gint32 pid;
+    gint32 monitor_pid;
+    guint32 reserved;
+} vsh_status_header;
+
+static void
+vsh_cache_header_fill(vsh_cache_header *h, const struct stat *st)
+{
+    memset(h, 0, sizeof(*h));
+    memcpy(h->magic, "VSHC", 4);
+    h->version = VSH_TWIN_VERSION;
+    h->dev = st->st_dev;
+    h->ino = st->st_ino;
+    h->size = (guint64) st->st_size;
+    h->mtime_sec = st->st_mtim.tv_sec;
+    h->mtime_nsec = st->st_mtim.tv_nsec;
+    h->ctime_sec = st->st_ctim.tv_sec;
+    h->ctime_nsec = st->st_ctim.tv_nsec;
+}
+
+/* Reads a whole twin file; NULL when it is absent or unreadable (a miss, not an error). */
+static GBytes *
+vsh_twin_read(const char *path)
+{
+    char *buf = NULL;
+    int len;
+
+    if ((len = vsh_file_read_all(path, VSH_STORE_MAX_FILE, &buf, NULL)) < 0)
+        return NULL;
+    return g_bytes_new_take(buf, (gsize) len);
+}
+
+/* Best effort, like every cache: a failure only means the next load parses the XML. */
+static void
+vsh_twin_write(const char *path, const void *header, size_t header_len,
+               const vsh_domain_def *def)
+{
+    g_autoptr(GByteArray) bin = g_byte_array_sized_new(2048);
+
+    g_byte_array_append(bin, header, (guint) header_len);
+    vsh_domain_def_encode(def, bin);
+    (void) vsh_file_write_runtime(path, bin->data, bin->len, 0600, NULL);
+}
+
+/* The cached definition of CONFIG/domains/NAME.xml when it matches @st, else NULL. */
+static vsh_domain_def *
+vsh_store_read_cache(vsh_conn *conn, const char *name, const struct stat *st)
+{
+    g_autofree char *path = vsh_store_state_file(conn, name, ".cache");
+    g_autoptr(GBytes) bytes = vsh_twin_read(path);
+    vsh_cache_header want;
+    const guint8 *data;
+    gsize len;
+
+    if (!bytes)
+        return NULL;
+    data = g_bytes_get_data(bytes, &len);
+    vsh_cache_header_fill(&want, st);
+    if (len < sizeof(want) || memcmp(data, &want, sizeof(want)) != 0)
+        return NULL;
+    return vsh_domain_def_decode(data + sizeof(want), len - sizeof(want));
+}
+
+static void
+vsh_store_write_cache(vsh_conn *conn, const char *name, const struct stat *st,
+                      const vsh_domain_def *def)
+{
+    g_autofree char *path = vsh_store_state_file(conn, name, ".cache");
+    vsh_cache_header h;
+
+    if (conn->read_only)
+        return;
+    vsh_cache_header_fill(&h, st);
+    vsh_twin_write(path, &h, sizeof(h), def);
+}
+
+/* ---------------------------------------------------------------- reading files */
+
 static vsh_domain_def *
 vsh_store_read_config(vsh_conn *conn, const char *name, GError **error)
 {
     g_autofree char *path = vsh_store_config_file(conn, name);
     g_autoptr(vsh_domain_def) def = NULL;
+    struct stat st;
 
-    if (!vsh_file_exists(path))
+    if (stat(path, &st) < 0) {
+        if (errno == ENOENT)
+            return NULL;
+        vsh_error_set_errno(error, errno, "cannot read '%s'", path);
         return NULL;
-    if (!(def = vsh_xml_parse_domain_file(path, VSH_DOMAIN_DEF_PARSE_NO_SCHEMA, error)))
-        return NULL;
+    }
+    if (!(def = vsh_store_read_cache(conn, name, &st))) {
+        if (!(def = vsh_xml_parse_domain_file(path, VSH_DOMAIN_DEF_PARSE_NO_SCHEMA, error)))
+            return NULL;
+        vsh_store_write_cache(conn, name, &st, def);
+    }
     /* A file renamed by hand must not make two domains of one name. */
     if (strcmp(def->name, name) != 0) {
         vsh_error_set(error, VSH_ERROR_INTERNAL, "definition '%s' names domain '%s'", path,
@@ -174,16 +294,47 @@ vsh_store_read_config(vsh_conn *conn, const char *name, GError **error)
     return g_steal_pointer(&def);
 }
 
-/* Reads STATE/NAME.xml. Returns 1 with *ret filled, 0 when the domain is not active. */
+/* STATE/NAME.status: 1 with *ret filled, 0 when it is absent or not ours. */
+static int
+vsh_store_read_status_twin(vsh_conn *conn, const char *name, vsh_status_doc *ret)
+{
+    g_autofree char *path = vsh_store_state_file(conn, name, ".status");
+    g_autoptr(GBytes) bytes = vsh_twin_read(path);
+    vsh_status_header h;
+    const guint8 *data;
+    gsize len;
+
+    if (!bytes)
+        return 0;
+    data = g_bytes_get_data(bytes, &len);
+    if (len < sizeof(h))
+        return 0;
+    memcpy(&h, data, sizeof(h));
+    if (memcmp(h.magic, "VSHS", 4) != 0 || h.version != VSH_TWIN_VERSION ||
+        !(ret->live = vsh_domain_def_decode(data + sizeof(h), len - sizeof(h))))
+        return 0;
+    ret->state = h.state;
+    ret->reason = h.reason;
+    ret->id = h.id;
+    ret->pid = h.pid;
+    ret->monitor_pid = h.monitor_pid;
+    return 1;
+}
+
+/* Reads the status of domain @name: its binary twin, else STATE/NAME.xml. Returns 1
+ * with *ret filled, 0 when the domain is not active. */
 static int
 vsh_store_read_status(vsh_conn *conn, const char *name, vsh_status_doc *ret,
                       GError **error)
 {
-    g_autofree char *path = vsh_store_state_file(conn, name, ".xml");
+    g_autofree char *path = NULL;
     g_autofree char *buf = NULL;
     g_autoptr(GError) err = NULL;
     int len;
 
+    if (vsh_store_read_status_twin(conn, name, ret))
+        return 1;
+    path = vsh_store_state_file(conn, name, ".xml");
     if ((len = vsh_file_read_all(path, VSH_STORE_MAX_FILE, &buf, &err)) < 0) {
         if (vsh_error_errno(err) == ENOENT)
             return 0;
@@ -439,13 +590,25 @@ int
 vsh_store_save_config(vsh_conn *conn, const vsh_domain_def *def, GError **error)
 {
     g_autofree char *path = NULL;
+    g_autofree char *cache = NULL;
     g_autofree char *xml = NULL;
+    g_autoptr(vsh_domain_def) stored = NULL;
+    struct stat st;
 
     if (vsh_domain_name_check(def->name, error) < 0)
         return -1;
     path = vsh_store_config_file(conn, def->name);
+    cache = vsh_store_state_file(conn, def->name, ".cache");
     xml = vsh_domain_def_format(def, 0);
-    return vsh_file_write_atomic(path, xml, 0600, error);
+    (void) unlink(cache);
+    if (vsh_file_write_atomic(path, xml, 0600, error) < 0)
+        return -1;
+    /* The cache holds what the next load would parse from the file, not @def itself:
+     * the XML does not carry everything a definition in memory does. */
+    if (stat(path, &st) == 0 &&
+        (stored = vsh_xml_parse_domain(xml, path, VSH_DOMAIN_DEF_PARSE_NO_SCHEMA, NULL)))
+        vsh_store_write_cache(conn, def->name, &st, stored);
+    return 0;
 }
 
 int
@@ -453,6 +616,7 @@ vsh_store_delete_config(vsh_conn *conn, const char *name, GError **error)
 {
     g_autofree char *path = NULL;
     g_autofree char *shutoff = NULL;
+    g_autofree char *cache = NULL;
 
     if (vsh_domain_name_check(name, error) < 0)
         return -1;
@@ -460,9 +624,11 @@ vsh_store_delete_config(vsh_conn *conn, const char *name, GError **error)
         return -1;
     path = vsh_store_config_file(conn, name);
     shutoff = vsh_store_state_file(conn, name, ".shutoff");
+    cache = vsh_store_state_file(conn, name, ".cache");
     if (vsh_file_remove(path, error) < 0)
         return -1;
     (void) vsh_file_remove(shutoff, NULL);
+    (void) vsh_file_remove(cache, NULL);
     return 0;
 }
 
@@ -470,18 +636,31 @@ int
 vsh_store_save_status(vsh_conn *conn, const vsh_domain_obj *obj, GError **error)
 {
     g_autofree char *path = vsh_store_state_file(conn, obj->name, ".xml");
+    g_autofree char *twin = vsh_store_state_file(conn, obj->name, ".status");
     g_autoptr(GString) doc = g_string_new(NULL);
+    g_autoptr(GByteArray) bin = g_byte_array_sized_new(2048);
     g_autofree char *xml = NULL;
+    vsh_status_header h = { .magic = "VSHS", .version = VSH_TWIN_VERSION };
 
     g_return_val_if_fail(obj->live, -1);
     obj->live->id = obj->id;
+    h.state = obj->state;
+    h.reason = obj->reason;
+    h.id = obj->id;
+    h.pid = (gint32) obj->pid;
+    h.monitor_pid = (gint32) obj->monitor_pid;
+    g_byte_array_append(bin, (const guint8 *) &h, sizeof(h));
+    vsh_domain_def_encode(obj->live, bin);
     xml = vsh_domain_def_format(obj->live, VSH_DOMAIN_DEF_FORMAT_LIVE);
     g_string_append_printf(doc, "<domstatus state='%d' reason='%d' id='%d' pid='%d' "
                            "monitor_pid='%d'>\n", obj->state, obj->reason, obj->id,
                            (int) obj->pid, (int) obj->monitor_pid);
     g_string_append(doc, xml);
     g_string_append(doc, "</domstatus>\n");
-    return vsh_file_write_atomic(path, doc->str, 0600, error);
+    /* The twin first: readers take it over the XML, so it is never the older one. */
+    if (vsh_file_write_runtime(twin, bin->data, bin->len, 0600, error) < 0)
+        return -1;
+    return vsh_file_write_runtime(path, doc->str, doc->len, 0600, error);
 }
 
 int
@@ -503,7 +682,7 @@ vsh_store_write_stop(vsh_conn *conn, vsh_domain_obj *obj, const char *word, GErr
     g_autofree char *line = g_strconcat(word, "\n", NULL);
 
     (void) conn;
-    return vsh_file_write_atomic(obj->paths.stop_path, line, 0600, error);
+    return vsh_file_write_runtime(obj->paths.stop_path, line, strlen(line), 0600, error);
 }
 
 static int
@@ -525,6 +704,7 @@ void
 vsh_store_stopped(vsh_conn *conn, vsh_domain_obj *obj, int reason)
 {
     g_autofree char *status = vsh_store_state_file(conn, obj->name, ".xml");
+    g_autofree char *twin = vsh_store_state_file(conn, obj->name, ".status");
     int exit_reason = -1;
 
     if (obj->driver->supervised)
@@ -537,6 +717,7 @@ vsh_store_stopped(vsh_conn *conn, vsh_domain_obj *obj, int reason)
      * remove leftovers are dropped: the domain has stopped whatever the files say, and
      * the next start removes them again. */
     vsh_store_set_shutoff_reason(conn, obj, reason);
+    (void) vsh_file_remove(twin, NULL);
     (void) vsh_file_remove(status, NULL);
     (void) vsh_file_remove(obj->paths.pid_path, NULL);
     (void) vsh_file_remove(obj->paths.exit_path, NULL);
@@ -562,7 +743,7 @@ vsh_store_set_shutoff_reason(vsh_conn *conn, vsh_domain_obj *obj, int reason)
     if (!obj->def)
         return;
     word = g_strconcat(vsh_domain_shutoff_reason_to_word(reason), "\n", NULL);
-    (void) vsh_file_write_atomic(shutoff, word, 0600, NULL);
+    (void) vsh_file_write_runtime(shutoff, word, strlen(word), 0600, NULL);
 }
 
 /* ---------------------------------------------------------------- autostart */

@@ -6,6 +6,8 @@
  *   CONFIG/domains/NAME.xml   the persistent definition (atomic writes)
  *   CONFIG/autostart/NAME     symlink -> ../domains/NAME.xml
  *   STATE/NAME.xml            status document of an active domain (see store.c)
+ *   STATE/NAME.status         the same in binary form, what loads read (see store.c)
+ *   STATE/NAME.cache          the definition in binary form, while it matches the XML
  *   STATE/NAME.oplock         the per-domain operation lock (flock, short timeout)
  *   STATE/NAME.shutoff        the last shut-off reason of an inactive persistent domain
  *   STATE/NAME.run            a driver's own runtime data for an active domain

@@ -67,8 +67,10 @@ vsh_file_read_all(const char *path, size_t max_len, char **ret_buf, GError **err
                                             max_len);
         g_string_append_len(buf, chunk, n);
     }
-    *ret_buf = g_strndup(buf->str, buf->len);
-    return (int) buf->len;
+    n = (ssize_t) buf->len;
+    /* the whole content, NUL bytes included, plus a terminating NUL */
+    *ret_buf = g_string_free(g_steal_pointer(&buf), FALSE);
+    return (int) n;
 }
 
 int
@@ -101,10 +103,11 @@ vsh_fsync_dir(const char *dir, GError **error)
     return 0;
 }
 
-/* Writes @data into a new temporary file next to @path; returns its descriptor. */
+/* Writes @len bytes of @data into a new temporary file next to @path, synced to disk
+ * when @sync; returns its descriptor. */
 static int
-vsh_file_write_tmp(const char *path, const char *data, mode_t mode, char **ret_tmp,
-                   GError **error)
+vsh_file_write_tmp(const char *path, const void *data, size_t len, mode_t mode, bool sync,
+                   char **ret_tmp, GError **error)
 {
     g_autofree char *dir = g_path_get_dirname(path);
     g_autofree char *base = g_path_get_basename(path);
@@ -115,8 +118,8 @@ vsh_file_write_tmp(const char *path, const char *data, mode_t mode, char **ret_t
         return vsh_error_set_errno(error, errno, "cannot create a temporary file for '%s'",
                                    path);
     if (fchmod(fd, mode) < 0 ||
-        vsh_safe_write(fd, data, strlen(data), NULL) < 0 ||
-        fsync(fd) < 0) {
+        vsh_safe_write(fd, data, len, NULL) < 0 ||
+        (sync && fsync(fd) < 0)) {
         int saved = errno;
 
         (void) unlink(tmp);
@@ -126,14 +129,14 @@ vsh_file_write_tmp(const char *path, const char *data, mode_t mode, char **ret_t
     return vsh_steal_fd(&fd);
 }
 
-int
-vsh_file_write_atomic(const char *path, const char *data, mode_t mode, GError **error)
+static int
+vsh_file_replace(const char *path, const void *data, size_t len, mode_t mode, bool sync,
+                 GError **error)
 {
-    g_autofree char *dir = g_path_get_dirname(path);
     g_autofree char *tmp = NULL;
     vsh_autoclose int fd = -1;
 
-    if ((fd = vsh_file_write_tmp(path, data, mode, &tmp, error)) < 0)
+    if ((fd = vsh_file_write_tmp(path, data, len, mode, sync, &tmp, error)) < 0)
         return -1;
     if (vsh_file_test_before_rename)
         vsh_file_test_before_rename(tmp);
@@ -143,8 +146,26 @@ vsh_file_write_atomic(const char *path, const char *data, mode_t mode, GError **
         (void) unlink(tmp);
         return vsh_error_set_errno(error, saved, "cannot rename '%s' to '%s'", tmp, path);
     }
-    /* The rename is durable only once the directory entry is on disk. */
-    return vsh_fsync_dir(dir, error);
+    if (sync) {
+        g_autofree char *dir = g_path_get_dirname(path);
+
+        /* The rename is durable only once the directory entry is on disk. */
+        return vsh_fsync_dir(dir, error);
+    }
+    return 0;
+}
+
+int
+vsh_file_write_atomic(const char *path, const char *data, mode_t mode, GError **error)
+{
+    return vsh_file_replace(path, data, strlen(data), mode, true, error);
+}
+
+int
+vsh_file_write_runtime(const char *path, const void *data, size_t len, mode_t mode,
+                       GError **error)
+{
+    return vsh_file_replace(path, data, len, mode, false, error);
 }
 
 int

@@ -43,6 +43,15 @@ int vsh_file_read_all(const char *path, size_t max_len, char **ret_buf, GError *
  */
 int vsh_file_write_atomic(const char *path, const char *data, mode_t mode, GError **error);
 
+/*
+ * Like vsh_file_write_atomic() for @len bytes of @data, but never waits for the disk: for
+ * runtime state that describes running processes (the store's STATE directory, a tmpfs
+ * on a real host). Readers still see the old or the new content, never a mix; after a
+ * host crash the content does not matter, since nothing it describes survived either.
+ */
+int vsh_file_write_runtime(const char *path, const void *data, size_t len, mode_t mode,
+                           GError **error);
+
 /* Test hook: when set, called with the temporary file's path after it was written and
  * synced, just before the rename (the store tests kill the process there). */
 extern void (*vsh_file_test_before_rename)(const char *tmp_path);
