@@ -100,6 +100,15 @@ vsh_domain_obj_is_active(const vsh_domain_obj *obj)
 
 /* ---------------------------------------------------------------- handles */
 
+/* What the handle remembers of its domain's last look (vsh_domain_get_id). */
+static void
+vsh_domain_note(vsh_domain *dom, const vsh_domain_obj *obj)
+{
+    dom->id = vsh_domain_obj_is_active(obj) ? obj->id : -1;
+    dom->state = obj->state;
+    dom->reason = obj->reason;
+}
+
 vsh_domain *
 vsh_domain_new(vsh_conn *conn, const vsh_domain_obj *obj)
 {
@@ -110,6 +119,7 @@ vsh_domain_new(vsh_conn *conn, const vsh_domain_obj *obj)
     dom->driver = obj->driver;
     dom->name = g_strdup(obj->name);
     memcpy(dom->uuid, obj->uuid, sizeof(dom->uuid));
+    vsh_domain_note(dom, obj);
     return dom;
 }
 
@@ -171,6 +181,7 @@ vsh_domain_load(vsh_domain *dom, unsigned int flags, GError **error)
                       uuid, dom->name);
         return NULL;
     }
+    vsh_domain_note(dom, obj);
     return g_steal_pointer(&obj);
 }
 
@@ -179,13 +190,16 @@ vsh_domain_load(vsh_domain *dom, unsigned int flags, GError **error)
 typedef struct {
     int lock_fd;
     vsh_domain_obj *obj;
+    vsh_domain *dom;            /* the handle the job runs through; its id follows obj */
 } vsh_domain_job;
 
-#define VSH_DOMAIN_JOB_INIT { -1, NULL }
+#define VSH_DOMAIN_JOB_INIT { -1, NULL, NULL }
 
 static void
 vsh_domain_job_end(vsh_domain_job *job)
 {
+    if (job->dom && job->obj)
+        vsh_domain_note(job->dom, job->obj);
     g_clear_pointer(&job->obj, vsh_domain_obj_free);
     vsh_autoclose_fd(&job->lock_fd);
 }
@@ -197,6 +211,7 @@ vsh_domain_job_begin(vsh_domain *dom, vsh_domain_job *job, GError **error)
 {
     if (vsh_conn_check_writable(dom->conn, error) < 0)
         return -1;
+    job->dom = dom;
     if ((job->lock_fd = vsh_store_lock_domain(dom->conn, dom->name, error)) < 0)
         return -1;
     if (!(job->obj = vsh_domain_load(dom, VSH_STORE_LOAD_LOCKED, error)))
@@ -363,7 +378,7 @@ int
 vsh_conn_list_domains(vsh_conn *conn, const char *type, unsigned int flags,
                       GPtrArray **ret_domains, GError **error)
 {
-    g_autoptr(GPtrArray) names = NULL;
+    g_autoptr(GPtrArray) entries = NULL;
     g_autoptr(GPtrArray) doms = g_ptr_array_new_with_free_func((GDestroyNotify)
                                                                vsh_domain_unref);
     guint i;
@@ -371,11 +386,14 @@ vsh_conn_list_domains(vsh_conn *conn, const char *type, unsigned int flags,
 
     if (type && vsh_domain_type_from_string(type) < 0)
         return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "unknown domain type '%s'", type);
-    if (!(names = vsh_store_list_names(conn, error)))
+    if (!(entries = vsh_store_list(conn, error)))
         return -1;
-    for (i = 0; i < names->len; i++) {
+    for (i = 0; i < entries->len; i++) {
+        const vsh_store_entry *e = entries->pdata[i];
         g_autoptr(GError) err = NULL;
-        g_autoptr(vsh_domain_obj) obj = vsh_store_load(conn, names->pdata[i], 0, &err);
+        g_autoptr(vsh_domain_obj) obj = vsh_store_load(conn, e->name,
+                                                       VSH_STORE_LOAD_SCANNED | e->seen,
+                                                       &err);
 
         if (!obj && g_error_matches(err, VSH_ERROR, VSH_ERROR_NO_DOMAIN))
             continue;
@@ -746,9 +764,17 @@ vsh_domain_resume(vsh_domain *dom, GError **error)
 int
 vsh_domain_get_id(vsh_domain *dom)
 {
-    g_autoptr(vsh_domain_obj) obj = vsh_domain_load(dom, 0, NULL);
+    g_return_val_if_fail(dom, -1);
+    return dom->id;
+}
 
-    return obj && vsh_domain_obj_is_active(obj) ? obj->id : -1;
+void
+vsh_domain_get_last_state(vsh_domain *dom, int *ret_state, int *ret_reason)
+{
+    g_return_if_fail(dom && ret_state);
+    *ret_state = dom->state;
+    if (ret_reason)
+        *ret_reason = dom->reason;
 }
 
 /* The definition that describes @obj now: the live one while active. (A transient domain

@@ -39,6 +39,10 @@ struct vsh_domain {
     const vsh_driver *driver;
     char *name;
     unsigned char uuid[VSH_UUID_BUFLEN];
+    /* as last seen through this handle (vsh_domain_get_id, _get_last_state) */
+    int id;
+    int state;
+    int reason;
 };
 
 /* ---------------------------------------------------------------- conn.c */

@@ -20,6 +20,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -209,16 +210,41 @@ vsh_cache_header_fill(vsh_cache_header *h, const struct stat *st)
     h->ctime_nsec = st->st_ctim.tv_nsec;
 }
 
-/* Reads a whole twin file; NULL when it is absent or unreadable (a miss, not an error). */
+/* Reads a whole twin file; NULL when it is absent or unreadable (a miss, not an error).
+ * A read shorter than asked is taken as the end of the file, which it is for a regular
+ * file, saving the read that returns 0 on the hot path of `vsh list`; a twin that was
+ * nevertheless cut short fails to decode, which is again only a miss. */
 static GBytes *
 vsh_twin_read(const char *path)
 {
-    char *buf = NULL;
-    int len;
+    vsh_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+    gsize cap = 4096;
+    gsize len = 0;
+    guint8 *buf;
 
-    if ((len = vsh_file_read_all(path, VSH_STORE_MAX_FILE, &buf, NULL)) < 0)
+    if (fd < 0)
         return NULL;
-    return g_bytes_new_take(buf, (gsize) len);
+    buf = g_malloc(cap);
+    for (;;) {
+        ssize_t n = read(fd, buf + len, cap - len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            g_free(buf);
+            return NULL;
+        }
+        len += (gsize) n;
+        if (len < cap)
+            break;
+        if (cap >= VSH_STORE_MAX_FILE) {
+            g_free(buf);
+            return NULL;
+        }
+        cap *= 2;
+        buf = g_realloc(buf, cap);
+    }
+    return g_bytes_new_take(buf, len);
 }
 
 /* Best effort, like every cache: a failure only means the next load parses the XML. */
@@ -392,8 +418,9 @@ vsh_store_no_domain(const char *name, GError **error)
 
 /* The definition and live state as the files say, without reconciliation. */
 static vsh_domain_obj *
-vsh_store_load_raw(vsh_conn *conn, const char *name, GError **error)
+vsh_store_load_raw(vsh_conn *conn, const char *name, unsigned int flags, GError **error)
 {
+    bool scanned = (flags & VSH_STORE_LOAD_SCANNED) != 0;
     g_autoptr(vsh_domain_def) def = NULL;
     g_autoptr(vsh_domain_def) live = NULL;
     g_autoptr(GError) err = NULL;
@@ -406,7 +433,10 @@ vsh_store_load_raw(vsh_conn *conn, const char *name, GError **error)
         g_propagate_error(error, g_steal_pointer(&err));
         return NULL;
     }
-    if ((active = vsh_store_read_status(conn, name, &st, error)) < 0)
+    /* a listing's scan saw no status document: the domain was inactive when it looked */
+    if (scanned && !(flags & VSH_STORE_SEEN_STATUS))
+        active = 0;
+    else if ((active = vsh_store_read_status(conn, name, &st, error)) < 0)
         return NULL;
     live = st.live;
     if (!def && !live)
@@ -428,7 +458,8 @@ vsh_store_load_raw(vsh_conn *conn, const char *name, GError **error)
         obj->monitor_pid = st.monitor_pid;
     } else {
         g_autofree char *path = vsh_store_state_file(conn, name, ".shutoff");
-        int reason = vsh_store_read_reason(path);
+        int reason = scanned && !(flags & VSH_STORE_SEEN_SHUTOFF) ?
+            -1 : vsh_store_read_reason(path);
 
         obj->reason = reason < 0 ? VSH_DOMAIN_SHUTOFF_UNKNOWN : reason;
     }
@@ -483,7 +514,7 @@ vsh_store_load(vsh_conn *conn, const char *name, unsigned int flags, GError **er
 
     if (vsh_domain_name_check(name, error) < 0)
         return NULL;
-    if (!(obj = vsh_store_load_raw(conn, name, error)))
+    if (!(obj = vsh_store_load_raw(conn, name, flags, error)))
         return NULL;
     if (!obj->live || !obj->driver->supervised)
         return g_steal_pointer(&obj);
@@ -512,8 +543,10 @@ vsh_store_load(vsh_conn *conn, const char *name, unsigned int flags, GError **er
 
 /* ---------------------------------------------------------------- listing */
 
+/* Adds to @names (name -> load flags) every domain that has a file "NAME.xml" in @path,
+ * and remembers which of its state files exist when @state. */
 static void
-vsh_store_scan_dir(const char *path, GHashTable *names)
+vsh_store_scan_dir(const char *path, GHashTable *names, bool state)
 {
     g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
     const char *entry;
@@ -522,40 +555,97 @@ vsh_store_scan_dir(const char *path, GHashTable *names)
     if (!dir)
         return;
     while ((entry = g_dir_read_name(dir))) {
+        const char *dot = strrchr(entry, '.');
+        unsigned int seen = 0;
         g_autofree char *name = NULL;
+        gpointer old;
 
-        if (!g_str_has_suffix(entry, ".xml"))
+        if (!dot)
             continue;
-        name = g_strndup(entry, strlen(entry) - strlen(".xml"));
+        if (strcmp(dot, ".xml") == 0)
+            seen = state ? VSH_STORE_SEEN_STATUS : 0;
+        else if (state && strcmp(dot, ".status") == 0)
+            seen = VSH_STORE_SEEN_STATUS;
+        else if (state && strcmp(dot, ".shutoff") == 0)
+            seen = VSH_STORE_SEEN_SHUTOFF;
+        else
+            continue;
+        name = g_strndup(entry, (gsize) (dot - entry));
         /* Temporary files start with '.', which no valid name does. */
-        if (vsh_domain_name_is_valid(name))
-            g_hash_table_add(names, g_steal_pointer(&name));
+        if (!vsh_domain_name_is_valid(name))
+            continue;
+        if (g_hash_table_lookup_extended(names, name, NULL, &old)) {
+            seen |= GPOINTER_TO_UINT(old);
+            if (strcmp(dot, ".xml") == 0)
+                seen &= ~VSH_STORE_SEEN_ORPHAN;
+            g_hash_table_insert(names, g_steal_pointer(&name), GUINT_TO_POINTER(seen));
+        }
+        else if (!state || strcmp(dot, ".xml") == 0)
+            /* a domain is a definition or a status document, not a reason file alone */
+            g_hash_table_insert(names, g_steal_pointer(&name), GUINT_TO_POINTER(seen));
+        else
+            g_hash_table_insert(names, g_steal_pointer(&name),
+                                GUINT_TO_POINTER(seen | VSH_STORE_SEEN_ORPHAN));
     }
 }
 
-/* g_ptr_array_sort hands out pointers to the elements. */
 static gint
-vsh_store_name_cmp(gconstpointer a, gconstpointer b)
+vsh_store_entry_cmp(gconstpointer a, gconstpointer b)
 {
-    return strcmp(*(const char *const *) a, *(const char *const *) b);
+    const vsh_store_entry *ea = *(vsh_store_entry *const *) a;
+    const vsh_store_entry *eb = *(vsh_store_entry *const *) b;
+
+    return strcmp(ea->name, eb->name);
+}
+
+static void
+vsh_store_entry_free(vsh_store_entry *e)
+{
+    g_free(e->name);
+    g_free(e);
+}
+
+GPtrArray *
+vsh_store_list(vsh_conn *conn, GError **error)
+{
+    g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GPtrArray *ret = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_store_entry_free);
+    GHashTableIter iter;
+    gpointer key;
+    gpointer value;
+
+    (void) error;
+    vsh_store_scan_dir(conn->domains_dir, names, false);
+    vsh_store_scan_dir(conn->state_dir, names, true);
+    g_hash_table_iter_init(&iter, names);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        unsigned int seen = GPOINTER_TO_UINT(value);
+        vsh_store_entry *e;
+
+        if (seen & VSH_STORE_SEEN_ORPHAN)
+            continue;
+        e = g_new0(vsh_store_entry, 1);
+        g_hash_table_iter_steal(&iter);
+        e->name = key;
+        e->seen = seen;
+        g_ptr_array_add(ret, e);
+    }
+    g_ptr_array_sort(ret, vsh_store_entry_cmp);
+    return ret;
 }
 
 GPtrArray *
 vsh_store_list_names(vsh_conn *conn, GError **error)
 {
-    g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    GPtrArray *ret = g_ptr_array_new_with_free_func(g_free);
-    GHashTableIter iter;
-    gpointer key;
+    g_autoptr(GPtrArray) entries = vsh_store_list(conn, error);
+    GPtrArray *ret = g_ptr_array_new_full(entries->len, g_free);
+    guint i;
 
-    vsh_store_scan_dir(conn->domains_dir, names);
-    vsh_store_scan_dir(conn->state_dir, names);
-    g_hash_table_iter_init(&iter, names);
-    while (g_hash_table_iter_next(&iter, &key, NULL)) {
-        g_hash_table_iter_steal(&iter);
-        g_ptr_array_add(ret, key);
+    for (i = 0; i < entries->len; i++) {
+        vsh_store_entry *e = entries->pdata[i];
+
+        g_ptr_array_add(ret, g_steal_pointer(&e->name));
     }
-    g_ptr_array_sort(ret, vsh_store_name_cmp);
     return ret;
 }
 

@@ -35,7 +35,24 @@ int vsh_store_lock_domain(vsh_conn *conn, const char *name, GError **error);
 
 typedef enum {
     VSH_STORE_LOAD_LOCKED = 1 << 0, /* the caller holds the domain's operation lock */
+    VSH_STORE_LOAD_SCANNED = 1 << 1, /* with the VSH_STORE_SEEN_* flags of a vsh_store_list()
+                                      * entry: files the scan did not see are not read */
 } vsh_store_load_flags;
+
+/* What vsh_store_list() saw of a domain's state files. */
+#define VSH_STORE_SEEN_STATUS (1u << 8)     /* STATE/NAME.status or STATE/NAME.xml */
+#define VSH_STORE_SEEN_SHUTOFF (1u << 9)    /* STATE/NAME.shutoff */
+#define VSH_STORE_SEEN_ORPHAN (1u << 10)    /* state files of no domain (internal) */
+
+typedef struct {
+    char *name;
+    unsigned int seen;          /* VSH_STORE_SEEN_* */
+} vsh_store_entry;
+
+/* Every domain in the store (any type), sorted by name, with what one scan of the
+ * directories saw of it: a listing loads each with VSH_STORE_LOAD_SCANNED | entry->seen
+ * and skips the files that were not there. A new array of vsh_store_entry *. */
+GPtrArray *vsh_store_list(vsh_conn *conn, GError **error);
 
 /*
  * Loads domain @name: its persistent definition, its live state, and its driver's private

@@ -231,14 +231,20 @@ VSH_EXPORT const char *vsh_domain_get_type(vsh_domain *dom);
 VSH_EXPORT void vsh_domain_get_uuid(vsh_domain *dom, unsigned char ret_uuid[VSH_UUID_BUFLEN]);
 VSH_EXPORT void vsh_domain_get_uuid_string(vsh_domain *dom,
                                            char ret_buf[VSH_UUID_STRING_BUFLEN]);
-/* The id of a running domain (its init's host PID for jails and containers), or -1. Read
- * fresh from the store at each call. */
+/* The id of a running domain (its init's host PID for jails and containers), or -1, as of
+ * the last time this handle looked at the domain: its lookup or listing, and every later
+ * call through it that reads or changes the domain (libvirt's handles keep the id the
+ * same way). A list sorted by id thus costs no store reads. */
 VSH_EXPORT int vsh_domain_get_id(vsh_domain *dom);
 /* The <title>, or NULL when there is none. */
 VSH_EXPORT char *vsh_domain_get_title(vsh_domain *dom, GError **error);
 
+/* The state and reason now (read from the store). */
 VSH_EXPORT int vsh_domain_get_state(vsh_domain *dom, int *ret_state, int *ret_reason,
                                     GError **error);
+/* The state and reason as of the same last look as vsh_domain_get_id(), without reading
+ * the store: what a listing prints, one read per domain instead of two. */
+VSH_EXPORT void vsh_domain_get_last_state(vsh_domain *dom, int *ret_state, int *ret_reason);
 /* 1 yes, 0 no, -1 error */
 VSH_EXPORT int vsh_domain_is_active(vsh_domain *dom, GError **error);
 VSH_EXPORT int vsh_domain_is_persistent(vsh_domain *dom, GError **error);

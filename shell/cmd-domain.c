@@ -99,7 +99,8 @@ list_add_row(shell_table *table, vsh_domain *dom, bool type, bool title)
 
     if (vsh_domain_get_id(dom) >= 0)
         id = g_strdup_printf("%d", vsh_domain_get_id(dom));
-    (void) vsh_domain_get_state(dom, &state, &reason, NULL);
+    /* the state the listing read: one store read per domain, like the id */
+    vsh_domain_get_last_state(dom, &state, &reason);
     cells[n++] = id ? id : "-";
     cells[n++] = vsh_domain_get_name(dom);
     cells[n++] = vsh_domain_state_to_string(state);

@@ -145,6 +145,10 @@ test_concurrent_starts_start_once(void **state)
         codes[i] = WEXITSTATUS(status);
     }
     assert_int_equal(codes[0] + codes[1], 1);
+    /* started by another process: the handle's id is as of its last look; a fresh look
+     * sees the id the winner got */
+    assert_int_equal(vsh_domain_get_id(dom), -1);
+    assert_true(vsh_domain_is_active(dom, NULL) == 1);
     assert_int_equal(vsh_domain_get_id(dom), 1);
     events = testutil_event_lines(f->dir);
     for (i = 0; i < events->len; i++) {
