@@ -444,26 +444,27 @@ vsh_domain_parse_for_conn(vsh_conn *conn, const char *xml, const char *filename,
 static int
 vsh_domain_check_uuid_free(vsh_conn *conn, const vsh_domain_def *def, GError **error)
 {
-    g_autoptr(GPtrArray) names = NULL;
+    g_autoptr(GPtrArray) entries = NULL;
     char uuidstr[VSH_UUID_STRING_BUFLEN];
     guint i;
 
-    if (!(names = vsh_store_list_names(conn, error)))
+    if (!(entries = vsh_store_list(conn, error)))
         return -1;
-    for (i = 0; i < names->len; i++) {
+    for (i = 0; i < entries->len; i++) {
+        const vsh_store_entry *e = entries->pdata[i];
         unsigned char uuid[VSH_UUID_BUFLEN];
         vsh_domain_type type;
         int found;
 
-        if (strcmp(names->pdata[i], def->name) == 0)
+        if (strcmp(e->name, def->name) == 0)
             continue;
-        if ((found = vsh_store_peek(conn, names->pdata[i], uuid, &type, error)) < 0)
+        if ((found = vsh_store_peek_scanned(conn, e->name, VSH_STORE_LOAD_SCANNED | e->seen,
+                                            uuid, &type, error)) < 0)
             return -1;
         if (found && memcmp(uuid, def->uuid, sizeof(uuid)) == 0) {
             vsh_uuid_format(uuid, uuidstr);
             return vsh_error_set(error, VSH_ERROR_DOMAIN_EXISTS,
-                                 "domain '%s' already has uuid %s",
-                                 (const char *) names->pdata[i], uuidstr);
+                                 "domain '%s' already has uuid %s", e->name, uuidstr);
         }
     }
     return 0;

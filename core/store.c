@@ -259,9 +259,10 @@ vsh_twin_write(const char *path, const void *header, size_t header_len,
     (void) vsh_file_write_runtime(path, bin->data, bin->len, 0600, NULL);
 }
 
-/* The cached definition of CONFIG/domains/NAME.xml when it matches @st, else NULL. */
-static vsh_domain_def *
-vsh_store_read_cache(vsh_conn *conn, const char *name, const struct stat *st)
+/* The cache of CONFIG/domains/NAME.xml when it matches @st (the encoded definition
+ * starts at sizeof(vsh_cache_header)), else NULL. */
+static GBytes *
+vsh_store_read_cache_raw(vsh_conn *conn, const char *name, const struct stat *st)
 {
     g_autofree char *path = vsh_store_state_file(conn, name, ".cache");
     g_autoptr(GBytes) bytes = vsh_twin_read(path);
@@ -275,7 +276,22 @@ vsh_store_read_cache(vsh_conn *conn, const char *name, const struct stat *st)
     vsh_cache_header_fill(&want, st);
     if (len < sizeof(want) || memcmp(data, &want, sizeof(want)) != 0)
         return NULL;
-    return vsh_domain_def_decode(data + sizeof(want), len - sizeof(want));
+    return g_steal_pointer(&bytes);
+}
+
+/* The cached definition of CONFIG/domains/NAME.xml when it matches @st, else NULL. */
+static vsh_domain_def *
+vsh_store_read_cache(vsh_conn *conn, const char *name, const struct stat *st)
+{
+    g_autoptr(GBytes) bytes = vsh_store_read_cache_raw(conn, name, st);
+    const guint8 *data;
+    gsize len;
+
+    if (!bytes)
+        return NULL;
+    data = g_bytes_get_data(bytes, &len);
+    return vsh_domain_def_decode(data + sizeof(vsh_cache_header),
+                                 len - sizeof(vsh_cache_header));
 }
 
 static void
@@ -653,18 +669,44 @@ int
 vsh_store_peek(vsh_conn *conn, const char *name, unsigned char ret_uuid[16],
                vsh_domain_type *ret_type, GError **error)
 {
+    return vsh_store_peek_scanned(conn, name, 0, ret_uuid, ret_type, error);
+}
+
+int
+vsh_store_peek_scanned(vsh_conn *conn, const char *name, unsigned int flags,
+                       unsigned char ret_uuid[16], vsh_domain_type *ret_type, GError **error)
+{
+    g_autofree char *config = NULL;
     g_autoptr(vsh_domain_def) def = NULL;
     g_autoptr(GError) err = NULL;
     vsh_status_doc st = { 0 };
+    struct stat sb;
     int active;
 
     if (vsh_domain_name_check(name, error) < 0)
         return -1;
+    /* the identity straight from a fresh cache, without decoding the rest */
+    config = vsh_store_config_file(conn, name);
+    if (stat(config, &sb) == 0) {
+        g_autoptr(GBytes) bytes = vsh_store_read_cache_raw(conn, name, &sb);
+        const guint8 *data;
+        gsize len;
+
+        if (bytes) {
+            data = g_bytes_get_data(bytes, &len);
+            if (vsh_domain_def_decode_identity(data + sizeof(vsh_cache_header),
+                                               len - sizeof(vsh_cache_header), ret_type,
+                                               ret_uuid) == 0)
+                return 1;
+        }
+    }
     if (!(def = vsh_store_read_config(conn, name, &err)) && err) {
         g_propagate_error(error, g_steal_pointer(&err));
         return -1;
     }
     if (!def) {
+        if ((flags & VSH_STORE_LOAD_SCANNED) && !(flags & VSH_STORE_SEEN_STATUS))
+            return 0;
         if ((active = vsh_store_read_status(conn, name, &st, error)) <= 0)
             return active;
         def = st.live;

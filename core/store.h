@@ -78,6 +78,11 @@ GPtrArray *vsh_store_list_names(vsh_conn *conn, GError **error);
  * does. Returns 1 yes, 0 no, -1 with @error set. */
 int vsh_store_peek(vsh_conn *conn, const char *name, unsigned char ret_uuid[16],
                    vsh_domain_type *ret_type, GError **error);
+/* The same for an entry of vsh_store_list(): @flags are VSH_STORE_LOAD_SCANNED | its seen
+ * flags, and files the scan did not see are not read. */
+int vsh_store_peek_scanned(vsh_conn *conn, const char *name, unsigned int flags,
+                           unsigned char ret_uuid[16], vsh_domain_type *ret_type,
+                           GError **error);
 
 /* Writes @def as CONFIG/domains/NAME.xml (atomically). */
 int vsh_store_save_config(vsh_conn *conn, const vsh_domain_def *def, GError **error);

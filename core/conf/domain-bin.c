@@ -571,6 +571,31 @@ vsh_domain_def_decode(const guint8 *buf, gsize len)
     return g_steal_pointer(&def);
 }
 
+int
+vsh_domain_def_decode_identity(const guint8 *buf, gsize len, vsh_domain_type *ret_type,
+                               unsigned char ret_uuid[16])
+{
+    bin_reader r = { buf, len, false };
+    const guint8 *magic = get_bytes(&r, 4);
+    const guint8 *uuid;
+    g_autofree char *name = NULL;
+    int type;
+
+    if (!magic || memcmp(magic, VSH_DOMAIN_BIN_MAGIC, 4) != 0 ||
+        get_u32(&r) != VSH_DOMAIN_BIN_VERSION)
+        return -1;
+    /* the first fields of the layout, in vsh_domain_def_encode's order */
+    type = get_enum(&r, VSH_DOMAIN_TYPE_LAST);
+    (void) get_u32(&r);
+    name = get_str(&r);
+    uuid = get_bytes(&r, 16);
+    if (r.bad || !name || !uuid)
+        return -1;
+    *ret_type = type;
+    memcpy(ret_uuid, uuid, 16);
+    return 0;
+}
+
 /* A deep copy, through the binary form: exact by construction (see above). */
 vsh_domain_def *
 vsh_domain_def_copy(const vsh_domain_def *def)

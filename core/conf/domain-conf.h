@@ -357,6 +357,10 @@ vsh_net_def *vsh_net_def_new(void);
  */
 void vsh_domain_def_encode(const vsh_domain_def *def, GByteArray *out);
 vsh_domain_def *vsh_domain_def_decode(const guint8 *buf, gsize len);
+/* Only the type and uuid of an encoded definition (they come first): 0, or -1 when @buf
+ * is not one. */
+int vsh_domain_def_decode_identity(const guint8 *buf, gsize len, vsh_domain_type *ret_type,
+                                   unsigned char ret_uuid[16]);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_fs_def, vsh_fs_def_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_net_def, vsh_net_def_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_console_def, vsh_console_def_free)
