@@ -160,10 +160,14 @@ struct vsh_monitor_hooks {
     /* In the monitor after clone, before the child goes on: e.g. move the guest ends of
      * the veth pairs into the child's network namespace. */
     int (*attach)(const struct vsh_launch *l, pid_t child, const char **ret_step);
-    /* In the child, after the monitor wrote its id maps and put it in the cgroup, with
-     * @console_fd the pty slave: mounts, switching root, hostname, network inside. Runs
-     * before rlimits, capabilities, the user drop and exec, which the monitor does. */
+    /* In the child, with @console_fd the pty slave, once the monitor wrote its id maps (in
+     * a user namespace) but while the monitor is still creating the cgroup: mounts,
+     * switching root, hostname. */
     int (*child_setup)(const struct vsh_launch *l, int console_fd, const char **ret_step);
+    /* In the child, after child_setup, once the monitor has put it in the cgroup and run
+     * attach: what needs those, e.g. the network inside. Runs before rlimits,
+     * capabilities, the user drop and exec, which the monitor does. */
+    int (*child_joined)(const struct vsh_launch *l, const char **ret_step);
     /* In the monitor after the domain stopped for good: remove host-side leftovers. */
     void (*teardown)(const struct vsh_launch *l);
 };

@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <linux/openat2.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,9 @@
 #define SUPERVISE_SHUTDOWN_TIMEOUT_MS 10000
 #define SUPERVISE_START_TIMEOUT_MS 30000
 #define SUPERVISE_STOP_TIMEOUT_MS 10000
+#define SUPERVISE_DESTROY_GRACE_MS 2000         /* before destroy stops counting on the monitor */
 #define SUPERVISE_ACCOUNTS_MAX (1024 * 1024)
+#define SUPERVISE_SPAWN_STACK (64 * 1024)      /* each of monitor_spawn()'s children */
 
 const uint64_t vsh_supervise_caps_jail = VSH_SUPERVISE_CAPS_JAIL;
 
@@ -453,45 +456,101 @@ launch_to_memfd(const struct vsh_launch *l, GError **error)
     return vsh_steal_fd(&fd);
 }
 
+/* What the two short-lived processes of monitor_spawn() share with their caller. */
+typedef struct {
+    const char *path;
+    int launch_fd;
+    int status_fd;
+    char *exec_stack;           /* top of the grandchild's stack */
+    int err;                    /* why the grandchild could not exec, 0 when it did */
+} spawn_ctx;
+
+/* The grandchild: becomes vsh-monitor with the launch on stdin and the status pipe on
+ * fd 3. Copies above 3 first, so neither dup2 can overwrite the other's source or be a
+ * no-op that keeps close-on-exec. */
+static int
+spawn_exec(void *opaque)
+{
+    spawn_ctx *c = opaque;
+    char *const argv[] = { (char *) c->path, NULL };
+    int lfd = fcntl(c->launch_fd, F_DUPFD, 10);
+    int sfd = fcntl(c->status_fd, F_DUPFD, 10);
+
+    if (lfd >= 0 && sfd >= 0 && dup2(lfd, 0) >= 0 && dup2(sfd, 3) >= 0)
+        execv(c->path, argv);
+    c->err = errno;
+    _exit(127);
+}
+
+/* The intermediate child: starts the grandchild and exits, so that the monitor is
+ * reparented (to init, or the nearest subreaper) and is never our zombie. CLONE_VFORK
+ * makes it wait until the grandchild has exec'd or failed. */
+static int
+spawn_detach(void *opaque)
+{
+    spawn_ctx *c = opaque;
+    pid_t pid = clone(spawn_exec, c->exec_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
+
+    if (pid < 0) {
+        c->err = errno;
+        _exit(127);
+    }
+    if (c->err) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        _exit(127);
+    }
+    _exit(0);
+}
+
 /*
  * Runs the monitor as a grandchild (the intermediate child exits at once), so it is
- * never our zombie and belongs to no session of ours. Returns the read end of its status
- * pipe.
+ * never our zombie and belongs to no session of ours (it calls setsid itself). Both
+ * children share our memory (clone(CLONE_VM | CLONE_VFORK), what posix_spawn does) on
+ * stacks of their own, and we are suspended until the intermediate one exits: a fork of
+ * this large process would copy its page tables and then take a copy-on-write fault per
+ * page touched, milliseconds before the monitor even runs. Every signal stays blocked
+ * meanwhile, so no handler of ours can run on a child's stack; the monitor sets its own
+ * mask. Returns the read end of the monitor's status pipe.
  */
 static int
 monitor_spawn(const char *path, int launch_fd, GError **error)
 {
+    const size_t stack_size = SUPERVISE_SPAWN_STACK;
     vsh_autoclose int rd = -1;
     vsh_autoclose int wr = -1;
-    const char *argv[] = { path, NULL };
+    spawn_ctx c = { .path = path, .launch_fd = launch_fd };
+    sigset_t all;
+    sigset_t old;
+    char *stacks;
     int fds[2];
     pid_t pid;
     int status;
+    int err;
 
-    if (access(path, X_OK) < 0)
-        return vsh_error_set_errno(error, errno, "cannot run '%s'", path);
     if (pipe2(fds, O_CLOEXEC) < 0)
         return vsh_error_set_errno(error, errno, "cannot create the monitor's status pipe");
     rd = fds[0];
     wr = fds[1];
-    if ((pid = fork()) < 0)
-        return vsh_error_set_errno(error, errno, "cannot fork the monitor");
-    if (pid == 0) {
-        /* async-signal-safe only from here: the caller may have threads. Copies above
-         * 3 first, so neither dup2 can overwrite the other's source or be a no-op that
-         * keeps close-on-exec. */
-        int lfd = fcntl(launch_fd, F_DUPFD, 10);
-        int sfd = fcntl(wr, F_DUPFD, 10);
-
-        if (lfd < 0 || sfd < 0 || dup2(lfd, 0) < 0 || dup2(sfd, 3) < 0)
-            _exit(127);
-        if (fork() != 0)
-            _exit(0);
-        execv(path, (char *const *) argv);
-        _exit(127);
-    }
+    c.status_fd = wr;
+    stacks = mmap(NULL, 2 * stack_size, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stacks == MAP_FAILED)
+        return vsh_error_set_errno(error, errno, "cannot start '%s'", path);
+    /* stacks grow down: each child gets the top of its half */
+    c.exec_stack = stacks + 2 * stack_size;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid = clone(spawn_detach, stacks + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+    err = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    (void) munmap(stacks, 2 * stack_size);
+    if (pid < 0)
+        return vsh_error_set_errno(error, err, "cannot fork the monitor");
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
+    if (c.err)
+        return vsh_error_set_errno(error, c.err, "cannot run '%s'", path);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return vsh_error_set(error, VSH_ERROR_OPERATION_FAILED, "cannot start '%s'", path);
     return vsh_steal_fd(&rd);
@@ -657,24 +716,37 @@ read_pid_file(const vsh_domain_obj *obj, pid_t *ret_init, pid_t *ret_monitor)
     return 0;
 }
 
+/* A pidfd turns readable the moment its process exits: no sleeps, no polling. Returns 1
+ * when it did within @timeout_ms. */
+static int
+pidfd_wait(int pidfd, int timeout_ms)
+{
+    struct pollfd pfd = { pidfd, POLLIN, 0 };
+    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
+    int r;
+
+    for (;;) {
+        int left = (int) ((deadline - g_get_monotonic_time()) / 1000);
+
+        r = poll(&pfd, 1, left > 0 ? left : 0);
+        if (r >= 0 || errno != EINTR)
+            return r > 0;
+    }
+}
+
 /*
- * Waits until the monitor has exited. A pidfd turns readable the moment it does, so
- * there is no polling; the lock (released by the monitor's exit) confirms it. A monitor
- * we cannot watch by pid is waited for through its lock.
+ * Waits until the monitor has exited: through a pidfd, then the lock (released by the
+ * monitor's exit) confirms it. A monitor we cannot watch by pid is waited for through its
+ * lock.
  */
 static int
 wait_monitor_exit(const vsh_domain_obj *obj, pid_t monitor, GError **error)
 {
     vsh_autoclose int pidfd = -1;
     vsh_autoclose int lock = -1;
-    struct pollfd pfd;
 
-    if (monitor > 0 && (pidfd = (int) syscall(SYS_pidfd_open, monitor, 0)) >= 0) {
-        pfd.fd = pidfd;
-        pfd.events = POLLIN;
-        while (poll(&pfd, 1, SUPERVISE_STOP_TIMEOUT_MS) < 0 && errno == EINTR)
-            ;
-    }
+    if (monitor > 0 && (pidfd = (int) syscall(SYS_pidfd_open, monitor, 0)) >= 0)
+        (void) pidfd_wait(pidfd, SUPERVISE_STOP_TIMEOUT_MS);
     if ((lock = vsh_file_lock(obj->paths.lock_path, SUPERVISE_STOP_TIMEOUT_MS, error)) < 0) {
         g_clear_error(error);
         return vsh_error_set(error, VSH_ERROR_TIMEOUT,
@@ -693,6 +765,24 @@ set_shutoff(vsh_domain_obj *obj, int reason)
     obj->monitor_pid = 0;
 }
 
+/*
+ * SIGTERM asks the monitor to destroy the domain: it kills init (in a PID namespace the
+ * kernel then kills every other process of it at once), kills what is left in the cgroup,
+ * removes it and exits, releasing the lock. Returns 1 when the monitor exited within
+ * SUPERVISE_DESTROY_GRACE_MS.
+ */
+static int
+monitor_terminate(pid_t monitor)
+{
+    vsh_autoclose int pidfd = -1;
+
+    /* the pidfd names the process we signal and then watch, whatever happens to its pid */
+    if (monitor <= 0 || (pidfd = (int) syscall(SYS_pidfd_open, monitor, 0)) < 0 ||
+        syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0) < 0)
+        return 0;
+    return pidfd_wait(pidfd, SUPERVISE_DESTROY_GRACE_MS);
+}
+
 int
 vsh_supervise_destroy(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError **error)
 {
@@ -704,10 +794,17 @@ vsh_supervise_destroy(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError 
     (void) read_pid_file(obj, &init, &monitor);
     if (write_stop_word(obj, "destroyed", error) < 0)
         return -1;
+    if (monitor_terminate(monitor)) {
+        if (wait_monitor_exit(obj, 0, error) < 0)
+            return -1;
+        set_shutoff(obj, VSH_DOMAIN_SHUTOFF_DESTROYED);
+        return 0;
+    }
+    /* A monitor that is gone or does not act (stopped, stuck): kill every process of the
+     * domain through the cgroup ourselves, whatever it forked, and wait for the monitor
+     * to see init die, find "destroyed" and clean up. */
     if (open_cgroup(obj, &cg, error) < 0)
         return -1;
-    /* every process of the domain at once, whatever it forked; the monitor sees init
-     * die, finds "destroyed" and cleans up */
     if (vsh_cgroup_kill_all(&cg, SUPERVISE_STOP_TIMEOUT_MS) < 0 && errno != ENOENT) {
         int err = errno;
 

@@ -2,8 +2,9 @@
  * vsh-monitor — the supervisor of one running jail or container (DESIGN.md).
  *
  * The library starts it with the launch description on stdin and a status pipe on fd 3.
- * It detaches, takes STATE/NAME.lock, creates the domain's cgroup, opens the console pty,
- * clones init into the kind's namespaces and reports "ok INIT_PID MONITOR_PID PTY" or
+ * It detaches, takes STATE/NAME.lock, opens the console pty, clones init into the kind's
+ * namespaces, creates the domain's cgroup while init sets itself up, puts init in it
+ * before init's program runs, and reports "ok INIT_PID MONITOR_PID PTY" or
  * "error ERRNO MESSAGE" on fd 3 once init has exec'd or failed (undoing everything on
  * failure). Then it serves the console socket, reaps init, applies on_poweroff/on_reboot/
  * on_crash, and when the domain stops for good kills what is left in the cgroup, removes
@@ -43,6 +44,10 @@
 
 #define STATUS_FD 3
 #define KILL_TIMEOUT_MS 5000
+
+/* What the monitor says to init on the sync socket while init sets itself up. */
+#define SYNC_MAPPED 'm'         /* the id maps are written (in a user namespace only) */
+#define SYNC_GO 'g'             /* in the cgroup, attach hook done: go on to exec */
 
 /* vsh_lifecycle_action values (core/conf/domain-conf.h), which this program cannot
  * include: it has no glib */
@@ -300,15 +305,19 @@ setup_console_socket(monitor *m)
 static int
 setup_signals(monitor *m)
 {
+    static const int handled[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
     sigset_t set;
+    size_t i;
 
+    /* Our own dispositions and mask, whatever the caller had: the library starts us with
+     * every signal blocked (monitor_spawn), and a SIGCHLD ignored by the caller would stay
+     * ignored across exec, and then the kernel would reap init behind our back. */
     sigemptyset(&set);
-    sigaddset(&set, SIGCHLD);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    sigaddset(&set, SIGUSR1);
-    if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+    for (i = 0; i < sizeof(handled) / sizeof(handled[0]); i++) {
+        (void) signal(handled[i], SIG_DFL);
+        sigaddset(&set, handled[i]);
+    }
+    if (sigprocmask(SIG_SETMASK, &set, NULL) < 0)
         return -1;
     (void) signal(SIGPIPE, SIG_IGN);
     if ((m->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
@@ -318,6 +327,21 @@ setup_signals(monitor *m)
 }
 
 /* ------------------------------------------------------------------ init */
+
+/* Waits for the byte @want from the monitor; anything else (the monitor failed and closed
+ * the socket, or died) ends the child quietly: the monitor reports why. */
+static void
+child_wait(int sync_fd, char want)
+{
+    char c = 0;
+    ssize_t n;
+
+    do {
+        n = read(sync_fd, &c, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1 || c != want)
+        _exit(126);
+}
 
 static void __attribute__((noreturn))
 child_main(monitor *m, int sync_fd, int err_fd)
@@ -339,15 +363,21 @@ child_main(monitor *m, int sync_fd, int err_fd)
     /* a blocked signal mask survives exec: init must get SIGTERM, SIGCHLD ... */
     (void) sigprocmask(SIG_SETMASK, &none, NULL);
     (void) signal(SIGPIPE, SIG_DFL);
-    /* wait until the monitor has written our id maps and put us in the cgroup */
-    if (read(sync_fd, &c, 1) != 1)
-        _exit(126);
+    /* in a user namespace we are nobody until the monitor has written our id maps */
+    if (m->l.clone_flags & CLONE_NEWUSER)
+        child_wait(sync_fd, SYNC_MAPPED);
+    /* Mounts and the like run while the monitor creates the cgroup: two cores do the work
+     * of one start at once. This is still the monitor's code; nothing of init's program
+     * runs before the monitor has put us in the cgroup. */
+    if (m->hooks && m->hooks->child_setup &&
+        m->hooks->child_setup(&m->l, m->slave_fd, &step) < 0)
+        vsh_child_fail(err_fd, step, errno);
+    child_wait(sync_fd, SYNC_GO);
     /* the cgroup namespace is made now, inside the domain's group, so that group is its
      * root (made at clone time, its root would be the monitor's group) */
     if ((m->l.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
         vsh_child_fail(err_fd, "create the cgroup namespace", errno);
-    if (m->hooks && m->hooks->child_setup &&
-        m->hooks->child_setup(&m->l, m->slave_fd, &step) < 0)
+    if (m->hooks && m->hooks->child_joined && m->hooks->child_joined(&m->l, &step) < 0)
         vsh_child_fail(err_fd, step, errno);
     if (setsid() < 0)
         vsh_child_fail(err_fd, "create a session", errno);
@@ -385,20 +415,28 @@ write_id_map(pid_t pid, const char *file, const struct vsh_launch_idmap *maps, s
     return r;
 }
 
-/* Between clone and release: what the monitor does to the child from outside. */
+/* Right after clone, in a user namespace: the child waits for its id maps first. */
 static int
-prepare_child(monitor *m, pid_t pid, const char **ret_step)
+map_child(monitor *m, pid_t pid, int sync_fd, const char **ret_step)
 {
-    if (m->l.clone_flags & CLONE_NEWUSER) {
-        /* the monitor is privileged in the parent namespace, so gid_map needs no
-         * setgroups=deny, and init may still call setgroups inside */
-        *ret_step = "write the uid map";
-        if (m->l.n_uid_maps && write_id_map(pid, "uid_map", m->l.uid_maps, m->l.n_uid_maps) < 0)
-            return -1;
-        *ret_step = "write the gid map";
-        if (m->l.n_gid_maps && write_id_map(pid, "gid_map", m->l.gid_maps, m->l.n_gid_maps) < 0)
-            return -1;
-    }
+    if (!(m->l.clone_flags & CLONE_NEWUSER))
+        return 0;
+    /* the monitor is privileged in the parent namespace, so gid_map needs no
+     * setgroups=deny, and init may still call setgroups inside */
+    *ret_step = "write the uid map";
+    if (m->l.n_uid_maps && write_id_map(pid, "uid_map", m->l.uid_maps, m->l.n_uid_maps) < 0)
+        return -1;
+    *ret_step = "write the gid map";
+    if (m->l.n_gid_maps && write_id_map(pid, "gid_map", m->l.gid_maps, m->l.n_gid_maps) < 0)
+        return -1;
+    *ret_step = "release init";
+    return write(sync_fd, (char[]) { SYNC_MAPPED }, 1) == 1 ? 0 : -1;
+}
+
+/* Before release: what the monitor does to the child from outside. */
+static int
+join_child(monitor *m, pid_t pid, const char **ret_step)
+{
     *ret_step = "put init in its cgroup";
     if (vsh_cgroup_attach(&m->cg, pid) < 0)
         return -1;
@@ -440,12 +478,23 @@ reap(pid_t pid)
         ;
 }
 
+/* The host side that the first start sets up while init sets itself up. */
+static int
+setup_host(monitor *m, const char **ret_step)
+{
+    if (setup_cgroup(m, ret_step) < 0)
+        return -1;
+    *ret_step = "create the console socket";
+    return setup_console_socket(m);
+}
+
 /*
- * Clones init and waits until it has exec'd. Returns 0 with m->init_pid set, or -1 with
- * @msg holding "cannot STEP: REASON" and *ret_err the errno; nothing of init is left.
+ * Clones init and waits until it has exec'd; with @first, creates the cgroup and the
+ * console socket while init does its own set-up. Returns 0 with m->init_pid set, or -1
+ * with @msg holding "cannot STEP: REASON" and *ret_err the errno; nothing of init is left.
  */
 static int
-start_init(monitor *m, char *msg, size_t size, int *ret_err)
+start_init(monitor *m, int first, char *msg, size_t size, int *ret_err)
 {
     struct vsh_child_error cerr;
     const char *step = "create the synchronisation pipes";
@@ -472,10 +521,11 @@ start_init(monitor *m, char *msg, size_t size, int *ret_err)
     close(sync_fds[0]);
     close(err_fds[1]);
     sync_fds[0] = err_fds[1] = -1;
-    if (prepare_child(m, pid, &step) < 0)
+    if (map_child(m, pid, sync_fds[1], &step) < 0 || (first && setup_host(m, &step) < 0) ||
+        join_child(m, pid, &step) < 0)
         goto fail;
     step = "release init";
-    if (write(sync_fds[1], "g", 1) != 1)
+    if (write(sync_fds[1], (char[]) { SYNC_GO }, 1) != 1)
         goto fail;
     if (m->l.start_paused && (r = start_paused_gate(m, sync_fds[1], &step)) != 0) {
         if (r < 0)
@@ -505,11 +555,17 @@ start_init(monitor *m, char *msg, size_t size, int *ret_err)
 
 fail:
     *ret_err = errno;
-    (void) snprintf(msg, size, "cannot %s: %s", step, strerror(*ret_err));
     if (pid > 0) {
         kill(pid, SIGKILL);
         reap(pid);
+        /* the child may have failed first, and our step only because it was gone: its
+         * own error says what really went wrong */
+        if (err_fds[0] >= 0 && vsh_child_read_error(err_fds[0], &cerr) == 1) {
+            *ret_err = cerr.err;
+            step = cerr.step;
+        }
     }
+    (void) snprintf(msg, size, "cannot %s: %s", step, strerror(*ret_err));
     if (sync_fds[0] >= 0) close(sync_fds[0]);
     if (sync_fds[1] >= 0) close(sync_fds[1]);
     if (err_fds[0] >= 0) close(err_fds[0]);
@@ -529,11 +585,24 @@ write_pid_file(monitor *m)
 
 /* ------------------------------------------------------------------ stopping */
 
-/* Kills every process of the domain. Dead tasks leave cgroup.procs before they are
- * reaped, so this does not wait for the SIGCHLD that the main loop handles. */
+/*
+ * Kills every process of the domain. In a PID namespace, SIGKILL to init is all it takes:
+ * the kernel kills every other process of the namespace, refuses new ones, and init is
+ * reaped only once they are all gone; that is much faster than rounds of the v1 freezer.
+ * init is our child and not yet reaped, so its pid cannot name anyone else. Otherwise the
+ * cgroup is killed; dead tasks leave cgroup.procs before they are reaped, so this does not
+ * wait for the SIGCHLD that the main loop handles.
+ */
 static void
 kill_everything(monitor *m)
 {
+    if (m->init_pid > 0 && (m->l.clone_flags & CLONE_NEWPID)) {
+        (void) kill(m->init_pid, SIGKILL);
+        /* a paused domain: frozen tasks die only once thawed */
+        if (m->have_cgroup)
+            (void) vsh_cgroup_thaw(&m->cg);
+        return;
+    }
     if (m->have_cgroup)
         (void) vsh_cgroup_kill_all(&m->cg, KILL_TIMEOUT_MS);
 }
@@ -545,6 +614,12 @@ undo(monitor *m)
 {
     if (!m->locked)
         return;
+    if (m->init_pid > 0) {
+        kill_everything(m);
+        reap(m->init_pid);
+        m->init_pid = 0;
+    }
+    /* what is left outside a PID namespace: a jail's processes, a `vsh exec` helper */
     kill_everything(m);
     if (m->have_cgroup) {
         (void) vsh_cgroup_remove(&m->cg);
@@ -618,7 +693,7 @@ init_exited(monitor *m, int status)
     /* a fresh init in the same monitor, cgroup and console */
     kill_everything(m);
     (void) unlink(state_file(m, ".stop"));
-    if (start_init(m, msg, sizeof(msg), &err) < 0 || write_pid_file(m) < 0)
+    if (start_init(m, 0, msg, sizeof(msg), &err) < 0 || write_pid_file(m) < 0)
         finish(m, DETAIL_FAILED);
 }
 
@@ -767,17 +842,12 @@ setup(monitor *m, char *msg, size_t size, int *ret_err)
     step = "block signals";
     if (setup_signals(m) < 0)
         goto fail;
-    if (setup_cgroup(m, &step) < 0)
-        goto fail;
     step = "open the console pty";
     if (setup_pty(m) < 0)
         goto fail;
-    step = "create the console socket";
-    if (setup_console_socket(m) < 0)
-        goto fail;
     if (m->hooks && m->hooks->prepare && m->hooks->prepare(&m->l, &step) < 0)
         goto fail;
-    if (start_init(m, msg, size, ret_err) < 0)
+    if (start_init(m, 1, msg, size, ret_err) < 0)
         return -1;
     step = "write the pid file";
     if (write_pid_file(m) < 0)

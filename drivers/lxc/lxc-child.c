@@ -7,8 +7,7 @@
  * caller of `vsh start`.
  *
  * The order is the point of this file:
- *   1. become root of the user namespace (when there is one) and enter a cgroup namespace
- *      rooted at the domain's cgroup, where the monitor has just put us;
+ *   1. become root of the user namespace (when there is one);
  *   2. make every mount private, so nothing we do propagates to the host;
  *   3. while the host's tree is still reachable, create every mount we will need as a
  *      detached mount (open_tree / fsmount): the bind sources, /proc, /sys, the pty slave
@@ -19,7 +18,9 @@
  *   5. attach the detached mounts at guest paths. From here every path is resolved with
  *      the guest's own view, so a symlink in the root filesystem (say /dev -> /etc or
  *      /proc -> /) can only ever point inside the container;
- *   6. hostname and the network inside.
+ *   6. hostname, and lo up in a network namespace of our own.
+ * All of this runs while the monitor creates the cgroup. Once it has put us there and moved
+ * the veth peers into our namespace (lxc_child_joined), the interfaces are configured.
  */
 #include <config.h>
 
@@ -246,12 +247,6 @@ lxc_enter_identity(const struct vsh_launch *l, const char **ret_step)
             *ret_step = "become root of the user namespace";
             return -1;
         }
-    }
-    /* The namespace made at clone time is rooted where the monitor was; this one is rooted
-     * at the domain's cgroup, where the monitor has put us since. */
-    if ((l->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
-        *ret_step = "create the cgroup namespace";
-        return -1;
     }
     return 0;
 }
@@ -510,7 +505,7 @@ lxc_child_setup_steps(const struct vsh_launch *l, int console_fd, lxc_detached *
         *ret_step = "set the hostname";
         return -1;
     }
-    if ((l->clone_flags & CLONE_NEWNET) && lxc_net_setup_guest(l, ret_step) < 0)
+    if ((l->clone_flags & CLONE_NEWNET) && lxc_net_setup_lo(ret_step) < 0)
         return -1;
     return 0;
 }
@@ -525,6 +520,15 @@ lxc_child_setup(const struct vsh_launch *l, int console_fd, const char **ret_ste
     ret = lxc_child_setup_steps(l, console_fd, &d, ret_step);
     lxc_detached_clear(&d);
     return ret;
+}
+
+/* The veth peers are in our namespace now: rename and configure them. */
+static int
+lxc_child_joined(const struct vsh_launch *l, const char **ret_step)
+{
+    if (!(l->clone_flags & CLONE_NEWNET) || l->n_nets == 0)
+        return 0;
+    return lxc_net_setup_guest(l, ret_step);
 }
 
 static int
@@ -598,5 +602,6 @@ const struct vsh_monitor_hooks vsh_lxc_monitor_hooks = {
     .prepare = lxc_hook_prepare,
     .attach = lxc_hook_attach,
     .child_setup = lxc_child_setup,
+    .child_joined = lxc_child_joined,
     .teardown = lxc_hook_teardown,
 };

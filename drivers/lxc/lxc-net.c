@@ -463,26 +463,8 @@ lxc_net_setup_one(int fd, const struct vsh_launch_net *net, size_t idx, const ch
     return 0;
 }
 
-static int
-lxc_net_setup_guest_fd(int fd, const struct vsh_launch *l, const char **ret_step)
-{
-    size_t i;
-    int lo;
-
-    lo = (int) if_nametoindex("lo");
-    if (lo == 0 || lxc_nl_link_change(fd, lo, NULL, NULL, 0, 1) < 0) {
-        *ret_step = "bring up lo";
-        return -1;
-    }
-    for (i = 0; i < l->n_nets; i++) {
-        if (lxc_net_setup_one(fd, &l->nets[i], i, ret_step) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 int
-lxc_net_setup_guest(const struct vsh_launch *l, const char **ret_step)
+lxc_net_setup_lo(const char **ret_step)
 {
     int fd;
     int ret;
@@ -492,11 +474,37 @@ lxc_net_setup_guest(const struct vsh_launch *l, const char **ret_step)
         *ret_step = "open rtnetlink socket";
         return -1;
     }
-    ret = lxc_net_setup_guest_fd(fd, l, ret_step);
+    /* lo is index 1 in every network namespace (LOOPBACK_IFINDEX): no lookup needed */
+    ret = lxc_nl_link_change(fd, 1, NULL, NULL, 0, 1);
     saved = errno;
     close(fd);
     errno = saved;
+    if (ret < 0)
+        *ret_step = "bring up lo";
     return ret;
+}
+
+int
+lxc_net_setup_guest(const struct vsh_launch *l, const char **ret_step)
+{
+    size_t i;
+    int fd;
+    int saved;
+
+    if ((fd = lxc_nl_open()) < 0) {
+        *ret_step = "open rtnetlink socket";
+        return -1;
+    }
+    for (i = 0; i < l->n_nets; i++) {
+        if (lxc_net_setup_one(fd, &l->nets[i], i, ret_step) < 0) {
+            saved = errno;
+            close(fd);
+            errno = saved;
+            return -1;
+        }
+    }
+    close(fd);
+    return 0;
 }
 
 int

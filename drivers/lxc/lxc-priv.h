@@ -45,10 +45,14 @@ int lxc_net_prepare(const struct vsh_launch *l, const char **ret_step);
 /* Moves the peer ends made by lxc_net_prepare() into the network namespace of @child. */
 int lxc_net_attach(const struct vsh_launch *l, pid_t child, const char **ret_step);
 
+/* Inside the container's network namespace: brings lo up. */
+int lxc_net_setup_lo(const char **ret_step);
+
 /*
- * Inside the container's network namespace: brings lo up, and for every interface renames
- * the peer end to its guest_dev, sets its MAC, brings it up and adds its addresses and
- * routes (in that order, so that a route through a gateway finds its subnet).
+ * Inside the container's network namespace, once lxc_net_attach() moved the peers in: for
+ * every interface renames the peer end to its guest_dev, sets its MAC, brings it up and
+ * adds its addresses and routes (in that order, so that a route through a gateway finds
+ * its subnet).
  */
 int lxc_net_setup_guest(const struct vsh_launch *l, const char **ret_step);
 

@@ -1,12 +1,13 @@
 #!/bin/sh
 # Every lifecycle operation of a container: start, shutdown, destroy with a double-forked
-# daemon inside, reboot, suspend/resume (a counter inside stops and goes on), the monitor
-# killed (shut off, crashed, with cgroup and veth cleaned at the next look), a missing init
-# (the exact error, nothing left behind) and a transient domain that vanishes.
+# daemon inside, reboot, suspend/resume (a counter inside stops and goes on), destroy of a
+# paused container, the monitor killed (shut off, crashed, with cgroup and veth cleaned at
+# the next look), a missing init (the exact error, nothing left behind) and a transient
+# domain that vanishes.
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 28
+tap_plan 31
 
 lxc_pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 lxc_state_is() { [ "$(lxc_ns_vsh domstate "$1" 2>/dev/null)" = "$2" ]; }
@@ -61,7 +62,20 @@ c1=$(lxc_count); sleep 0.5; c2=$(lxc_count)
 tap_is "the counter stops while suspended" "$c2" "$c1"
 tap_check "resume" lxc_vsh resume count
 tap_check "the counter goes on after resume" lxc_wait lxc_count_moves
-lxc_vsh destroy count >/dev/null
+
+# ---- destroy of a paused container: its frozen processes die too, without a timeout
+lxc_vsh suspend count
+cpids=$(cat "$(lxc_cgroup_dir count memory)/cgroup.procs" 2>/dev/null)
+t0=$(date +%s%N)
+tap_check "destroy a paused container" lxc_vsh destroy count
+t1=$(date +%s%N)
+tap_check "destroying a paused container waits for no timeout" \
+    test $(( (t1 - t0) / 1000000 )) -lt 1000
+alive=
+for p in $cpids; do
+    kill -0 "$p" 2>/dev/null && grep -q vsh-test "/proc/$p/cgroup" 2>/dev/null && alive="$alive $p"
+done
+tap_is "no process of the paused container survives destroy" "$alive" ""
 
 # ---- the monitor killed: crashed, cleaned at the next look (veth included)
 LXC_NETNS="vsh-lxc-life-$$"
