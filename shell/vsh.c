@@ -16,9 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <readline/history.h>
-#include <readline/readline.h>
-
+#include "vsh-readline.h"
 #include "vsh-shell.h"
 
 #define SHELL_HISTORY_LINES 1000
@@ -1087,21 +1085,21 @@ shell_complete_candidates(GPtrArray *words, const char *text, GPtrArray *out)
 static char **
 shell_completion(const char *text, int start, int end)
 {
-    g_autofree char *before = g_strndup(rl_line_buffer, start);
+    g_autofree char *before = g_strndup(*shell_rl->line_buffer, start);
     g_autoptr(GPtrArray) cmds = shell_split_line(before, true, NULL);
     g_autoptr(GPtrArray) cands = g_ptr_array_new_with_free_func(g_free);
     shell_complete what;
     char **matches;
 
-    rl_attempted_completion_over = 1;
+    *shell_rl->attempted_completion_over = 1;
     what = shell_complete_candidates(cmds->pdata[cmds->len - 1], text, cands);
     if (what == SHELL_COMPLETE_FILE) {
-        rl_attempted_completion_over = 0; /* readline completes file names */
+        *shell_rl->attempted_completion_over = 0; /* readline completes file names */
         return NULL;
     }
     g_ptr_array_add(cands, NULL);
     shell_completion_list = (char **) cands->pdata;
-    matches = rl_completion_matches(text, shell_completion_next);
+    matches = shell_rl->completion_matches(text, shell_completion_next);
     shell_completion_list = NULL;
     return matches;
 }
@@ -1162,7 +1160,7 @@ shell_history_open(const char *path)
     (void) g_mkdir_with_parents(dir, 0700);
     if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) >= 0)
         close(fd);
-    (void) read_history(path);
+    (void) shell_rl->read_history(path);
 }
 
 /* Ctrl+C at the prompt throws the line away and gives a new prompt, as bash does, rather
@@ -1209,14 +1207,14 @@ shell_getc(FILE *stream)
         }
         if (fds[1].revents & POLLIN) {
             shell_sigint_drain();
-            rl_replace_line("", 0);
-            rl_crlf();
-            rl_on_new_line();
-            rl_redisplay();
+            shell_rl->replace_line("", 0);
+            shell_rl->crlf();
+            shell_rl->on_new_line();
+            shell_rl->redisplay();
             continue;
         }
         if (fds[0].revents)
-            return rl_getc(stream);
+            return shell_rl->getc(stream);
     }
 }
 
@@ -1225,13 +1223,13 @@ shell_setup_readline(void)
 {
     struct sigaction sa = { 0 };
 
-    rl_readline_name = "vsh";
-    rl_attempted_completion_function = shell_completion;
-    rl_completer_word_break_characters = (char *) " \t\n;";
-    rl_catch_signals = 0;
+    *shell_rl->readline_name = "vsh";
+    *shell_rl->attempted_completion_function = shell_completion;
+    *shell_rl->completer_word_break_characters = (char *) " \t\n;";
+    *shell_rl->catch_signals = 0;
     if (pipe2(shell_sigint_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
         return;                 /* Ctrl+C then keeps its default: it ends the session */
-    rl_getc_function = shell_getc;
+    *shell_rl->getc_function = shell_getc;
     sa.sa_handler = shell_on_sigint;
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
@@ -1245,29 +1243,35 @@ shell_interactive(shell_ctl *ctl)
     const char *prompt = geteuid() == 0 ? "vsh # " : "vsh $ ";
     char *line;
 
+    g_autoptr(GError) err = NULL;
+
+    if (!shell_rl_load(&err)) {
+        shell_error(ctl, "%s", err->message);
+        return 1;
+    }
     shell_completion_ctl = ctl;
     shell_setup_readline();
-    using_history();
-    stifle_history(SHELL_HISTORY_LINES);
+    shell_rl->using_history();
+    shell_rl->stifle_history(SHELL_HISTORY_LINES);
     shell_history_open(history);
     shell_print_extra(ctl, "Welcome to vsh %s, the shell for jails, containers and virtual "
                       "machines.\n\nType:  'help' for help with commands\n       'quit' to "
                       "quit\n\n", vsh_version_string());
-    while (!ctl->quit && (shell_sigint_drain(), line = readline(prompt))) {
+    while (!ctl->quit && (shell_sigint_drain(), line = shell_rl->readline(prompt))) {
         g_autofree char *stripped = g_strstrip(g_strdup(line));
 
         if (*stripped) {
-            add_history(stripped);
+            shell_rl->add_history(stripped);
             /* appended at once: a session killed later, or one running beside this
              * one, loses nothing */
-            (void) append_history(1, history);
+            (void) shell_rl->append_history(1, history);
             (void) shell_run_line(ctl, stripped);
         }
         free(line);
     }
     if (!ctl->quit)
         putchar('\n');          /* Ctrl+D leaves the cursor after the prompt */
-    (void) history_truncate_file(history, SHELL_HISTORY_LINES);
+    (void) shell_rl->history_truncate_file(history, SHELL_HISTORY_LINES);
     return 0;
 }
 
