@@ -377,6 +377,9 @@ vsh_store_read_status(vsh_conn *conn, const char *name, vsh_status_doc *ret,
     if (vsh_store_read_status_twin(conn, name, ret))
         return 1;
     path = vsh_store_state_file(conn, name, ".xml");
+    /* the common case, an inactive domain, without building an error to drop */
+    if (access(path, F_OK) < 0 && errno == ENOENT)
+        return 0;
     if ((len = vsh_file_read_all(path, VSH_STORE_MAX_FILE, &buf, &err)) < 0) {
         if (vsh_error_errno(err) == ENOENT)
             return 0;
