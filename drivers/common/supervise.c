@@ -459,6 +459,7 @@ launch_to_memfd(const struct vsh_launch *l, GError **error)
 /* What the two short-lived processes of monitor_spawn() share with their caller. */
 typedef struct {
     const char *path;
+    char **envp;
     int launch_fd;
     int status_fd;
     char *exec_stack;           /* top of the grandchild's stack */
@@ -482,7 +483,7 @@ spawn_exec(void *opaque)
     int sfd = fcntl(c->status_fd, F_DUPFD, 10);
 
     if (lfd >= 0 && sfd >= 0 && dup2(lfd, 0) >= 0 && dup2(sfd, 3) >= 0)
-        execv(c->path, argv);
+        execve(c->path, argv, c->envp);
     c->err = errno;
     _exit(127);
 }
@@ -509,6 +510,32 @@ spawn_detach(void *opaque)
 }
 
 /*
+ * The monitor's environment: only what configures a sanitizer's runtime. The monitor reads
+ * no variable (the launch carries everything), init gets an environment of its own, and
+ * whatever else the caller has costs at every start: the C library's start-up parses
+ * LD_LIBRARY_PATH even in a static program, the dynamic loader searches every directory
+ * it names, and a long-lived privileged process is better off without LD_PRELOAD and
+ * the like anyway.
+ */
+static char **
+monitor_environ(void)
+{
+    static const char *const keep[] = { "ASAN_OPTIONS=", "UBSAN_OPTIONS=", "LSAN_OPTIONS=" };
+    GPtrArray *env = g_ptr_array_new();
+    char **e;
+    size_t i;
+
+    for (e = environ; e && *e; e++) {
+        for (i = 0; i < G_N_ELEMENTS(keep); i++) {
+            if (g_str_has_prefix(*e, keep[i]))
+                g_ptr_array_add(env, g_strdup(*e));
+        }
+    }
+    g_ptr_array_add(env, NULL);
+    return (char **) g_ptr_array_free(env, FALSE);
+}
+
+/*
  * Runs the monitor as a grandchild (the intermediate child exits at once), so it is
  * never our zombie and belongs to no session of ours (it calls setsid itself). Both
  * children share our memory (clone(CLONE_VM | CLONE_VFORK), what posix_spawn does) on
@@ -524,7 +551,8 @@ monitor_spawn(const char *path, int launch_fd, GError **error)
     const size_t stack_size = SUPERVISE_SPAWN_STACK;
     vsh_autoclose int rd = -1;
     vsh_autoclose int wr = -1;
-    spawn_ctx c = { .path = path, .launch_fd = launch_fd };
+    g_auto(GStrv) envp = monitor_environ();
+    spawn_ctx c = { .path = path, .envp = envp, .launch_fd = launch_fd };
     sigset_t all;
     sigset_t old;
     char *stacks;

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -48,6 +49,11 @@
 /* What the monitor says to init on the sync socket while init sets itself up. */
 #define SYNC_MAPPED 'm'         /* the id maps are written (in a user namespace only) */
 #define SYNC_GO 'g'             /* in the cgroup, attach hook done: go on to exec */
+
+/* Linux 5.14; older headers lack it, older kernels refuse it (EINVAL) */
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
 
 /* vsh_lifecycle_action values (core/conf/domain-conf.h), which this program cannot
  * include: it has no glib */
@@ -179,6 +185,31 @@ append_event(monitor *m, int detail)
     /* one write(2) with O_APPEND: concurrent writers never interleave a line */
     (void) write_all(fd, line, (size_t) n);
     close(fd);
+}
+
+/* ------------------------------------------------------------------ page faults */
+
+/* The bounds of our own image, from the GNU linker's default script. */
+extern char __executable_start[];
+extern char __data_start[];
+
+/*
+ * A page fault costs 10-30 us on the virtual machines vsh runs on. A fresh process takes
+ * one per window of code it runs, and so does a forked child: fork copies no page table
+ * entries of file mappings. The code is in the page cache, so one
+ * madvise(MADV_POPULATE_READ) maps all of it for about the price of two faults. (Pages
+ * written are another matter: each needs a new page whatever maps it, and populating
+ * them ahead measured no faster.) Best effort: before Linux 5.14 the faults happen.
+ */
+static void
+prefault_code(void)
+{
+    uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
+    uintptr_t lo = (uintptr_t) __executable_start & ~(page - 1);
+    uintptr_t hi = (uintptr_t) __data_start & ~(page - 1);
+
+    if (hi > lo)
+        (void) madvise((void *) lo, hi - lo, MADV_POPULATE_READ);
 }
 
 /* ------------------------------------------------------------------ set-up */
@@ -514,6 +545,7 @@ start_init(monitor *m, int first, char *msg, size_t size, int *ret_err)
     if (pid < 0)
         goto fail;
     if (pid == 0) {
+        prefault_code();
         close(sync_fds[1]);
         close(err_fds[0]);
         child_main(m, sync_fds[0], err_fds[1]);
@@ -872,6 +904,7 @@ main(void)
     char ok[160];
     int err = 0;
 
+    prefault_code();
     if (fcntl(STATUS_FD, F_SETFD, FD_CLOEXEC) < 0)
         return 2;                       /* not started by libvsh */
     /* nothing of the caller's may stay open for the domain's lifetime (a lock held by
