@@ -157,12 +157,14 @@ struct vsh_launch {
 struct vsh_monitor_hooks {
     /* In the monitor before clone, in the host's namespaces: e.g. create veth pairs. */
     int (*prepare)(const struct vsh_launch *l, const char **ret_step);
-    /* In the monitor after clone, before the child goes on: e.g. move the guest ends of
-     * the veth pairs into the child's network namespace. */
+    /* After clone, before the child sets itself up: e.g. move the guest ends of the veth
+     * pairs into the child's network namespace. Called in the monitor with the child's
+     * pid, or, when init shares the monitor's memory until its exec (no user namespace,
+     * not paused: see start_init), in the child itself with @child 0, before any mount. */
     int (*attach)(const struct vsh_launch *l, pid_t child, const char **ret_step);
-    /* In the child, with @console_fd the pty slave, once the monitor wrote its id maps (in
-     * a user namespace) but while the monitor is still creating the cgroup: mounts,
-     * switching root, hostname. */
+    /* In the child, with @console_fd the pty slave, after attach or, in a user namespace,
+     * once the monitor wrote its id maps (the monitor may still be creating the cgroup
+     * then): mounts, switching root, hostname. */
     int (*child_setup)(const struct vsh_launch *l, int console_fd, const char **ret_step);
     /* In the child, after child_setup, once the monitor has put it in the cgroup and run
      * attach: what needs those, e.g. the network inside. Runs before rlimits,

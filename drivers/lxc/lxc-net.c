@@ -17,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -40,6 +41,10 @@ typedef struct {
  * monitor made after prepare, so it inherits this value (in its own pid namespace it could
  * not learn the monitor's pid any other way). */
 static pid_t lxc_net_owner_pid;
+
+/* The rtnetlink socket lxc_net_prepare() opened in the host's namespace, kept until
+ * teardown: init, started in a network namespace of its own, moves the peers through it. */
+static int lxc_net_host_fd = -1;
 
 /* Which host ends this monitor created: only those are ever deleted, so a start that fails
  * because a <target dev> name is taken never removes another domain's interface. */
@@ -201,16 +206,18 @@ lxc_nl_link_delete(int fd, const char *name)
     return lxc_nl_talk(fd, nh);
 }
 
+/* Moves the link named @name (in the namespace of @fd) into the namespace of @ns_fd. */
 static int
-lxc_nl_link_set_netns(int fd, int index, pid_t pid)
+lxc_nl_link_set_netns(int fd, const char *name, int ns_fd)
 {
     lxc_nl_msg msg;
-    struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = index };
+    struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
     struct nlmsghdr *nh;
-    unsigned int upid = (unsigned int) pid;
+    unsigned int ufd = (unsigned int) ns_fd;
 
     nh = lxc_nl_init(&msg, RTM_NEWLINK, 0, &ifi, sizeof(ifi));
-    if (!lxc_nl_put(nh, IFLA_NET_NS_PID, &upid, sizeof(upid)))
+    if (!lxc_nl_put_str(nh, IFLA_IFNAME, name) ||
+        !lxc_nl_put(nh, IFLA_NET_NS_FD, &ufd, sizeof(ufd)))
         return -1;
     return lxc_nl_talk(fd, nh);
 }
@@ -280,7 +287,6 @@ int
 lxc_net_prepare(const struct vsh_launch *l, const char **ret_step)
 {
     size_t i;
-    int fd;
 
     lxc_net_owner_pid = getpid();
     if (l->n_nets == 0)
@@ -291,21 +297,19 @@ lxc_net_prepare(const struct vsh_launch *l, const char **ret_step)
         *ret_step = "too many network interfaces";
         return -1;
     }
-    if ((fd = lxc_nl_open()) < 0) {
+    if (lxc_net_host_fd < 0 && (lxc_net_host_fd = lxc_nl_open()) < 0) {
         *ret_step = "open rtnetlink socket";
         return -1;
     }
     for (i = 0; i < l->n_nets; i++) {
-        if (lxc_net_prepare_one(fd, &l->nets[i], i, ret_step) < 0) {
+        if (lxc_net_prepare_one(lxc_net_host_fd, &l->nets[i], i, ret_step) < 0) {
             int saved = errno;
 
-            close(fd);
             lxc_net_teardown(l);
             errno = saved;
             return -1;
         }
     }
-    close(fd);
     return 0;
 }
 
@@ -313,30 +317,37 @@ int
 lxc_net_attach(const struct vsh_launch *l, pid_t child, const char **ret_step)
 {
     char peer[IFNAMSIZ];
+    char ns[64];
     size_t i;
-    int fd;
+    int ns_fd;
+    int saved;
 
     if (l->n_nets == 0)
         return 0;
-    if ((fd = lxc_nl_open()) < 0) {
+    if (lxc_net_host_fd < 0) {
+        errno = EBADF;
         *ret_step = "open rtnetlink socket";
         return -1;
     }
+    if (child > 0)
+        snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int) child);
+    else
+        snprintf(ns, sizeof(ns), "/proc/self/ns/net");
+    if ((ns_fd = open(ns, O_RDONLY | O_CLOEXEC)) < 0) {
+        *ret_step = "open the container's network namespace";
+        return -1;
+    }
     for (i = 0; i < l->n_nets; i++) {
-        int index;
-
         lxc_net_peer_name(i, peer);
-        index = (int) if_nametoindex(peer);
-        if (index == 0 || lxc_nl_link_set_netns(fd, index, child) < 0) {
-            int saved = errno;
-
-            close(fd);
+        if (lxc_nl_link_set_netns(lxc_net_host_fd, peer, ns_fd) < 0) {
+            saved = errno;
+            close(ns_fd);
             errno = saved;
             *ret_step = lxc_net_step("move veth into the container", peer);
             return -1;
         }
     }
-    close(fd);
+    close(ns_fd);
     return 0;
 }
 
@@ -529,14 +540,14 @@ void
 lxc_net_teardown(const struct vsh_launch *l)
 {
     size_t i;
-    int fd;
 
-    if (l->n_nets == 0 || (fd = lxc_nl_open()) < 0)
+    if (lxc_net_host_fd < 0)
         return;
     for (i = 0; i < l->n_nets && i < LXC_NET_MAX; i++) {
         if (lxc_net_created[i])
-            (void) lxc_nl_link_delete(fd, l->nets[i].host_dev);
+            (void) lxc_nl_link_delete(lxc_net_host_fd, l->nets[i].host_dev);
         lxc_net_created[i] = 0;
     }
-    close(fd);
+    close(lxc_net_host_fd);
+    lxc_net_host_fd = -1;
 }

@@ -42,7 +42,8 @@ int lxc_net_host_dev_name(const char *uuid, size_t idx, char buf[IFNAMSIZ]);
  */
 int lxc_net_prepare(const struct vsh_launch *l, const char **ret_step);
 
-/* Moves the peer ends made by lxc_net_prepare() into the network namespace of @child. */
+/* Moves the peer ends made by lxc_net_prepare() into the network namespace of @child, or
+ * with @child 0 into the caller's own (init, before it mounts anything). */
 int lxc_net_attach(const struct vsh_launch *l, pid_t child, const char **ret_step);
 
 /* Inside the container's network namespace: brings lo up. */
