@@ -33,8 +33,9 @@ vsh_child_fail(int errfd, const char *step, int err)
     _exit(126);
 }
 
-/* Drops every capability not in @keep from the bounding set. The kernel's highest
- * capability is found by asking, so capabilities newer than our headers go too. */
+/* Drops every capability not in @keep from the bounding set. The kernel refuses a
+ * capability past its last one (EINVAL), which ends the loop, so capabilities newer than
+ * our headers go too; asking first would cost a system call per capability. */
 static int
 drop_capabilities(uint64_t keep)
 {
@@ -43,12 +44,13 @@ drop_capabilities(uint64_t keep)
     int cap;
 
     for (cap = 0; cap < 64; cap++) {
-        if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0)
-            break;                      /* past the kernel's last capability */
         if (keep & (UINT64_C(1) << cap))
             continue;
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+            if (errno == EINVAL)
+                break;                  /* past the kernel's last capability */
             return -1;
+        }
     }
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
         return -1;
