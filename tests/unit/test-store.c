@@ -278,6 +278,107 @@ test_status_document_and_shutoff_reason(void **state)
     assert_int_equal(reason, VSH_DOMAIN_SHUTOFF_SHUTDOWN);
 }
 
+/* ---------------------------------------------------------------- binary twins */
+
+static guint64
+dom_max_memory(vsh_domain *dom)
+{
+    vsh_domain_info info;
+
+    assert_int_equal(vsh_domain_get_info(dom, &info, NULL), 0);
+    return info.max_memory_kib;
+}
+
+/* The cache follows the XML: a hand edit is seen at the next load, and a cache that is
+ * garbage, cut short or from another definition only costs a parse. */
+static void
+test_definition_cache_follows_the_xml(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", UUID_A);
+    g_autofree char *config = store_path(f, "config/domains", "t.xml");
+    g_autofree char *cache = store_path(f, "state", "t.cache");
+    g_autofree char *xml = NULL;
+    g_autofree char *edited = NULL;
+    g_autofree char *blob = NULL;
+    gsize len;
+    GString *s;
+
+    assert_true(g_file_test(cache, G_FILE_TEST_EXISTS));
+    assert_int_equal(dom_max_memory(dom), 524288);
+    /* a hand edit (a new file, as editors write it) */
+    assert_true(g_file_get_contents(config, &xml, NULL, NULL));
+    s = g_string_new(xml);
+    /* the same length: only the inode and the times tell the files apart */
+    g_string_replace(s, ">524288<", ">262144<", 0);
+    edited = g_string_free(s, FALSE);
+    assert_string_not_equal(edited, xml);
+    assert_int_equal(vsh_file_write_atomic(config, edited, 0600, NULL), 0);
+    assert_int_equal(dom_max_memory(dom), 262144);
+    /* the load wrote the cache again; cut it short: still the XML's value */
+    assert_true(g_file_get_contents(cache, &blob, &len, NULL));
+    assert_true(len > 100);
+    assert_true(g_file_set_contents(cache, blob, (gssize) len - 7, NULL));
+    assert_int_equal(dom_max_memory(dom), 262144);
+    /* garbage */
+    assert_true(g_file_set_contents(cache, "not a cache", -1, NULL));
+    assert_int_equal(dom_max_memory(dom), 262144);
+    /* another domain's cache under this name: its header names another file */
+    {
+        g_autoptr(vsh_domain) other = define(f->conn, "u", UUID_B);
+        g_autofree char *other_cache = store_path(f, "state", "u.cache");
+        g_autofree char *other_blob = NULL;
+        gsize other_len;
+
+        assert_true(g_file_get_contents(other_cache, &other_blob, &other_len, NULL));
+        assert_true(g_file_set_contents(cache, other_blob, (gssize) other_len, NULL));
+        assert_int_equal(dom_max_memory(dom), 262144);
+        assert_string_equal(vsh_domain_get_name(dom), "t");
+    }
+    /* undefine removes it */
+    assert_int_equal(vsh_domain_undefine(dom, NULL), 0);
+    assert_false(g_file_test(cache, G_FILE_TEST_EXISTS));
+}
+
+/* Loads read the binary status; without it (an older vsh, a crash between the two
+ * writes) the XML status still gives the same state. */
+static void
+test_binary_status_and_its_fallback(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    g_autofree char *twin = store_path(f, "state", "t.status");
+    g_autofree char *status = store_path(f, "state", "t.xml");
+    g_autoptr(vsh_domain) again = NULL;
+    int id;
+    int st;
+    int reason;
+
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_suspend(dom, NULL), 0);
+    id = vsh_domain_get_id(dom);
+    assert_true(id > 0);
+    assert_true(g_file_test(twin, G_FILE_TEST_EXISTS));
+    assert_true(g_file_test(status, G_FILE_TEST_EXISTS));
+    assert_int_equal(unlink(twin), 0);
+    again = vsh_domain_lookup_by_name(f->conn, "t", NULL);
+    assert_non_null(again);
+    assert_int_equal(vsh_domain_get_id(again), id);
+    assert_int_equal(vsh_domain_get_state(again, &st, &reason, NULL), 0);
+    assert_int_equal(st, VSH_DOMAIN_PAUSED);
+    assert_int_equal(reason, VSH_DOMAIN_PAUSED_USER);
+    /* a garbage twin is no better than none */
+    assert_true(g_file_set_contents(twin, "VSHS", -1, NULL));
+    assert_int_equal(vsh_domain_get_state(again, &st, &reason, NULL), 0);
+    assert_int_equal(st, VSH_DOMAIN_PAUSED);
+    /* the next change writes both again, and stopping removes both */
+    assert_int_equal(vsh_domain_resume(dom, NULL), 0);
+    assert_true(g_file_test(twin, G_FILE_TEST_EXISTS));
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+    assert_false(g_file_test(twin, G_FILE_TEST_EXISTS));
+    assert_false(g_file_test(status, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_failed_start_is_shut_off_failed(void **state)
 {
@@ -635,6 +736,8 @@ main(void)
         TESTUTIL_TEST(test_names_are_checked_before_any_path),
         TESTUTIL_TEST(test_concurrent_define_of_one_name),
         TESTUTIL_TEST(test_status_document_and_shutoff_reason),
+        TESTUTIL_TEST(test_definition_cache_follows_the_xml),
+        TESTUTIL_TEST(test_binary_status_and_its_fallback),
         TESTUTIL_TEST(test_failed_start_is_shut_off_failed),
         cmocka_unit_test_setup_teardown(test_dead_monitor_means_crashed_and_cleaned,
                                         setup_fake, teardown_fake),
