@@ -259,7 +259,8 @@ vsh_domain_lookup_by_name(vsh_conn *conn, const char *name, GError **error)
                       name ? name : "");
         return NULL;
     }
-    if (!(obj = vsh_store_load(conn, name, 0, error)))
+    /* the operation that follows looks again, with the driver's refresh */
+    if (!(obj = vsh_store_load(conn, name, VSH_STORE_LOAD_NO_REFRESH, error)))
         return NULL;
     return vsh_domain_new(conn, obj);
 }

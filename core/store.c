@@ -516,10 +516,12 @@ vsh_store_reconcile(vsh_conn *conn, vsh_domain_obj *obj, bool locked, GError **e
 
 /* A supervised active domain whose monitor holds its lock: the monitor's pids. */
 static int
-vsh_store_load_monitor(vsh_domain_obj *obj, GError **error)
+vsh_store_load_monitor(vsh_domain_obj *obj, unsigned int flags, GError **error)
 {
     if (vsh_store_read_pids(obj, error) < 0)
         return -1;
+    if (flags & VSH_STORE_LOAD_NO_REFRESH)
+        return 0;
     return obj->driver->refresh ? obj->driver->refresh(obj, error) : 0;
 }
 
@@ -540,7 +542,7 @@ vsh_store_load(vsh_conn *conn, const char *name, unsigned int flags, GError **er
     if ((locked = vsh_file_is_locked(obj->paths.lock_path, error)) < 0)
         return NULL;
     if (locked)
-        return vsh_store_load_monitor(obj, error) < 0 ? NULL : g_steal_pointer(&obj);
+        return vsh_store_load_monitor(obj, flags, error) < 0 ? NULL : g_steal_pointer(&obj);
     /* Reconciliation changes the store: a read-only connection only reports. Exactly one
      * process finalises a dead domain, the one holding its operation lock; take it, then
      * look again, since another process may have finished the domain meanwhile. */

@@ -37,6 +37,8 @@ typedef enum {
     VSH_STORE_LOAD_LOCKED = 1 << 0, /* the caller holds the domain's operation lock */
     VSH_STORE_LOAD_SCANNED = 1 << 1, /* with the VSH_STORE_SEEN_* flags of a vsh_store_list()
                                       * entry: files the scan did not see are not read */
+    VSH_STORE_LOAD_NO_REFRESH = 1 << 2, /* skip the driver's look at the live domain (a
+                                         * pause made behind our back): lookups */
 } vsh_store_load_flags;
 
 /* What vsh_store_list() saw of a domain's state files. */

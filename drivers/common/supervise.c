@@ -713,20 +713,6 @@ open_cgroup(const vsh_domain_obj *obj, struct vsh_cgroup *cg, GError **error)
     return 0;
 }
 
-/* Tells the monitor why init is about to die. The state directory is a tmpfs in
- * practice, and the word is read once by the monitor: no fsync, so stopping stays fast. */
-static int
-write_stop_word(const vsh_domain_obj *obj, const char *word, GError **error)
-{
-    g_autofree char *path = obj->paths.stop_path ? g_strdup(obj->paths.stop_path)
-                                                 : state_path(obj, ".stop");
-    vsh_autoclose int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-    if (fd < 0)
-        return vsh_error_set_errno(error, errno, "cannot write '%s'", path);
-    return vsh_safe_write(fd, word, strlen(word), error);
-}
-
 /* Reads STATE/NAME.pid: "INIT_PID MONITOR_PID". */
 static int
 read_pid_file(const vsh_domain_obj *obj, pid_t *ret_init, pid_t *ret_monitor)
@@ -824,9 +810,9 @@ vsh_supervise_destroy(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError 
     pid_t monitor = obj->monitor_pid;
 
     (void) ops;
-    (void) read_pid_file(obj, &init, &monitor);
-    if (write_stop_word(obj, "destroyed", error) < 0)
-        return -1;
+    /* the store read the pid file when it loaded @obj; only a gap is filled here */
+    if (monitor <= 0)
+        (void) read_pid_file(obj, &init, &monitor);
     if (monitor_terminate(monitor)) {
         if (wait_monitor_exit(obj, 0, error) < 0)
             return -1;
@@ -859,9 +845,9 @@ vsh_supervise_shutdown(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError
     pid_t init = obj->pid;
     pid_t monitor = obj->monitor_pid;
 
-    (void) read_pid_file(obj, &init, &monitor);
-    if (write_stop_word(obj, "shutdown", error) < 0)
-        return -1;
+    /* the store read the pid file when it loaded @obj; only a gap is filled here */
+    if (monitor <= 0)
+        (void) read_pid_file(obj, &init, &monitor);
     if (ops->kind == VSH_LAUNCH_CHROOT) {
         /* a jail has no init that stops the rest: every process is asked */
         if (open_cgroup(obj, &cg, error) < 0)
@@ -892,8 +878,10 @@ vsh_supervise_reboot(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError *
     gint64 deadline = g_get_monotonic_time() + SUPERVISE_STOP_TIMEOUT_MS * 1000LL;
 
     (void) ops;
-    (void) read_pid_file(obj, &init, &monitor);
-    if (write_stop_word(obj, "reboot", error) < 0 || open_cgroup(obj, &cg, error) < 0)
+    /* the store read the pid file when it loaded @obj; only a gap is filled here */
+    if (monitor <= 0)
+        (void) read_pid_file(obj, &init, &monitor);
+    if (open_cgroup(obj, &cg, error) < 0)
         return -1;
     /* one frozen round of SIGKILL, not a loop: the monitor starts a fresh init in the
      * same cgroup as soon as this one is gone (and kills any leftover first) */
@@ -984,7 +972,8 @@ vsh_supervise_refresh(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError 
 
     (void) ops;
     (void) error;
-    if (read_pid_file(obj, &init, &monitor) == 0) {
+    /* the store has read the pid file already when it loaded @obj */
+    if (obj->monitor_pid <= 0 && read_pid_file(obj, &init, &monitor) == 0) {
         obj->pid = init;
         obj->id = (int) init;
         obj->monitor_pid = monitor;
@@ -1375,7 +1364,9 @@ vsh_supervise_exec(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
     if (!argv || !argv[0] || !argv[0][0])
         return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
                              "no command given to run in domain '%s'", obj->name);
-    (void) read_pid_file(obj, &init, &monitor);
+    /* the store read the pid file when it loaded @obj; only a gap is filled here */
+    if (monitor <= 0)
+        (void) read_pid_file(obj, &init, &monitor);
     if (vsh_supervise_launch_build(ops, obj, def, &l, error) < 0)
         goto out;
     /* the command replaces init's argv; everything else is init's */
