@@ -356,22 +356,78 @@ vsh_domain_list_pair(unsigned int flags, unsigned int yes, unsigned int no, bool
 }
 
 static int
-vsh_domain_list_keep(vsh_conn *conn, const vsh_domain_obj *obj, unsigned int flags,
-                     GError **error)
+vsh_domain_list_keep(vsh_conn *conn, const char *name, bool active, bool persistent,
+                     unsigned int flags, GError **error)
 {
     bool autostart = false;
 
-    if (!vsh_domain_list_pair(flags, VSH_LIST_ACTIVE, VSH_LIST_INACTIVE,
-                              vsh_domain_obj_is_active(obj)) ||
-        !vsh_domain_list_pair(flags, VSH_LIST_PERSISTENT, VSH_LIST_TRANSIENT, obj->def))
+    if (!vsh_domain_list_pair(flags, VSH_LIST_ACTIVE, VSH_LIST_INACTIVE, active) ||
+        !vsh_domain_list_pair(flags, VSH_LIST_PERSISTENT, VSH_LIST_TRANSIENT, persistent))
         return 0;
     if (flags & (VSH_LIST_AUTOSTART | VSH_LIST_NO_AUTOSTART)) {
-        if (vsh_store_get_autostart(conn, obj->name, &autostart, error) < 0)
+        if (vsh_store_get_autostart(conn, name, &autostart, error) < 0)
             return -1;
         if (!vsh_domain_list_pair(flags, VSH_LIST_AUTOSTART, VSH_LIST_NO_AUTOSTART,
                                   autostart))
             return 0;
     }
+    return 1;
+}
+
+/* A handle for an inactive persistent domain that a listing saw without loading it. */
+static vsh_domain *
+vsh_domain_new_inactive(vsh_conn *conn, const vsh_driver *driver, const char *name,
+                        const unsigned char uuid[VSH_UUID_BUFLEN], int reason)
+{
+    vsh_domain *dom = g_new0(vsh_domain, 1);
+
+    dom->refs = 1;
+    dom->conn = vsh_conn_ref(conn);
+    dom->driver = driver;
+    dom->name = g_strdup(name);
+    memcpy(dom->uuid, uuid, sizeof(dom->uuid));
+    dom->id = -1;
+    dom->state = VSH_DOMAIN_SHUTOFF;
+    dom->reason = reason;
+    return dom;
+}
+
+/* One entry of a listing: 1 with *ret_dom set when it is kept, 0 when not, -1 on error. */
+static int
+vsh_domain_list_entry(vsh_conn *conn, const vsh_store_entry *e, const char *type,
+                      unsigned int flags, vsh_domain **ret_dom, GError **error)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(vsh_domain_obj) obj = NULL;
+    unsigned char uuid[VSH_UUID_BUFLEN];
+    vsh_domain_type dtype;
+    const vsh_driver *drv;
+    int reason;
+    int keep;
+
+    /* most of a store is inactive definitions: their cache's head says all a list shows */
+    if (vsh_store_peek_inactive(conn, e, &dtype, uuid, &reason) == 1) {
+        if (!(drv = vsh_conn_driver_for_type(conn, dtype)) ||
+            (type && strcmp(drv->name, type) != 0))
+            return 0;
+        if ((keep = vsh_domain_list_keep(conn, e->name, false, true, flags, error)) <= 0)
+            return keep;
+        *ret_dom = vsh_domain_new_inactive(conn, drv, e->name, uuid, reason);
+        return 1;
+    }
+    obj = vsh_store_load(conn, e->name, VSH_STORE_LOAD_SCANNED | e->seen, &err);
+    if (!obj && g_error_matches(err, VSH_ERROR, VSH_ERROR_NO_DOMAIN))
+        return 0;
+    if (!obj) {
+        g_propagate_error(error, g_steal_pointer(&err));
+        return -1;
+    }
+    if (type && strcmp(obj->driver->name, type) != 0)
+        return 0;
+    if ((keep = vsh_domain_list_keep(conn, obj->name, vsh_domain_obj_is_active(obj),
+                                     obj->def != NULL, flags, error)) <= 0)
+        return keep;
+    *ret_dom = vsh_domain_new(conn, obj);
     return 1;
 }
 
@@ -383,31 +439,19 @@ vsh_conn_list_domains(vsh_conn *conn, const char *type, unsigned int flags,
     g_autoptr(GPtrArray) doms = g_ptr_array_new_with_free_func((GDestroyNotify)
                                                                vsh_domain_unref);
     guint i;
-    int keep;
 
     if (type && vsh_domain_type_from_string(type) < 0)
         return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "unknown domain type '%s'", type);
     if (!(entries = vsh_store_list(conn, error)))
         return -1;
     for (i = 0; i < entries->len; i++) {
-        const vsh_store_entry *e = entries->pdata[i];
-        g_autoptr(GError) err = NULL;
-        g_autoptr(vsh_domain_obj) obj = vsh_store_load(conn, e->name,
-                                                       VSH_STORE_LOAD_SCANNED | e->seen,
-                                                       &err);
+        vsh_domain *dom = NULL;
+        int kept = vsh_domain_list_entry(conn, entries->pdata[i], type, flags, &dom, error);
 
-        if (!obj && g_error_matches(err, VSH_ERROR, VSH_ERROR_NO_DOMAIN))
-            continue;
-        if (!obj) {
-            g_propagate_error(error, g_steal_pointer(&err));
+        if (kept < 0)
             return -1;
-        }
-        if (type && strcmp(obj->driver->name, type) != 0)
-            continue;
-        if ((keep = vsh_domain_list_keep(conn, obj, flags, error)) < 0)
-            return -1;
-        if (keep)
-            g_ptr_array_add(doms, vsh_domain_new(conn, obj));
+        if (kept)
+            g_ptr_array_add(doms, dom);
     }
     *ret_domains = g_steal_pointer(&doms);
     return (int) (*ret_domains)->len;

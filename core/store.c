@@ -721,6 +721,34 @@ vsh_store_peek_scanned(vsh_conn *conn, const char *name, unsigned int flags,
     return 1;
 }
 
+int
+vsh_store_peek_inactive(vsh_conn *conn, const vsh_store_entry *e, vsh_domain_type *ret_type,
+                        unsigned char ret_uuid[16], int *ret_reason)
+{
+    g_autofree char *config = vsh_store_config_file(conn, e->name);
+    g_autoptr(GBytes) bytes = NULL;
+    const guint8 *data;
+    struct stat sb;
+    gsize len;
+    int reason = -1;
+
+    if ((e->seen & VSH_STORE_SEEN_STATUS) || stat(config, &sb) < 0 ||
+        !(bytes = vsh_store_read_cache_raw(conn, e->name, &sb)))
+        return 0;
+    data = g_bytes_get_data(bytes, &len);
+    if (vsh_domain_def_decode_identity(data + sizeof(vsh_cache_header),
+                                       len - sizeof(vsh_cache_header), ret_type,
+                                       ret_uuid) < 0)
+        return 0;
+    if (e->seen & VSH_STORE_SEEN_SHUTOFF) {
+        g_autofree char *path = vsh_store_state_file(conn, e->name, ".shutoff");
+
+        reason = vsh_store_read_reason(path);
+    }
+    *ret_reason = reason < 0 ? VSH_DOMAIN_SHUTOFF_UNKNOWN : reason;
+    return 1;
+}
+
 /* ---------------------------------------------------------------- writing */
 
 int

@@ -86,6 +86,16 @@ int vsh_store_peek_scanned(vsh_conn *conn, const char *name, unsigned int flags,
                            unsigned char ret_uuid[16], vsh_domain_type *ret_type,
                            GError **error);
 
+/*
+ * A listing's look at an entry whose scan saw no status document, i.e. an inactive
+ * persistent domain: its type and uuid from the head of its cache and its shut-off reason,
+ * without decoding the definition. Returns 1 with those filled, 0 when the entry needs a
+ * full load (a status seen, no fresh cache).
+ */
+int vsh_store_peek_inactive(vsh_conn *conn, const vsh_store_entry *e,
+                            vsh_domain_type *ret_type, unsigned char ret_uuid[16],
+                            int *ret_reason);
+
 /* Writes @def as CONFIG/domains/NAME.xml (atomically). */
 int vsh_store_save_config(vsh_conn *conn, const vsh_domain_def *def, GError **error);
 /* Removes the definition, its autostart link and its last shut-off reason. */
