@@ -294,6 +294,25 @@ vsh_store_read_cache(vsh_conn *conn, const char *name, const struct stat *st)
                                  len - sizeof(vsh_cache_header));
 }
 
+/* The type and uuid of domain @name from the head of a fresh cache of its definition,
+ * without decoding the rest: 0, or -1 when there is no definition or no fresh cache. */
+static int
+vsh_store_cached_identity(vsh_conn *conn, const char *name, vsh_domain_type *ret_type,
+                          unsigned char ret_uuid[16])
+{
+    g_autofree char *config = vsh_store_config_file(conn, name);
+    g_autoptr(GBytes) bytes = NULL;
+    const guint8 *data;
+    struct stat sb;
+    gsize len;
+
+    if (stat(config, &sb) < 0 || !(bytes = vsh_store_read_cache_raw(conn, name, &sb)))
+        return -1;
+    data = g_bytes_get_data(bytes, &len);
+    return vsh_domain_def_decode_identity(data + sizeof(vsh_cache_header),
+                                          len - sizeof(vsh_cache_header), ret_type, ret_uuid);
+}
+
 static void
 vsh_store_write_cache(vsh_conn *conn, const char *name, const struct stat *st,
                       const vsh_domain_def *def)
@@ -681,30 +700,15 @@ int
 vsh_store_peek_scanned(vsh_conn *conn, const char *name, unsigned int flags,
                        unsigned char ret_uuid[16], vsh_domain_type *ret_type, GError **error)
 {
-    g_autofree char *config = NULL;
     g_autoptr(vsh_domain_def) def = NULL;
     g_autoptr(GError) err = NULL;
     vsh_status_doc st = { 0 };
-    struct stat sb;
     int active;
 
     if (vsh_domain_name_check(name, error) < 0)
         return -1;
-    /* the identity straight from a fresh cache, without decoding the rest */
-    config = vsh_store_config_file(conn, name);
-    if (stat(config, &sb) == 0) {
-        g_autoptr(GBytes) bytes = vsh_store_read_cache_raw(conn, name, &sb);
-        const guint8 *data;
-        gsize len;
-
-        if (bytes) {
-            data = g_bytes_get_data(bytes, &len);
-            if (vsh_domain_def_decode_identity(data + sizeof(vsh_cache_header),
-                                               len - sizeof(vsh_cache_header), ret_type,
-                                               ret_uuid) == 0)
-                return 1;
-        }
-    }
+    if (vsh_store_cached_identity(conn, name, ret_type, ret_uuid) == 0)
+        return 1;
     if (!(def = vsh_store_read_config(conn, name, &err)) && err) {
         g_propagate_error(error, g_steal_pointer(&err));
         return -1;
@@ -725,20 +729,10 @@ int
 vsh_store_peek_inactive(vsh_conn *conn, const vsh_store_entry *e, vsh_domain_type *ret_type,
                         unsigned char ret_uuid[16], int *ret_reason)
 {
-    g_autofree char *config = vsh_store_config_file(conn, e->name);
-    g_autoptr(GBytes) bytes = NULL;
-    const guint8 *data;
-    struct stat sb;
-    gsize len;
     int reason = -1;
 
-    if ((e->seen & VSH_STORE_SEEN_STATUS) || stat(config, &sb) < 0 ||
-        !(bytes = vsh_store_read_cache_raw(conn, e->name, &sb)))
-        return 0;
-    data = g_bytes_get_data(bytes, &len);
-    if (vsh_domain_def_decode_identity(data + sizeof(vsh_cache_header),
-                                       len - sizeof(vsh_cache_header), ret_type,
-                                       ret_uuid) < 0)
+    if ((e->seen & VSH_STORE_SEEN_STATUS) ||
+        vsh_store_cached_identity(conn, e->name, ret_type, ret_uuid) < 0)
         return 0;
     if (e->seen & VSH_STORE_SEEN_SHUTOFF) {
         g_autofree char *path = vsh_store_state_file(conn, e->name, ".shutoff");

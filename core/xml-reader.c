@@ -4,32 +4,14 @@
 #include <config.h>
 
 #include <dlfcn.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
+#include "util/file.h"
 #include "xml-reader.h"
 
 static GMutex reader_lock;
 static const vsh_xml_reader *reader;
-
-/* Whether the code running now was loaded from the build tree: libvsh.so under
- * BUILDDIR/.libs, or a test program that links the core statically. */
-static bool
-running_from_build_tree(void)
-{
-    g_autofree char *self = NULL;
-    size_t len = strlen(VSH_BUILD_TOPDIR);
-    Dl_info info;
-
-    if (dladdr((void *) running_from_build_tree, &info) && info.dli_fname &&
-        g_path_is_absolute(info.dli_fname))
-        self = realpath(info.dli_fname, NULL);
-    if (!self)
-        self = realpath("/proc/self/exe", NULL);
-    return self && strncmp(self, VSH_BUILD_TOPDIR, len) == 0 && self[len] == '/';
-}
 
 static char *
 module_path(void)
@@ -38,7 +20,7 @@ module_path(void)
 
     if (env && *env)
         return g_strdup(env);
-    if (running_from_build_tree())
+    if (vsh_running_from_build_tree())
         return g_build_filename(VSH_BUILD_TOPDIR, "core", ".libs", "vsh-xml.so", NULL);
     return g_build_filename(VSH_MODULEDIR, "vsh-xml.so", NULL);
 }

@@ -3,6 +3,7 @@
  */
 #include <config.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -256,4 +257,19 @@ vsh_file_exists(const char *path)
     struct stat st;
 
     return lstat(path, &st) == 0;
+}
+
+bool
+vsh_running_from_build_tree(void)
+{
+    g_autofree char *self = NULL;
+    size_t len = strlen(VSH_BUILD_TOPDIR);
+    Dl_info info;
+
+    if (dladdr((void *) vsh_running_from_build_tree, &info) && info.dli_fname &&
+        g_path_is_absolute(info.dli_fname))
+        self = realpath(info.dli_fname, NULL);
+    if (!self)
+        self = realpath("/proc/self/exe", NULL);
+    return self && strncmp(self, VSH_BUILD_TOPDIR, len) == 0 && self[len] == '/';
 }

@@ -88,4 +88,10 @@ int vsh_file_is_locked(const char *path, GError **error);
 /* Whether @path exists (lstat succeeds). */
 bool vsh_file_exists(const char *path);
 
+/* Whether the library code running now was loaded from the build tree (an uninstalled
+ * libvsh, or a test program that links the core statically): then its helper programs
+ * and modules are the build tree's too, so a build never runs a stale installed one and
+ * an installation never runs a build tree's. */
+bool vsh_running_from_build_tree(void);
+
 #endif /* VSH_UTIL_FILE_H */

@@ -424,20 +424,10 @@ char *
 vsh_supervise_monitor_path(void)
 {
     const char *env = getenv("VSH_MONITOR");
-    g_autofree char *builddir = g_path_get_dirname(VSH_BUILD_LIBEXECDIR);
-    g_autofree char *self = NULL;
-    g_autofree char *top = NULL;
-    Dl_info info;
 
     if (env && *env)
         return g_strdup(env);
-    if (dladdr((void *) vsh_supervise_monitor_path, &info) && info.dli_fname &&
-        g_path_is_absolute(info.dli_fname))
-        self = realpath(info.dli_fname, NULL);
-    if (!self)
-        self = realpath("/proc/self/exe", NULL);
-    top = g_path_get_dirname(builddir);     /* VSH_BUILD_LIBEXECDIR is TOP/drivers/common */
-    if (self && g_str_has_prefix(self, top) && self[strlen(top)] == '/')
+    if (vsh_running_from_build_tree())
         return g_build_filename(VSH_BUILD_LIBEXECDIR, "vsh-monitor", NULL);
     return g_build_filename(VSH_LIBEXECDIR, "vsh-monitor", NULL);
 }
