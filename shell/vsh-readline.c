@@ -42,21 +42,23 @@ shell_rl_load(GError **error)
         RL_SYM(catch_signals, rl_catch_signals),
         RL_SYM(getc_function, rl_getc_function),
     };
+    const char *env = g_getenv("VSH_READLINE");
+    const char *name = env && *env ? env : READLINE_SONAME;
     void *handle;
     size_t i;
 
     if (shell_rl)
         return TRUE;
     /* RTLD_NODELETE: readline keeps hooks and its terminal state for the whole process */
-    if (!(handle = dlopen(READLINE_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE))) {
-        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot load readline (%s): %s", READLINE_SONAME,
-                    dlerror());
+    if (!(handle = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE))) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot load readline (%s): %s",
+                    name, dlerror());
         return FALSE;
     }
     for (i = 0; i < G_N_ELEMENTS(syms); i++) {
         if (!(*syms[i].slot = dlsym(handle, syms[i].name))) {
-            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot load readline (%s): no symbol '%s'",
-                        READLINE_SONAME, syms[i].name);
+            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                        "cannot load readline (%s): no symbol '%s'", name, syms[i].name);
             dlclose(handle);
             return FALSE;
         }

@@ -13,7 +13,7 @@ command -v readelf >/dev/null || tap_skip_all "readelf (binutils) is not install
 
 needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
 
-tap_plan 6
+tap_plan 7
 needed "$LIB" | grep -q '^libglib-2.0' && ok "libvsh.so needs glib" || not_ok "libvsh.so needs glib"
 if needed "$LIB" | grep -q '^libxml2'; then not_ok "libvsh.so does not need libxml2"
 else ok "libvsh.so does not need libxml2"; fi
@@ -32,7 +32,11 @@ case $out in
 esac
 out=$(VSH_XML_MODULE=$TMP/none.so "$B/shell/vsh" -c "qemu:///embed?root=$TMP/store" \
     define "$TMP/bad.xml" 2>&1)
-case $out in
-*"cannot load the XML module"*) ok "a missing module is a clear error" ;;
-*) not_ok "a missing module is a clear error ($out)" ;;
+status=$?
+case $status:$out in
+1:"error: failed to define domain from $TMP/bad.xml: cannot load the XML module: "*)
+    ok "a missing module is one error line, exit 1" ;;
+*) not_ok "a missing module is one error line, exit 1 (exit $status: $out)" ;;
 esac
+tap_check "nothing was defined without the module" \
+    test ! -e "$TMP/store/config/domains/x.xml"

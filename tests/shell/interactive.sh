@@ -2,7 +2,8 @@
 # An interactive vsh session on a pseudo-terminal, driven by tests/shell/pty-harness:
 # the welcome line and prompt, TAB completion of commands, options and domain names
 # (filtered by what the command acts on), history recall with Up and its file, several
-# commands in one line, an error that does not end the session, help, quit and Ctrl+D.
+# commands in one line, an error that does not end the session, help, quit and Ctrl+D,
+# and a session whose readline cannot be loaded.
 . "$VSH_TOP_SRCDIR/tests/tap.sh"
 
 VSH="$VSH_TOP_BUILDDIR/shell/vsh"
@@ -208,5 +209,24 @@ exit 0
 EOF
 lines=$(wc -l < "$HOME/.vsh_history")
 tap_check "the history file is bounded to 1000 lines (has $lines)" test "$lines" -le 1000
+
+# readline is opened when the session starts; when it cannot be, one error line, exit 1
+VSH_READLINE=$TMP/no-such-library.so
+export VSH_READLINE
+session "a missing readline is one error, exit 1" <<EOF
+expect error: cannot load readline ($TMP/no-such-library.so):
+exit 1
+EOF
+VSH_READLINE=libc.so.6
+session "a library that is not readline is refused by symbol" <<EOF
+expect error: cannot load readline (libc.so.6): no symbol 'readline'
+exit 1
+EOF
+unset VSH_READLINE
+if grep -q Welcome "$TMP/a missing readline is one error, exit 1.log"; then
+    not_ok "a session without readline prints no welcome"
+else
+    ok "a session without readline prints no welcome"
+fi
 
 tap_done
