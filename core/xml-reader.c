@@ -10,6 +10,13 @@
 #include "util/file.h"
 #include "xml-reader.h"
 
+/*
+ * A statically linked vsh carries the module inside (configure's --enable-static-vsh links
+ * core/xml-module.c into it): then this weak reference is its table and nothing is opened.
+ * In libvsh.so it stays undefined, and NULL.
+ */
+extern const vsh_xml_reader vsh_xml_reader_module __attribute__((weak));
+
 static GMutex reader_lock;
 static const vsh_xml_reader *reader;
 
@@ -57,6 +64,8 @@ vsh_xml_reader_get(GError **error)
 
     if (r)
         return r;
+    if (&vsh_xml_reader_module)
+        return &vsh_xml_reader_module;
     g_mutex_lock(&reader_lock);
     if (!(r = reader) && (r = module_load(error)))
         g_atomic_pointer_set(&reader, r);

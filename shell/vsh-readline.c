@@ -9,6 +9,42 @@
 
 const shell_rl_api *shell_rl;
 
+#ifdef SHELL_RL_LINKED
+
+/* A static vsh (configure's --enable-static-vsh) has readline inside: nothing to open, and
+ * $VSH_READLINE does not apply. */
+gboolean
+shell_rl_load(GError **error)
+{
+    static const shell_rl_api linked = {
+        .readline = readline,
+        .getc = rl_getc,
+        .replace_line = rl_replace_line,
+        .crlf = rl_crlf,
+        .on_new_line = rl_on_new_line,
+        .redisplay = rl_redisplay,
+        .completion_matches = rl_completion_matches,
+        .using_history = using_history,
+        .stifle_history = stifle_history,
+        .read_history = read_history,
+        .add_history = add_history,
+        .append_history = append_history,
+        .history_truncate_file = history_truncate_file,
+        .line_buffer = &rl_line_buffer,
+        .attempted_completion_over = &rl_attempted_completion_over,
+        .readline_name = &rl_readline_name,
+        .attempted_completion_function = &rl_attempted_completion_function,
+        .completer_word_break_characters = &rl_completer_word_break_characters,
+        .catch_signals = &rl_catch_signals,
+        .getc_function = &rl_getc_function,
+    };
+
+    shell_rl = &linked;
+    return TRUE;
+}
+
+#else /* !SHELL_RL_LINKED */
+
 static shell_rl_api api;
 
 /* Every symbol, in the table's order: a name and where its address goes. */
@@ -66,3 +102,5 @@ shell_rl_load(GError **error)
     shell_rl = &api;
     return TRUE;
 }
+
+#endif /* SHELL_RL_LINKED */

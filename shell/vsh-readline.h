@@ -5,7 +5,9 @@
  * library at start-up cost each of them about 25 page faults (0.7 ms on our machines).
  * So vsh does not link readline: shell_rl_load() dlopens it (READLINE_SONAME, found by
  * configure; $VSH_READLINE names another file) the first time a session needs it, and
- * the session calls it through shell_rl. The headers still give every type, so the calls are checked as usual.
+ * the session calls it through shell_rl. The headers still give every type, so the calls are
+ * checked as usual. A statically linked vsh (configure's --enable-static-vsh) has readline
+ * inside instead, where an unused library costs nothing: shell_rl then points at it.
  */
 #ifndef VSH_SHELL_READLINE_H
 #define VSH_SHELL_READLINE_H

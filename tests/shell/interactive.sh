@@ -3,7 +3,7 @@
 # the welcome line and prompt, TAB completion of commands, options and domain names
 # (filtered by what the command acts on), history recall with Up and its file, several
 # commands in one line, an error that does not end the session, help, quit and Ctrl+D,
-# and a session whose readline cannot be loaded.
+# and a session whose readline cannot be loaded (or, in a static vsh, is built in).
 . "$VSH_TOP_SRCDIR/tests/tap.sh"
 
 VSH="$VSH_TOP_BUILDDIR/shell/vsh"
@@ -210,23 +210,39 @@ EOF
 lines=$(wc -l < "$HOME/.vsh_history")
 tap_check "the history file is bounded to 1000 lines (has $lines)" test "$lines" -le 1000
 
-# readline is opened when the session starts; when it cannot be, one error line, exit 1
-VSH_READLINE=$TMP/no-such-library.so
-export VSH_READLINE
-session "a missing readline is one error, exit 1" <<EOF
+if [ "$VSH_STATIC_VSH" = yes ]; then
+    # a static vsh has readline inside: $VSH_READLINE does not apply
+    VSH_READLINE=$TMP/no-such-library.so
+    export VSH_READLINE
+    session "a static vsh ignores \$VSH_READLINE: its own readline runs the session" <<EOF
+expect Welcome to vsh
+expect $PROMPT
+send uri\r
+expect $URI
+expect $PROMPT
+send quit\r
+exit 0
+EOF
+    unset VSH_READLINE
+else
+    # readline is opened when the session starts; when it cannot be, one error line, exit 1
+    VSH_READLINE=$TMP/no-such-library.so
+    export VSH_READLINE
+    session "a missing readline is one error, exit 1" <<EOF
 expect error: cannot load readline ($TMP/no-such-library.so):
 exit 1
 EOF
-VSH_READLINE=libc.so.6
-session "a library that is not readline is refused by symbol" <<EOF
+    VSH_READLINE=libc.so.6
+    session "a library that is not readline is refused by symbol" <<EOF
 expect error: cannot load readline (libc.so.6): no symbol 'readline'
 exit 1
 EOF
-unset VSH_READLINE
-if grep -q Welcome "$TMP/a missing readline is one error, exit 1.log"; then
-    not_ok "a session without readline prints no welcome"
-else
-    ok "a session without readline prints no welcome"
+    unset VSH_READLINE
+    if grep -q Welcome "$TMP/a missing readline is one error, exit 1.log"; then
+        not_ok "a session without readline prints no welcome"
+    else
+        ok "a session without readline prints no welcome"
+    fi
 fi
 
 tap_done
