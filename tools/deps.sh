@@ -2,10 +2,11 @@
 # Sourced by ./run-demo and ./run-tests; not meant to be run on its own.
 
 # What building vsh needs; the last line is the static archives that the static vsh
-# links beyond what the -dev packages above bring (docs/architecture.md, "The static vsh").
+# links beyond what the -dev packages above bring (docs/architecture.md, "The static vsh")
+# and musl, for vsh-monitor ("vsh-monitor on musl").
 VSH_BUILD_PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev
     libglib2.0-dev libxml2-dev libreadline-dev libcap-dev
-    zlib1g-dev liblzma-dev libstdc++-12-dev"
+    zlib1g-dev liblzma-dev libstdc++-12-dev musl-tools"
 # What running it needs beyond the build (busybox-static for the busybox template).
 VSH_RUN_PACKAGES="busybox-static iproute2 xz-utils zstd"
 # What the test suite needs: cmocka, libvirt's schema validator (the reference we check

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -196,27 +197,41 @@ append_event(monitor *m, int detail)
 
 /* ------------------------------------------------------------------ page faults */
 
-/* The bounds of our own image, from the GNU linker's default script. */
-extern char __executable_start[];
-extern char __data_start[];
-
 /*
  * A page fault costs 10-30 us on the virtual machines vsh runs on. A fresh process takes
  * one per window of code it runs, and so does a forked child: fork copies no page table
  * entries of file mappings. The code is in the page cache, so one
- * madvise(MADV_POPULATE_READ) maps all of it for about the price of two faults. (Pages
- * written are another matter: each needs a new page whatever maps it, and populating
- * them ahead measured no faster.) Best effort: before Linux 5.14 the faults happen.
+ * madvise(MADV_POPULATE_READ) per read-only segment of our image (code, constants) maps
+ * all of it for about the price of two faults. (Pages written are another matter: each
+ * needs a new page whatever maps it, and populating them ahead measured no faster.) Best
+ * effort: before Linux 5.14 the faults happen.
  */
+static int
+prefault_segments(struct dl_phdr_info *info, size_t size, void *data)
+{
+    uintptr_t page = *(const uintptr_t *) data;
+    int i;
+
+    (void) size;
+    for (i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo, hi;
+
+        if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+            continue;
+        lo = (info->dlpi_addr + ph->p_vaddr) & ~(page - 1);
+        hi = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+        (void) madvise((void *) lo, hi - lo, MADV_POPULATE_READ);
+    }
+    return 1; /* the first object is our own image */
+}
+
 static void
 prefault_code(void)
 {
     uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
-    uintptr_t lo = (uintptr_t) __executable_start & ~(page - 1);
-    uintptr_t hi = (uintptr_t) __data_start & ~(page - 1);
 
-    if (hi > lo)
-        (void) madvise((void *) lo, hi - lo, MADV_POPULATE_READ);
+    (void) dl_iterate_phdr(prefault_segments, &page);
 }
 
 /* ------------------------------------------------------------------ set-up */

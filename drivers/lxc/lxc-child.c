@@ -36,6 +36,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "drivers/common/mount-api.h"
 #include "lxc-priv.h"
 
 /* The device nodes every container gets: name, major, minor. */

@@ -2,7 +2,8 @@
 # What each built binary loads at start-up (docs/architecture.md, "The XML module" and "The
 # static vsh"): libvsh must not pull libxml2 in (the XML module does, on demand); vsh must
 # pull neither gio nor libxml2, or, linked statically, nothing at all; a parse gives its
-# error with the line, through the module or the parser inside a static vsh.
+# error with the line, through the module or the parser inside a static vsh; a monitor
+# built with musl ("vsh-monitor on musl") is static and has no glibc in it.
 . "$VSH_TOP_SRCDIR/tests/tap.sh"
 
 B=$VSH_TOP_BUILDDIR
@@ -19,7 +20,19 @@ command -v readelf >/dev/null || tap_skip_all "readelf (binutils) is not install
 
 needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
 
-tap_plan 8
+MON=$B/drivers/common/vsh-monitor
+tap_plan 9
+if [ "$VSH_MUSL_MONITOR" = yes ]; then
+    if [ -z "$(needed "$MON")" ] && ! readelf -l "$MON" | grep -q INTERP &&
+        ! grep -q 'Fatal glibc error' "$MON"; then
+        ok "vsh-monitor is static and built with musl"
+    else
+        not_ok "vsh-monitor is static and built with musl"
+    fi
+else
+    [ -x "$MON" ] && ok "vsh-monitor is built (with the system C library)" ||
+        not_ok "vsh-monitor is built (with the system C library)"
+fi
 needed "$LIB" | grep -q '^libglib-2.0' && ok "libvsh.so needs glib" || not_ok "libvsh.so needs glib"
 if needed "$LIB" | grep -q '^libxml2'; then not_ok "libvsh.so does not need libxml2"
 else ok "libvsh.so does not need libxml2"; fi
