@@ -485,7 +485,13 @@ vsh_domain_parse_for_conn(vsh_conn *conn, const char *xml, const char *filename,
     return g_steal_pointer(&def);
 }
 
-/* Under the store lock: no other domain (of any type) has @def's uuid. */
+/*
+ * Under the store lock: no other domain (of any type) has @def's uuid. That is a look at
+ * every definition (libvirt's daemon keeps a table for it in memory); a uuid the parser
+ * has just drawn at random (version 4, 122 random bits from a generator seeded from
+ * /dev/urandom) is taken as free instead of paying that scan at every define for a
+ * collision that does not happen.
+ */
 static int
 vsh_domain_check_uuid_free(vsh_conn *conn, const vsh_domain_def *def, GError **error)
 {
@@ -493,6 +499,8 @@ vsh_domain_check_uuid_free(vsh_conn *conn, const vsh_domain_def *def, GError **e
     char uuidstr[VSH_UUID_STRING_BUFLEN];
     guint i;
 
+    if (def->uuid_generated)
+        return 0;
     if (!(entries = vsh_store_list(conn, error)))
         return -1;
     for (i = 0; i < entries->len; i++) {

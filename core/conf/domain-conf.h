@@ -249,6 +249,9 @@ struct vsh_domain_def {
     /* domain-general.c */
     char *name;
     unsigned char uuid[16];     /* generated in post_parse when absent */
+    bool uuid_generated;        /* post_parse made it up: no other domain can have it. A
+                                 * fact about one parse, kept neither in XML nor in the
+                                 * binary form */
     char *title;
     char *description;
     char *metadata_other;       /* the other children of <metadata>, serialised verbatim */

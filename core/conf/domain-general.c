@@ -401,8 +401,10 @@ vsh_domain_general_post_parse(vsh_domain_def *def, GError **error)
 {
     static const unsigned char zero[16] = { 0 };
 
-    if (memcmp(def->uuid, zero, sizeof(zero)) == 0)
+    if (memcmp(def->uuid, zero, sizeof(zero)) == 0) {
         vsh_uuid_generate(def->uuid);
+        def->uuid_generated = true;
+    }
     return 0;
 }
 

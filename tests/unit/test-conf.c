@@ -201,6 +201,7 @@ test_post_parse_fills_uuid_current_memory_and_mac(void **state)
 
     (void) state;
     assert_memory_not_equal(def->uuid, zero, 16);
+    assert_true(def->uuid_generated);
     assert_true(def->cur_memory_kib == 1024);
     assert_false(def->has_cur_memory);
     assert_int_equal(def->vcpus, 1);
@@ -211,6 +212,33 @@ test_post_parse_fills_uuid_current_memory_and_mac(void **state)
     assert_int_equal(strlen(net->mac), 17);
     assert_non_null(vsh_domain_def_get_root_fs(def));
     assert_string_equal(vsh_domain_def_get_root_fs(def)->source, "/srv/box");
+}
+
+/* A uuid from the XML is the user's: the define checks that no other domain has it. */
+static void
+test_a_given_uuid_is_not_marked_generated(void **state)
+{
+    const char *xml =
+        "<domain type='lxc'>\n"
+        "  <name>box</name>\n"
+        "  <uuid>6f1c1a1e-8a55-4c3e-9d1f-1c2b3a4d5e01</uuid>\n"
+        "  <memory>1024</memory>\n"
+        "  <os><type>exe</type><init>/bin/sh</init></os>\n"
+        "  <devices>\n"
+        "    <filesystem type='mount'><source dir='/srv/box'/><target dir='/'/></filesystem>\n"
+        "  </devices>\n"
+        "</domain>\n";
+    g_autoptr(vsh_domain_def) def = parse_ok(xml, 0);
+    g_autoptr(vsh_domain_def) copy = vsh_domain_def_copy(def);
+    char uuid[VSH_UUID_STRING_BUFLEN];
+
+    (void) state;
+    assert_false(def->uuid_generated);
+    vsh_uuid_format(def->uuid, uuid);
+    assert_string_equal(uuid, "6f1c1a1e-8a55-4c3e-9d1f-1c2b3a4d5e01");
+    /* a copy is a definition, not a parse: the flag is not carried */
+    assert_non_null(copy);
+    assert_false(copy->uuid_generated);
 }
 
 static void
@@ -462,6 +490,7 @@ main(void)
         cmocka_unit_test(test_uuid_generate_gives_distinct_version_4_uuids),
         cmocka_unit_test(test_enums_convert_both_ways),
         cmocka_unit_test(test_post_parse_fills_uuid_current_memory_and_mac),
+        cmocka_unit_test(test_a_given_uuid_is_not_marked_generated),
         cmocka_unit_test(test_live_data_only_with_the_live_flags),
         cmocka_unit_test(test_copy_is_deep_and_identical),
         cmocka_unit_test(test_def_built_in_code_validates_without_lines),
