@@ -214,15 +214,9 @@ if [ "$VSH_STATIC_VSH" = yes ]; then
     # a static vsh has readline inside: $VSH_READLINE does not apply
     VSH_READLINE=$TMP/no-such-library.so
     export VSH_READLINE
-    session "a static vsh ignores \$VSH_READLINE: its own readline runs the session" <<EOF
-expect Welcome to vsh
-expect $PROMPT
-send uri\r
-expect $URI
-expect $PROMPT
-send quit\r
-exit 0
-EOF
+    # the first session's steps again
+    session "a static vsh ignores \$VSH_READLINE: its own readline runs the session" \
+        < "$TMP/welcome line, prompt, a command, quit exits 0.steps"
     unset VSH_READLINE
 else
     # readline is opened when the session starts; when it cannot be, one error line, exit 1
