@@ -99,9 +99,9 @@ vsh_domain_schema_get(void)
 {
     static vsh_xml_schema *schema;
 
-    /* Compiled once per process; validation only reads the compiled form. */
+    /* Set up once per process from the grammar compiled in at build time. */
     if (g_once_init_enter(&schema)) {
-        vsh_xml_schema *compiled = vsh_xml_schema_new(vsh_domain_schema_rng, "domain.rng");
+        vsh_xml_schema *compiled = vsh_xml_schema_new(&vsh_domain_grammar);
 
         g_once_init_leave(&schema, compiled);
     }

@@ -1,6 +1,6 @@
 /*
- * xml.c — parsing, XPath, RelaxNG and writing, so the rest of vsh never handles xmlChar or
- * libxml2's global error state.
+ * xml.c — parsing, XPath, schema checks and writing, so the rest of vsh never handles
+ * xmlChar or libxml2's global error state.
  */
 #include <config.h>
 
@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include <libxml/parser.h>
-#include <libxml/relaxng.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xpathInternals.h>
 
 #include "error.h"
+#include "util/rng.h"
 #include "util/xml.h"
 
 /* ------------------------------------------------------------------ parsing */
@@ -23,16 +23,12 @@ typedef struct {
     char *message;
     int line;
     int column;
-    const xmlNode *node;
-    int code;
-    char *str1;
 } vsh_xml_first_error;
 
 static void
 vsh_xml_first_error_clear(vsh_xml_first_error *first)
 {
     g_clear_pointer(&first->message, g_free);
-    g_clear_pointer(&first->str1, g_free);
 }
 
 static void
@@ -46,9 +42,6 @@ vsh_xml_first_error_record(vsh_xml_first_error *first, const xmlError *e)
     g_strdelimit(first->message, "\n\r", ' ');
     first->line = e->line;
     first->column = e->int2;
-    first->node = e->node;
-    first->code = e->code;
-    first->str1 = g_strdup(e->str1);
 }
 
 /* sax->serror is called with ctxt->userData, which libxml2 points at the context itself;
@@ -185,13 +178,13 @@ vsh_xml_error(GError **error, const xmlNode *node, const char *fmt, ...)
 /* ------------------------------------------------------------------ schema outline */
 
 /*
- * libxml2's RelaxNG validator blames the enclosing element for a stray child inside an
- * <interleave> ("Element domain failed to validate content" for an unknown device), so its
- * first error often names the wrong element. Before running it, the document is walked
- * against an outline of the same schema: for every <element> pattern, the child elements and
- * attributes it allows, which of them are required or may repeat, and the keywords where the
- * schema lists them. That finds unknown and duplicate elements, unknown or missing attributes
- * and bad keywords with the exact path and line; the validator still runs afterwards.
+ * A RELAX NG validator stops at the first event the pattern cannot take, which for a
+ * misplaced element in a long <interleave> says little more than "not allowed here".
+ * Before it runs, the document is walked against an outline of the same grammar: for every
+ * element pattern, the child elements and attributes it allows, which of them are required
+ * or may repeat, and the keywords the schema lists. That names unknown and duplicate
+ * elements, unknown or missing attributes and bad keywords with what was expected; the
+ * validator proper (util/rng.c) still runs afterwards and has the last word.
  */
 typedef struct vsh_rng_elem vsh_rng_elem;
 
@@ -202,54 +195,53 @@ typedef struct {
 } vsh_rng_child;
 
 typedef struct {
-    char *name;
+    const char *name;           /* strings below borrow the grammar's */
     GPtrArray *values;          /* keywords listed by the schema */
-    GPtrArray *patterns;        /* of GRegex *: <data><param name='pattern'> */
+    GArray *patterns;           /* of guint16: string indexes of XML Schema patterns */
     bool any_text;              /* <text/> or unrestricted <data>: any value */
     bool required;
 } vsh_rng_attr;
 
 struct vsh_rng_elem {
-    char *name;                 /* NULL: a wildcard (<anyName>) */
-    char *ns;                   /* "" for no namespace */
+    const char *name;           /* NULL: a wildcard (<anyName>) */
+    const char *ns;             /* "" for no namespace */
     GPtrArray *except_ns;       /* wildcard: namespaces it excludes */
     GArray *children;           /* of vsh_rng_child */
     GPtrArray *attrs;           /* of vsh_rng_attr * */
     bool any_attr;
     GPtrArray *values;          /* keywords allowed as text */
-    GPtrArray *patterns;        /* of GRegex *, likewise */
+    GArray *patterns;           /* likewise */
     bool any_text;
 };
 
 typedef struct {
-    GHashTable *defines;        /* name -> <define> node, while building */
-    GHashTable *by_node;        /* <element> node -> vsh_rng_elem, while building */
+    const vsh_rng_grammar *grammar;
+    vsh_rng_elem **by_pattern;  /* ELEMENT pattern index -> its outline, while building */
     GPtrArray *elems;           /* owns every vsh_rng_elem */
     vsh_rng_elem *start;
 } vsh_rng_outline;
 
-#define VSH_RNG_NS "http://relaxng.org/ns/structure/1.0"
-#define VSH_RNG_MAX_DEPTH 64
+/* The simple form nests binary operators (a choice of 60 keywords is 60 deep); cycles
+ * only pass through elements, which are built once, so this bound is never reached by a
+ * sane grammar. */
+#define VSH_RNG_MAX_DEPTH 4096
 
 static void
 vsh_rng_attr_free(vsh_rng_attr *attr)
 {
-    g_free(attr->name);
     g_ptr_array_unref(attr->values);
-    g_ptr_array_unref(attr->patterns);
+    g_array_unref(attr->patterns);
     g_free(attr);
 }
 
 static void
 vsh_rng_elem_free(vsh_rng_elem *elem)
 {
-    g_free(elem->name);
-    g_free(elem->ns);
     g_ptr_array_unref(elem->except_ns);
     g_array_unref(elem->children);
     g_ptr_array_unref(elem->attrs);
     g_ptr_array_unref(elem->values);
-    g_ptr_array_unref(elem->patterns);
+    g_array_unref(elem->patterns);
     g_free(elem);
 }
 
@@ -258,220 +250,151 @@ vsh_rng_outline_free(vsh_rng_outline *o)
 {
     if (!o)
         return;
-    g_clear_pointer(&o->defines, g_hash_table_unref);
-    g_clear_pointer(&o->by_node, g_hash_table_unref);
+    g_free(o->by_pattern);
     g_ptr_array_unref(o->elems);
     g_free(o);
 }
 
-static bool
-vsh_rng_is(const xmlNode *node, const char *name)
-{
-    return node->type == XML_ELEMENT_NODE && vsh_xml_node_in_ns(node, VSH_RNG_NS) &&
-           (!name || strcmp((const char *) node->name, name) == 0);
-}
-
-/* The ns attribute in force at @node: RELAX NG inherits it from the ancestors. */
-static char *
-vsh_rng_ns(const xmlNode *node)
-{
-    for (; node && node->type == XML_ELEMENT_NODE; node = node->parent) {
-        char *ns = vsh_xml_prop(node, "ns");
-
-        if (ns)
-            return ns;
-    }
-    return g_strdup("");
-}
-
-static void vsh_rng_collect(vsh_rng_outline *o, vsh_rng_elem *elem, vsh_rng_attr *attr,
-                            const xmlNode *pat, bool repeatable, bool required, int depth);
+static vsh_rng_elem *vsh_rng_elem_get(vsh_rng_outline *o, uint32_t p);
 
 static void
-vsh_rng_collect_children(vsh_rng_outline *o, vsh_rng_elem *elem, vsh_rng_attr *attr,
-                         const xmlNode *parent, bool repeatable, bool required, int depth)
+vsh_rng_collect(vsh_rng_outline *o, vsh_rng_elem *elem, vsh_rng_attr *attr, uint32_t p,
+                bool repeatable, bool required, int depth)
 {
-    const xmlNode *c;
+    const vsh_rng_grammar *g = o->grammar;
+    const vsh_rng_pattern *q;
 
-    for (c = parent->children; c; c = c->next) {
-        /* The name class of an element or attribute is not part of its content. */
-        if (vsh_rng_is(c, "name") || vsh_rng_is(c, "anyName") || vsh_rng_is(c, "nsName"))
-            continue;
-        vsh_rng_collect(o, elem, attr, c, repeatable, required, depth + 1);
-    }
-}
-
-static vsh_rng_elem *vsh_rng_elem_get(vsh_rng_outline *o, const xmlNode *node);
-
-static void
-vsh_rng_collect_attribute(vsh_rng_outline *o, vsh_rng_elem *elem, const xmlNode *pat,
-                          bool required, int depth)
-{
-    vsh_rng_attr *attr;
-    const xmlNode *c;
-
-    if (!xmlHasProp(pat, (const xmlChar *) "name")) {
-        elem->any_attr = true;          /* <attribute><anyName/></attribute> */
+    if (depth > VSH_RNG_MAX_DEPTH || p >= g->n_patterns)
         return;
-    }
-    attr = g_new0(vsh_rng_attr, 1);
-    attr->name = vsh_xml_prop(pat, "name");
-    attr->values = g_ptr_array_new_with_free_func(g_free);
-    attr->patterns = g_ptr_array_new_with_free_func((GDestroyNotify) g_regex_unref);
-    attr->required = required;
-    for (c = pat->children; c && !vsh_rng_is(c, NULL); c = c->next)
-        ;
-    attr->any_text = c == NULL;         /* <attribute name='x'/> holds any text */
-    vsh_rng_collect_children(o, elem, attr, pat, false, required, depth);
-    g_ptr_array_add(elem->attrs, attr);
-}
+    q = &g->patterns[p];
+    switch (q->kind) {
+    case VSH_RNG_ELEMENT:
+        if (!attr) {
+            vsh_rng_child child = { vsh_rng_elem_get(o, p), repeatable, required };
 
-/* <data> with a pattern restricts the value (XML Schema patterns match the whole value);
- * any other <data> is taken as free text and left to the validator. */
-static void
-vsh_rng_collect_data(GPtrArray *patterns, bool *any_text, const xmlNode *pat)
-{
-    const xmlNode *c;
-
-    for (c = pat->children; c; c = c->next) {
-        g_autofree char *param = NULL;
-        g_autofree char *text = NULL;
-        g_autofree char *anchored = NULL;
-        GRegex *re;
-
-        if (!vsh_rng_is(c, "param") || !(param = vsh_xml_prop(c, "name")) ||
-            strcmp(param, "pattern") != 0)
-            continue;
-        text = vsh_xml_content(c);
-        anchored = g_strdup_printf("^(?:%s)$", text);
-        if ((re = g_regex_new(anchored, G_REGEX_DOLLAR_ENDONLY, 0, NULL))) {
-            g_ptr_array_add(patterns, re);
-            return;
+            g_array_append_val(elem->children, child);
         }
-    }
-    *any_text = true;
-}
+        break;
+    case VSH_RNG_ATTRIBUTE: {
+        const vsh_rng_name_class *nc = q->arg < g->n_name_classes ?
+                                       &g->name_classes[q->arg] : NULL;
+        vsh_rng_attr *a;
 
-static void
-vsh_rng_collect(vsh_rng_outline *o, vsh_rng_elem *elem, vsh_rng_attr *attr,
-                const xmlNode *pat, bool repeatable, bool required, int depth)
-{
-    const char *name;
-
-    if (depth > VSH_RNG_MAX_DEPTH || !vsh_rng_is(pat, NULL))
-        return;
-    name = (const char *) pat->name;
-    if (strcmp(name, "element") == 0 && !attr) {
-        vsh_rng_child child = { vsh_rng_elem_get(o, pat), repeatable, required };
-
-        g_array_append_val(elem->children, child);
-    } else if (strcmp(name, "attribute") == 0 && !attr) {
-        vsh_rng_collect_attribute(o, elem, pat, required, depth);
-    } else if (strcmp(name, "optional") == 0 || strcmp(name, "choice") == 0) {
-        vsh_rng_collect_children(o, elem, attr, pat, repeatable, false, depth);
-    } else if (strcmp(name, "zeroOrMore") == 0) {
-        vsh_rng_collect_children(o, elem, attr, pat, true, false, depth);
-    } else if (strcmp(name, "oneOrMore") == 0) {
-        vsh_rng_collect_children(o, elem, attr, pat, true, required, depth);
-    } else if (strcmp(name, "group") == 0 || strcmp(name, "interleave") == 0 ||
-               strcmp(name, "mixed") == 0) {
-        vsh_rng_collect_children(o, elem, attr, pat, repeatable, required, depth);
-    } else if (strcmp(name, "ref") == 0) {
-        g_autofree char *ref = vsh_xml_prop(pat, "name");
-        const xmlNode *def = ref ? g_hash_table_lookup(o->defines, ref) : NULL;
-
-        if (def)
-            vsh_rng_collect_children(o, elem, attr, def, repeatable, required, depth);
-    } else if (strcmp(name, "value") == 0) {
-        g_ptr_array_add(attr ? attr->values : elem->values, vsh_xml_content(pat));
-    } else if (strcmp(name, "data") == 0) {
-        vsh_rng_collect_data(attr ? attr->patterns : elem->patterns,
-                             attr ? &attr->any_text : &elem->any_text, pat);
-    } else if (strcmp(name, "text") == 0) {
         if (attr)
-            attr->any_text = true;
+            break;
+        if (!nc || nc->kind != VSH_RNG_NC_NAME || g->strings[nc->ns][0]) {
+            elem->any_attr = true;      /* <attribute><anyName/></attribute> */
+            break;
+        }
+        a = g_new0(vsh_rng_attr, 1);
+        a->name = g->strings[nc->local];
+        a->values = g_ptr_array_new();
+        a->patterns = g_array_new(FALSE, FALSE, sizeof(guint16));
+        a->required = required;
+        vsh_rng_collect(o, elem, a, q->a, false, required, depth + 1);
+        g_ptr_array_add(elem->attrs, a);
+        break;
+    }
+    case VSH_RNG_CHOICE:
+        vsh_rng_collect(o, elem, attr, q->a, repeatable, false, depth + 1);
+        vsh_rng_collect(o, elem, attr, q->b, repeatable, false, depth + 1);
+        break;
+    case VSH_RNG_ONE_OR_MORE:
+        vsh_rng_collect(o, elem, attr, q->a, true, required, depth + 1);
+        break;
+    case VSH_RNG_GROUP:
+    case VSH_RNG_INTERLEAVE:
+        vsh_rng_collect(o, elem, attr, q->a, repeatable, required, depth + 1);
+        vsh_rng_collect(o, elem, attr, q->b, repeatable, required, depth + 1);
+        break;
+    case VSH_RNG_VALUE:
+        if (q->arg < g->n_strings)
+            g_ptr_array_add(attr ? attr->values : elem->values, (gpointer) g->strings[q->arg]);
+        break;
+    case VSH_RNG_DATA:
+        /* <data> with a pattern restricts the value; without, it is free text. */
+        if (q->arg == VSH_RNG_NO_ARG)
+            *(attr ? &attr->any_text : &elem->any_text) = true;
         else
-            elem->any_text = true;
+            g_array_append_val(attr ? attr->patterns : elem->patterns, q->arg);
+        break;
+    case VSH_RNG_TEXT:
+        *(attr ? &attr->any_text : &elem->any_text) = true;
+        break;
+    default:
+        break;
     }
 }
 
-/* The outline of the <element> pattern @node, built on first use. */
-static vsh_rng_elem *
-vsh_rng_elem_get(vsh_rng_outline *o, const xmlNode *node)
+/* The namespaces an <anyName> wildcard's except clause names. */
+static void
+vsh_rng_collect_except(const vsh_rng_grammar *g, uint16_t nc, GPtrArray *out, int depth)
 {
-    vsh_rng_elem *elem = g_hash_table_lookup(o->by_node, node);
-    const xmlNode *c;
+    const vsh_rng_name_class *c;
+
+    if (nc >= g->n_name_classes || depth > VSH_RNG_MAX_DEPTH)
+        return;
+    c = &g->name_classes[nc];
+    if (c->kind == VSH_RNG_NC_NS_NAME) {
+        g_ptr_array_add(out, (gpointer) g->strings[c->ns]);
+    } else if (c->kind == VSH_RNG_NC_CHOICE) {
+        vsh_rng_collect_except(g, c->a, out, depth + 1);
+        vsh_rng_collect_except(g, c->b, out, depth + 1);
+    }
+}
+
+static vsh_rng_elem *
+vsh_rng_elem_new(vsh_rng_outline *o)
+{
+    vsh_rng_elem *elem = g_new0(vsh_rng_elem, 1);
+
+    elem->ns = "";
+    elem->children = g_array_new(FALSE, TRUE, sizeof(vsh_rng_child));
+    elem->attrs = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_rng_attr_free);
+    elem->values = g_ptr_array_new();
+    elem->patterns = g_array_new(FALSE, FALSE, sizeof(guint16));
+    elem->except_ns = g_ptr_array_new();
+    g_ptr_array_add(o->elems, elem);
+    return elem;
+}
+
+/* The outline of ELEMENT pattern @p, built on first use. */
+static vsh_rng_elem *
+vsh_rng_elem_get(vsh_rng_outline *o, uint32_t p)
+{
+    const vsh_rng_grammar *g = o->grammar;
+    const vsh_rng_pattern *q = &g->patterns[p];
+    const vsh_rng_name_class *nc;
+    vsh_rng_elem *elem = o->by_pattern[p];
 
     if (elem)
         return elem;
-    elem = g_new0(vsh_rng_elem, 1);
-    elem->children = g_array_new(FALSE, TRUE, sizeof(vsh_rng_child));
-    elem->attrs = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_rng_attr_free);
-    elem->values = g_ptr_array_new_with_free_func(g_free);
-    elem->patterns = g_ptr_array_new_with_free_func((GDestroyNotify) g_regex_unref);
-    elem->except_ns = g_ptr_array_new_with_free_func(g_free);
-    elem->name = vsh_xml_prop(node, "name");
-    elem->ns = vsh_rng_ns(node);
-    g_ptr_array_add(o->elems, elem);
+    elem = vsh_rng_elem_new(o);
     /* Registered before its content is read: a pattern may contain itself. */
-    g_hash_table_insert(o->by_node, (gpointer) node, elem);
-    for (c = node->children; c && !elem->name; c = c->next) {
-        const xmlNode *e;
-
-        if (vsh_rng_is(c, "name"))
-            elem->name = g_strstrip(vsh_xml_content(c));
-        if (!vsh_rng_is(c, "anyName"))
-            continue;
-        for (e = c->children; e; e = e->next) {
-            const xmlNode *n;
-
-            for (n = vsh_rng_is(e, "except") ? e->children : NULL; n; n = n->next) {
-                if (vsh_rng_is(n, "nsName"))
-                    g_ptr_array_add(elem->except_ns, vsh_rng_ns(n));
-            }
-        }
-        break;
+    o->by_pattern[p] = elem;
+    nc = q->arg < g->n_name_classes ? &g->name_classes[q->arg] : NULL;
+    if (nc && nc->kind == VSH_RNG_NC_NAME) {
+        elem->name = g->strings[nc->local];
+        elem->ns = g->strings[nc->ns];
+    } else if (nc && nc->kind == VSH_RNG_NC_ANY_NAME && nc->a != VSH_RNG_NO_ARG) {
+        vsh_rng_collect_except(g, nc->a, elem->except_ns, 0);
     }
-    vsh_rng_collect_children(o, elem, NULL, node, false, true, 0);
+    vsh_rng_collect(o, elem, NULL, q->a, false, true, 0);
     return elem;
 }
 
 static vsh_rng_outline *
-vsh_rng_outline_new(const char *rng)
+vsh_rng_outline_new(const vsh_rng_grammar *grammar)
 {
-    g_autoptr(xmlDoc) doc = vsh_xml_parse(rng, strlen(rng), "schema", NULL);
-    vsh_rng_outline *o;
-    const xmlNode *root;
-    const xmlNode *c;
-    const xmlNode *start = NULL;
+    vsh_rng_outline *o = g_new0(vsh_rng_outline, 1);
 
-    if (!doc)
-        return NULL;
-    root = xmlDocGetRootElement(doc);
-    o = g_new0(vsh_rng_outline, 1);
-    o->defines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    o->by_node = g_hash_table_new(g_direct_hash, g_direct_equal);
+    o->grammar = grammar;
+    o->by_pattern = g_new0(vsh_rng_elem *, grammar->n_patterns);
     o->elems = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_rng_elem_free);
-    for (c = root->children; c; c = c->next) {
-        if (vsh_rng_is(c, "define"))
-            g_hash_table_insert(o->defines, vsh_xml_prop(c, "name"), (gpointer) c);
-        else if (vsh_rng_is(c, "start"))
-            start = c;
-    }
-    if (start) {
-        /* The start pattern is read like the content of an imaginary document element. */
-        vsh_rng_elem *top = vsh_rng_elem_get(o, root);
-
-        g_array_set_size(top->children, 0);
-        vsh_rng_collect_children(o, top, NULL, start, false, true, 0);
-        o->start = top;
-    }
-    g_clear_pointer(&o->defines, g_hash_table_unref);
-    g_clear_pointer(&o->by_node, g_hash_table_unref);
-    if (!o->start) {
-        vsh_rng_outline_free(o);
-        return NULL;
-    }
+    /* The start pattern is read like the content of an imaginary document element. */
+    o->start = vsh_rng_elem_new(o);
+    vsh_rng_collect(o, o->start, NULL, grammar->start, false, true, 0);
+    g_clear_pointer(&o->by_pattern, g_free);
     return o;
 }
 
@@ -509,7 +432,7 @@ vsh_rng_keywords(GPtrArray *values)
 }
 
 static bool
-vsh_rng_value_in(GPtrArray *values, GPtrArray *patterns, const char *value)
+vsh_rng_value_in(vsh_rng_validator *v, GPtrArray *values, GArray *patterns, const char *value)
 {
     guint i;
 
@@ -518,7 +441,7 @@ vsh_rng_value_in(GPtrArray *values, GPtrArray *patterns, const char *value)
             return true;
     }
     for (i = 0; i < patterns->len; i++) {
-        if (g_regex_match(g_ptr_array_index(patterns, i), value, 0, NULL))
+        if (vsh_rng_pattern_matches(v, g_array_index(patterns, guint16, i), value))
             return true;
     }
     return false;
@@ -541,7 +464,8 @@ vsh_rng_bad_value(GError **error, const xmlNode *node, const char *attr, const c
 }
 
 static int
-vsh_rng_check_attrs(GPtrArray *defs, const xmlNode *node, GError **error)
+vsh_rng_check_attrs(vsh_rng_validator *v, GPtrArray *defs, const xmlNode *node,
+                    GError **error)
 {
     const xmlAttr *a;
     guint d;
@@ -549,7 +473,7 @@ vsh_rng_check_attrs(GPtrArray *defs, const xmlNode *node, GError **error)
 
     for (a = node->properties; a; a = a->next) {
         g_autoptr(GPtrArray) values = g_ptr_array_new();
-        g_autoptr(GPtrArray) patterns = g_ptr_array_new();
+        g_autoptr(GArray) patterns = g_array_new(FALSE, FALSE, sizeof(guint16));
         g_autofree char *value = NULL;
         bool known = false;
         bool any = false;
@@ -566,14 +490,14 @@ vsh_rng_check_attrs(GPtrArray *defs, const xmlNode *node, GError **error)
                 known = true;
                 any |= attr->any_text;
                 g_ptr_array_extend(values, attr->values, NULL, NULL);
-                g_ptr_array_extend(patterns, attr->patterns, NULL, NULL);
+                g_array_append_vals(patterns, attr->patterns->data, attr->patterns->len);
             }
         }
         if (!known && !any)
             return vsh_xml_error(error, node, "attribute '%s' is not allowed here",
                                  (const char *) a->name);
         value = vsh_xml_prop(node, (const char *) a->name);
-        if (!any && value && !vsh_rng_value_in(values, patterns, value))
+        if (!any && value && !vsh_rng_value_in(v, values, patterns, value))
             return vsh_rng_bad_value(error, node, (const char *) a->name, value, values);
     }
     return 0;
@@ -599,10 +523,11 @@ vsh_rng_check_stray_text(const xmlNode *node, GError **error)
 }
 
 static int
-vsh_rng_check_text(GPtrArray *defs, const xmlNode *node, GError **error)
+vsh_rng_check_text(vsh_rng_validator *v, GPtrArray *defs, const xmlNode *node,
+                   GError **error)
 {
     g_autoptr(GPtrArray) values = g_ptr_array_new();
-    g_autoptr(GPtrArray) patterns = g_ptr_array_new();
+    g_autoptr(GArray) patterns = g_array_new(FALSE, FALSE, sizeof(guint16));
     g_autofree char *text = NULL;
     bool any_text = false;
     guint d;
@@ -612,14 +537,14 @@ vsh_rng_check_text(GPtrArray *defs, const xmlNode *node, GError **error)
 
         any_text |= elem->any_text;
         g_ptr_array_extend(values, elem->values, NULL, NULL);
-        g_ptr_array_extend(patterns, elem->patterns, NULL, NULL);
+        g_array_append_vals(patterns, elem->patterns->data, elem->patterns->len);
     }
     if (!any_text && values->len == 0 && patterns->len == 0)
         return vsh_rng_check_stray_text(node, error);
     if (any_text)
         return 0;
     text = g_strstrip(vsh_xml_content(node));
-    if (vsh_rng_value_in(values, patterns, text))
+    if (vsh_rng_value_in(v, values, patterns, text))
         return 0;
     return vsh_rng_bad_value(error, node, NULL, text, values);
 }
@@ -651,7 +576,8 @@ vsh_rng_check_required(const vsh_rng_elem *elem, const xmlNode *node, GError **e
     return 0;
 }
 
-static int vsh_rng_check(GPtrArray *defs, const xmlNode *node, GError **error);
+static int vsh_rng_check(vsh_rng_validator *v, GPtrArray *defs, const xmlNode *node,
+                         GError **error);
 
 /* The patterns among @defs' children that @child matches; NULL when a wildcard took it. */
 static GPtrArray *
@@ -687,7 +613,8 @@ vsh_rng_child_defs(GPtrArray *defs, const xmlNode *child, bool *ret_repeatable)
 }
 
 static int
-vsh_rng_check_children(GPtrArray *defs, const xmlNode *node, GError **error)
+vsh_rng_check_children(vsh_rng_validator *v, GPtrArray *defs, const xmlNode *node,
+                       GError **error)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
     const xmlNode *c;
@@ -707,18 +634,18 @@ vsh_rng_check_children(GPtrArray *defs, const xmlNode *node, GError **error)
             return vsh_xml_error(error, c, "element '%s' may appear only once here",
                                  (const char *) c->name);
         g_hash_table_add(seen, found->pdata[0]);
-        if (vsh_rng_check(found, c, error) < 0)
+        if (vsh_rng_check(v, found, c, error) < 0)
             return -1;
     }
     return 0;
 }
 
 static int
-vsh_rng_check(GPtrArray *defs, const xmlNode *node, GError **error)
+vsh_rng_check(vsh_rng_validator *v, GPtrArray *defs, const xmlNode *node, GError **error)
 {
-    if (vsh_rng_check_attrs(defs, node, error) < 0 ||
-        vsh_rng_check_text(defs, node, error) < 0 ||
-        vsh_rng_check_children(defs, node, error) < 0)
+    if (vsh_rng_check_attrs(v, defs, node, error) < 0 ||
+        vsh_rng_check_text(v, defs, node, error) < 0 ||
+        vsh_rng_check_children(v, defs, node, error) < 0)
         return -1;
     /* With several candidate patterns (a <choice>), which one is meant is unclear; the
      * validator proper reports what is missing then. */
@@ -728,7 +655,8 @@ vsh_rng_check(GPtrArray *defs, const xmlNode *node, GError **error)
 }
 
 static int
-vsh_rng_outline_check(const vsh_rng_outline *o, xmlDoc *doc, GError **error)
+vsh_rng_outline_check(const vsh_rng_outline *o, vsh_rng_validator *v, xmlDoc *doc,
+                      GError **error)
 {
     g_autoptr(GPtrArray) top = g_ptr_array_new();
     g_autoptr(GPtrArray) found = NULL;
@@ -742,48 +670,23 @@ vsh_rng_outline_check(const vsh_rng_outline *o, xmlDoc *doc, GError **error)
     if (found->len == 0)
         return vsh_xml_error(error, root, "element '%s' is not allowed here",
                              (const char *) root->name);
-    return vsh_rng_check(found, root, error);
+    return vsh_rng_check(v, found, root, error);
 }
 
 /* ------------------------------------------------------------------ RelaxNG */
 
 struct vsh_xml_schema {
-    vsh_rng_outline *outline;   /* NULL if the schema text does not parse */
-    xmlRelaxNG *rng;
-    char *name;
-    char *compile_error;        /* why it did not compile, NULL when it did */
+    vsh_rng_validator *validator;
+    vsh_rng_outline *outline;
 };
 
-/* The validator's first error sometimes has no node ("Extra element devices in
- * interleave"); the first one that does is kept beside it to give a line and a path. */
-static void
-vsh_xml_schema_error_cb(void *data, xmlErrorPtr e)
-{
-    vsh_xml_first_error *first = data;
-
-    vsh_xml_first_error_record(first, e);
-    if (!first->node && e->node)
-        first->node = e->node;
-}
-
 vsh_xml_schema *
-vsh_xml_schema_new(const char *rng, const char *name)
+vsh_xml_schema_new(const vsh_rng_grammar *grammar)
 {
     vsh_xml_schema *schema = g_new0(vsh_xml_schema, 1);
-    vsh_xml_first_error first = { 0 };
-    xmlRelaxNGParserCtxt *pctxt;
 
-    vsh_xml_init();
-    schema->name = g_strdup(name);
-    schema->outline = vsh_rng_outline_new(rng);
-    pctxt = xmlRelaxNGNewMemParserCtxt(rng, (int) strlen(rng));
-    xmlRelaxNGSetParserStructuredErrors(pctxt, vsh_xml_schema_error_cb, &first);
-    schema->rng = xmlRelaxNGParse(pctxt);
-    xmlRelaxNGFreeParserCtxt(pctxt);
-    if (!schema->rng)
-        schema->compile_error = g_strdup_printf("line %d: %s", first.line,
-                                                first.message ? first.message : "unknown");
-    vsh_xml_first_error_clear(&first);
+    schema->validator = vsh_rng_validator_new(grammar);
+    schema->outline = vsh_rng_outline_new(grammar);
     return schema;
 }
 
@@ -792,77 +695,17 @@ vsh_xml_schema_free(vsh_xml_schema *schema)
 {
     if (!schema)
         return;
-    if (schema->rng)
-        xmlRelaxNGFree(schema->rng);
     vsh_rng_outline_free(schema->outline);
-    g_free(schema->name);
-    g_free(schema->compile_error);
+    vsh_rng_validator_free(schema->validator);
     g_free(schema);
-}
-
-/* Turns the validator's first error into "FILE:LINE: PATH: problem". The outline check has
- * already caught unknown elements and attributes, so these are rarer cases. */
-static int
-vsh_xml_schema_report(const vsh_xml_first_error *first, xmlDoc *doc, GError **error)
-{
-    const xmlNode *node = first->node;
-    const char *filename = (const char *) doc->URL;
-    g_autofree char *path = NULL;
-
-    if (!node || node->type != XML_ELEMENT_NODE)
-        return vsh_error_set_xml_line(error, filename, first->line, "%s", first->message);
-    path = vsh_xml_node_path(node);
-    if (!first->line)
-        return vsh_error_set_xml(error, node, "%s: content does not match the schema (%s)",
-                                 path, first->message);
-    switch (first->code) {
-    case XML_RELAXNG_ERR_ELEMWRONG:
-    case XML_RELAXNG_ERR_EXTRACONTENT:
-    case XML_RELAXNG_ERR_ELEMEXTRANS:
-    case XML_RELAXNG_ERR_ELEMNAME:
-    case XML_RELAXNG_ERR_ELEMNONS:
-    case XML_RELAXNG_ERR_ELEMWRONGNS:
-        return vsh_error_set_xml(error, node, "%s: element '%s' is not allowed here", path,
-                                 (const char *) node->name);
-    case XML_RELAXNG_ERR_INVALIDATTR:
-        return vsh_error_set_xml(error, node, "%s: attribute '%s' is not allowed here", path,
-                                 first->str1 ? first->str1 : "?");
-    case XML_RELAXNG_ERR_NOELEM:
-        return vsh_error_set_xml(error, node, "%s: missing element '%s'", path,
-                                 first->str1 ? first->str1 : "?");
-    default:
-        break;
-    }
-    return vsh_error_set_xml(error, node, "%s: %s", path, first->message);
 }
 
 int
 vsh_xml_schema_validate(vsh_xml_schema *schema, xmlDoc *doc, GError **error)
 {
-    vsh_xml_first_error first = { 0 };
-    xmlRelaxNGValidCtxt *vctxt;
-    int rc;
-
-    if (!schema->rng)
-        return vsh_error_set(error, VSH_ERROR_INTERNAL, "schema '%s' does not compile: %s",
-                             schema->name, schema->compile_error);
-    if (schema->outline && vsh_rng_outline_check(schema->outline, doc, error) < 0)
+    if (vsh_rng_outline_check(schema->outline, schema->validator, doc, error) < 0)
         return -1;
-    vctxt = xmlRelaxNGNewValidCtxt(schema->rng);
-    xmlRelaxNGSetValidStructuredErrors(vctxt, vsh_xml_schema_error_cb, &first);
-    rc = xmlRelaxNGValidateDoc(vctxt, doc);
-    xmlRelaxNGFreeValidCtxt(vctxt);
-    if (rc != 0) {
-        if (first.message)
-            vsh_xml_schema_report(&first, doc, error);
-        else
-            vsh_error_set_xml_line(error, (const char *) doc->URL, 0,
-                                   "document does not match schema '%s'", schema->name);
-        vsh_xml_first_error_clear(&first);
-        return -1;
-    }
-    vsh_xml_first_error_clear(&first);
-    return 0;
+    return vsh_rng_validate(schema->validator, doc, error);
 }
 
 /* ------------------------------------------------------------------ XPath */

@@ -14,6 +14,8 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
+#include "util/rng.h"
+
 /* Documents larger than this are refused before libxml2 sees them. */
 #define VSH_XML_MAX_SIZE (1024 * 1024)
 
@@ -29,15 +31,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext)
  */
 xmlDoc *vsh_xml_parse(const char *buf, size_t len, const char *filename, GError **error);
 
-/* A compiled RelaxNG schema. */
+/* A schema ready to check documents against. */
 typedef struct vsh_xml_schema vsh_xml_schema;
 
-/*
- * Compiles the RelaxNG schema text @rng (borrowed for the call), called @name in errors.
- * Never fails: a schema that does not compile is a bug in vsh, reported by every
- * vsh_xml_schema_validate() call as VSH_ERROR_INTERNAL. Free with vsh_xml_schema_free.
- */
-vsh_xml_schema *vsh_xml_schema_new(const char *rng, const char *name);
+/* A schema for the grammar @grammar (util/rng.h; borrowed, and must outlive the schema),
+ * usually one compiled into vsh at build time. Free with vsh_xml_schema_free. */
+vsh_xml_schema *vsh_xml_schema_new(const vsh_rng_grammar *grammar);
 void vsh_xml_schema_free(vsh_xml_schema *schema);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_xml_schema, vsh_xml_schema_free)
 
@@ -45,8 +44,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_xml_schema, vsh_xml_schema_free)
  * Validates @doc against @schema (safe from several threads at once). The document is
  * first checked against an outline of the schema (allowed, required and repeatable child
  * elements and attributes, keywords and patterns of values), which names the offending
- * element exactly; then libxml2's RelaxNG validator runs. On failure the error names the
- * element path and line of the first problem:
+ * element and what it expected; then the RELAX NG validator runs. On failure the error
+ * names the element path and line of the first problem:
  * "FILE:LINE: /domain/devices/foo: element 'foo' is not allowed here".
  * Returns 0, or -1 with @error set.
  */

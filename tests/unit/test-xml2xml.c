@@ -211,10 +211,12 @@ mutate(GString *s, GRand *rand)
         const char *snippet = mutation_snippets[g_rand_int_range(rand, 0,
                                                 G_N_ELEMENTS(mutation_snippets))];
 
+        gssize cut = g_rand_int_range(rand, 1, 20);
+
         switch (g_rand_int_range(rand, 0, 3)) {
         case 0:
-            g_string_erase(s, pos, MIN((gssize) g_rand_int_range(rand, 1, 20),
-                                       (gssize) (s->len - pos)));
+            /* MIN() evaluates its arguments twice: draw the length first. */
+            g_string_erase(s, pos, MIN(cut, (gssize) (s->len - pos)));
             break;
         case 1:
             g_string_insert(s, pos, snippet);
