@@ -19,6 +19,7 @@
 
 #include "error.h"
 #include "util/rng.h"
+#include "util/xml.h"
 
 #define RNGC_NS "http://relaxng.org/ns/structure/1.0"
 #define RNGC_XSD_LIBRARY "http://www.w3.org/2001/XMLSchema-datatypes"
@@ -143,11 +144,9 @@ rngc_clear(rngc *c)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(rngc, rngc_clear)
 
-/* Local names for the cleanup functions: xml.h defines one for xmlDoc too, and this file
- * must not depend on it (the build tool links no xml.c). */
-typedef xmlDoc rngc_doc;
+/* The schema is parsed here rather than by vsh_xml_parse(), which drops blank text that
+ * <value> may hold. */
 typedef xmlParserCtxt rngc_parser_ctxt;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(rngc_doc, xmlFreeDoc)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(rngc_parser_ctxt, xmlFreeParserCtxt)
 
 /* The first error libxml2 reports while parsing the schema. */
@@ -187,22 +186,6 @@ rngc_is(const xmlNode *node, const char *name)
     return strcmp((const char *) node->name, name) == 0;
 }
 
-static bool
-rngc_is_space(char ch)
-{
-    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
-}
-
-static bool
-rngc_is_blank(const char *s)
-{
-    for (; *s; s++) {
-        if (!rngc_is_space(*s))
-            return false;
-    }
-    return true;
-}
-
 /* Strips XML white space (not the wider set of g_strstrip) in place. */
 static char *
 rngc_strip(char *s)
@@ -210,55 +193,21 @@ rngc_strip(char *s)
     size_t len;
     size_t skip = 0;
 
-    while (rngc_is_space(s[skip]))
+    while (vsh_rng_is_space(s[skip]))
         skip++;
     len = strlen(s + skip);
-    while (len > 0 && rngc_is_space(s[skip + len - 1]))
+    while (len > 0 && vsh_rng_is_space(s[skip + len - 1]))
         len--;
     memmove(s, s + skip, len);
     s[len] = '\0';
     return s;
 }
 
-/* What the token datatype compares: runs of white space become one space, none at the
- * ends. */
-static char *
-rngc_collapse(const char *s)
-{
-    GString *out = g_string_new(NULL);
-
-    while (*s) {
-        if (rngc_is_space(*s)) {
-            while (rngc_is_space(*s))
-                s++;
-            if (*s && out->len > 0)
-                g_string_append_c(out, ' ');
-            continue;
-        }
-        g_string_append_c(out, *s++);
-    }
-    return g_string_free(out, FALSE);
-}
-
-/* The unqualified attribute @name of @node, or NULL. */
-static char *
-rngc_attr(const xmlNode *node, const char *name)
-{
-    xmlChar *value = xmlGetNoNsProp(node, (const xmlChar *) name);
-    char *ret;
-
-    if (!value)
-        return NULL;
-    ret = g_strdup((const char *) value);
-    xmlFree(value);
-    return ret;
-}
-
 /* Attributes whose leading and trailing white space does not count (section 4.2). */
 static char *
 rngc_attr_stripped(const xmlNode *node, const char *name)
 {
-    char *value = rngc_attr(node, name);
+    char *value = vsh_xml_prop(node, name);
 
     return value ? rngc_strip(value) : NULL;
 }
@@ -270,7 +219,7 @@ rngc_inherited(const xmlNode *node, const char *name, const char *fallback)
 {
     for (; node && node->type == XML_ELEMENT_NODE; node = node->parent) {
         if (xmlHasNsProp(node, (const xmlChar *) name, NULL))
-            return rngc_attr(node, name);
+            return vsh_xml_prop(node, name);
     }
     return g_strdup(fallback);
 }
@@ -335,7 +284,7 @@ rngc_children(rngc *c, xmlNode *node, GPtrArray **ret_kids, GError **error)
                 return -1;
             g_ptr_array_add(kids, kid);
         } else if ((kid->type == XML_TEXT_NODE || kid->type == XML_CDATA_SECTION_NODE) &&
-                   kid->content && !rngc_is_blank((const char *) kid->content)) {
+                   kid->content && !vsh_rng_blank((const char *) kid->content)) {
             return rngc_error(c, kid, error, "text is not allowed in element '%s'",
                               node->name);
         }
@@ -593,7 +542,7 @@ rngc_named(rngc *c, xmlNode *node, GPtrArray *kids, uint16_t *ret_nc, guint *ret
     /* An attribute named by its name attribute is in no namespace unless it carries an ns
      * attribute itself (section 4.8); an element takes the inherited ns. */
     if (attribute)
-        ns = xmlHasNsProp(node, (const xmlChar *) "ns", NULL) ? rngc_attr(node, "ns")
+        ns = xmlHasNsProp(node, (const xmlChar *) "ns", NULL) ? vsh_xml_prop(node, "ns")
                                                               : g_strdup("");
     else
         ns = rngc_inherited(node, "ns", "");
@@ -729,7 +678,7 @@ rngc_value(rngc *c, xmlNode *node, uint32_t *ret_p, GError **error)
         rngc_text(c, node, &text, error) < 0)
         return -1;
     if (token) {
-        char *collapsed = rngc_collapse(text);
+        char *collapsed = vsh_rng_collapse(text);
 
         g_free(text);
         text = collapsed;
@@ -1134,7 +1083,7 @@ static xmlDoc *
 rngc_parse(const char *text, size_t len, const char *filename, GError **error)
 {
     g_autoptr(rngc_parser_ctxt) pctxt = NULL;
-    g_autoptr(rngc_doc) doc = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
     rngc_parse_error first = { 0 };
     int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                   XML_PARSE_BIG_LINES;
@@ -1195,7 +1144,7 @@ vsh_rng_grammar *
 vsh_rng_compile(const char *text, size_t len, const char *filename, GError **error)
 {
     g_auto(rngc) c = { 0 };
-    g_autoptr(rngc_doc) doc = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
     uint32_t p;
     uint16_t s;
 

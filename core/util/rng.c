@@ -248,13 +248,13 @@ vsh_rng_name_in(const vsh_rng_grammar *g, uint16_t nc, const char *ns, const cha
     }
 }
 
-static bool
+bool
 vsh_rng_is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static bool
+bool
 vsh_rng_blank(const char *s)
 {
     for (; *s; s++) {
@@ -264,8 +264,7 @@ vsh_rng_blank(const char *s)
     return true;
 }
 
-/* @s with XML whitespace collapsed: runs become one space, none at either end. */
-static char *
+char *
 vsh_rng_collapse(const char *s)
 {
     char *out = g_malloc(strlen(s) + 1);

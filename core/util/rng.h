@@ -89,6 +89,16 @@ typedef struct {
     uint32_t start;             /* the pattern a document must match */
 } vsh_rng_grammar;
 
+/* ------------------------------------------------------------------ white space */
+
+/* XML's white space (space, tab, CR, LF), narrower than isspace(). */
+bool vsh_rng_is_space(char c);
+/* Whether @s is only white space. */
+bool vsh_rng_blank(const char *s);
+/* @s as the token datatype compares it: runs of white space become one space, none at
+ * either end. Free with g_free. */
+char *vsh_rng_collapse(const char *s);
+
 /* ------------------------------------------------------------------ compiling */
 
 /*
