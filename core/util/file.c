@@ -9,8 +9,10 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,29 +106,63 @@ vsh_fsync_dir(const char *dir, GError **error)
     return 0;
 }
 
-/* Writes @len bytes of @data into a new temporary file next to @path, synced to disk
- * when @sync; returns its descriptor. */
+/*
+ * How a replaced file is made durable.
+ *
+ * The portable way is fsync(tmp), rename, fsync(directory): two journal commits, each a
+ * device cache flush. On ext4 and XFS one commit is enough. Their fsync of a file commits
+ * the journal transaction holding the file's latest change, and a rename changes the
+ * renamed inode's ctime in the same transaction as the directory entries. So fsync(tmp)
+ * *after* the rename makes the data, the inode and the new name durable at once. What
+ * must not happen is a journal commit between the rename and that fsync that takes the
+ * new name but not the data: a delayed-allocation file would come back empty. So the
+ * data is written out first with sync_file_range(), which allocates its blocks and waits
+ * for the write; every later commit then carries the allocation before the rename, and a
+ * commit flushes the device cache before its commit record.
+ */
+static bool
+vsh_file_rename_orders_data(int fd)
+{
+    struct statfs sfs;
+
+    if (fstatfs(fd, &sfs) < 0)
+        return false;
+    return sfs.f_type == EXT4_SUPER_MAGIC || sfs.f_type == XFS_SUPER_MAGIC;
+}
+
+/* Writes @len bytes of @data into a new temporary file next to @path; returns its
+ * descriptor. With @sync, the data is on disk when it returns, and *@ret_sync_after
+ * says whether the file must be synced again after the rename instead of the
+ * directory (see above). */
 static int
 vsh_file_write_tmp(const char *path, const void *data, size_t len, mode_t mode, bool sync,
-                   char **ret_tmp, GError **error)
+                   char **ret_tmp, bool *ret_sync_after, GError **error)
 {
     g_autofree char *dir = g_path_get_dirname(path);
     g_autofree char *base = g_path_get_basename(path);
     g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
     vsh_autoclose int fd = -1;
+    bool sync_after = false;
+    int r = 0;
 
     if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
         return vsh_error_set_errno(error, errno, "cannot create a temporary file for '%s'",
                                    path);
-    if (fchmod(fd, mode) < 0 ||
-        vsh_safe_write(fd, data, len, NULL) < 0 ||
-        (sync && fsync(fd) < 0)) {
+    if (fchmod(fd, mode) < 0 || vsh_safe_write(fd, data, len, NULL) < 0)
+        r = -1;
+    else if (sync && (sync_after = vsh_file_rename_orders_data(fd)))
+        r = sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                      SYNC_FILE_RANGE_WAIT_AFTER);
+    else if (sync)
+        r = fsync(fd);
+    if (r < 0) {
         int saved = errno;
 
         (void) unlink(tmp);
         return vsh_error_set_errno(error, saved, "cannot write '%s'", tmp);
     }
     *ret_tmp = g_steal_pointer(&tmp);
+    *ret_sync_after = sync_after;
     return vsh_steal_fd(&fd);
 }
 
@@ -136,8 +172,10 @@ vsh_file_replace(const char *path, const void *data, size_t len, mode_t mode, bo
 {
     g_autofree char *tmp = NULL;
     vsh_autoclose int fd = -1;
+    bool sync_after = false;
 
-    if ((fd = vsh_file_write_tmp(path, data, len, mode, sync, &tmp, error)) < 0)
+    if ((fd = vsh_file_write_tmp(path, data, len, mode, sync, &tmp, &sync_after,
+                                 error)) < 0)
         return -1;
     if (vsh_file_test_before_rename)
         vsh_file_test_before_rename(tmp);
@@ -147,7 +185,9 @@ vsh_file_replace(const char *path, const void *data, size_t len, mode_t mode, bo
         (void) unlink(tmp);
         return vsh_error_set_errno(error, saved, "cannot rename '%s' to '%s'", tmp, path);
     }
-    if (sync) {
+    if (sync_after && fsync(fd) < 0)
+        return vsh_error_set_errno(error, errno, "cannot sync '%s'", path);
+    if (sync && !sync_after) {
         g_autofree char *dir = g_path_get_dirname(path);
 
         /* The rename is durable only once the directory entry is on disk. */

@@ -1,8 +1,9 @@
 /*
- * test-store.c — the store: atomic definition writes (and a writer killed before its
- * rename), concurrent defines from two processes, the status document, the shut-off
- * reason, names checked before paths, and reconciliation of supervised domains whose
- * monitor died (with a fake supervised driver that stands in for lxc).
+ * test-store.c — the store: atomic definition writes (synced before the rename, and a
+ * writer killed before its rename), concurrent defines from two processes, the status
+ * document, the shut-off reason, names checked before paths, and reconciliation of
+ * supervised domains whose monitor died (with a fake supervised driver that stands in
+ * for lxc).
  */
 #include <config.h>
 
@@ -17,7 +18,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/file.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,6 +89,72 @@ test_atomic_write_replaces_and_leaves_no_temp_file(void **state)
     assert_int_equal(vsh_file_write_atomic("/nonexistent-dir/x", "x", 0600, &err), -1);
     assert_true(g_error_matches(err, VSH_ERROR, VSH_ERROR_SYSTEM));
     assert_int_equal(vsh_error_errno(err), ENOENT);
+}
+
+/* The page-cache state of a file's pages: cachestat(2), Linux 6.5; struct layouts from
+ * the kernel's uapi, which Debian 12's headers predate. */
+struct test_cachestat_range {
+    uint64_t off, len;
+};
+struct test_cachestat {
+    uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted;
+};
+#define TEST_NR_CACHESTAT 451
+
+static struct test_cachestat tmp_pages;
+static int tmp_pages_errno;
+
+/* In the writer, just before its rename: how the temporary file's pages stand. */
+static void
+note_tmp_pages(const char *tmp)
+{
+    struct test_cachestat_range all = { 0, 0 };
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+
+    tmp_pages_errno = 0;
+    if (fd < 0 || syscall(TEST_NR_CACHESTAT, fd, &all, &tmp_pages, 0) < 0)
+        tmp_pages_errno = errno;
+    if (fd >= 0)
+        close(fd);
+}
+
+/* A definition's data reaches the disk before it gets its name (fsync, or the
+ * sync_file_range ext4 and XFS get): no dirty page is left when the rename comes. A
+ * runtime file, which is not synced, shows that the probe sees dirty pages. */
+static void
+test_synced_write_is_on_disk_before_the_rename(void **state)
+{
+    fixture *f = *state;
+    g_autofree char *path = store_path(f, "images", "synced");
+    g_autofree char *runtime = store_path(f, "images", "runtime");
+    g_autofree char *text = NULL;
+    struct statfs sfs;
+
+    assert_int_equal(statfs(f->dir, &sfs), 0);
+    if (sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC) {
+        fprintf(stderr, "SKIP: %s is on tmpfs, whose pages are never written back\n",
+                f->dir);
+        skip();
+    }
+    vsh_file_test_before_rename = note_tmp_pages;
+    assert_int_equal(vsh_file_write_runtime(runtime, "runtime\n", 8, 0600, NULL), 0);
+    if (tmp_pages_errno == ENOSYS) {
+        vsh_file_test_before_rename = NULL;
+        fprintf(stderr, "SKIP: this kernel has no cachestat(2) (Linux 6.5)\n");
+        skip();
+    }
+    assert_int_equal(tmp_pages_errno, 0);
+    assert_int_equal(tmp_pages.nr_cache, 1);
+    assert_int_equal(tmp_pages.nr_dirty, 1);
+
+    assert_int_equal(vsh_file_write_atomic(path, "synced\n", 0600, NULL), 0);
+    vsh_file_test_before_rename = NULL;
+    assert_int_equal(tmp_pages_errno, 0);
+    assert_int_equal(tmp_pages.nr_cache, 1);
+    assert_int_equal(tmp_pages.nr_dirty, 0);
+    assert_int_equal(tmp_pages.nr_writeback, 0);
+    assert_int_equal(vsh_file_read_all(path, 100, &text, NULL), 7);
+    assert_string_equal(text, "synced\n");
 }
 
 static int hook_fd = -1;
@@ -731,6 +801,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         TESTUTIL_TEST(test_atomic_write_replaces_and_leaves_no_temp_file),
+        TESTUTIL_TEST(test_synced_write_is_on_disk_before_the_rename),
         TESTUTIL_TEST(test_interrupted_write_keeps_the_old_definition),
         TESTUTIL_TEST(test_stray_files_are_not_definitions),
         TESTUTIL_TEST(test_names_are_checked_before_any_path),
