@@ -1438,6 +1438,56 @@ vsh_domain_get_stats(vsh_domain *dom, GArray **ret_stats, GError **error)
     return (int) (*ret_stats)->len;
 }
 
+static void
+vsh_domain_interface_clear(gpointer data)
+{
+    vsh_domain_interface *iface = data;
+
+    g_free(iface->type);
+    g_free(iface->source);
+    g_free(iface->target);
+    g_free(iface->guest);
+    g_free(iface->model);
+    g_free(iface->mac);
+}
+
+int
+vsh_domain_get_interfaces(vsh_domain *dom, unsigned int flags, GArray **ret_ifaces,
+                          GError **error)
+{
+    g_autoptr(vsh_domain_obj) obj = NULL;
+    g_autoptr(GArray) ifaces = NULL;
+    const vsh_domain_def *def;
+    guint i;
+
+    if (flags & ~(unsigned int) VSH_DOMAIN_XML_INACTIVE)
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "unsupported flags 0x%x", flags);
+    if (!(obj = vsh_domain_load(dom, 0, error)))
+        return -1;
+    if (vsh_domain_obj_is_active(obj) && !(flags & VSH_DOMAIN_XML_INACTIVE))
+        def = obj->live;
+    else
+        def = obj->def ? obj->def : obj->live;
+    ifaces = g_array_sized_new(FALSE, TRUE, sizeof(vsh_domain_interface),
+                               def->interfaces->len);
+    g_array_set_clear_func(ifaces, vsh_domain_interface_clear);
+    for (i = 0; i < def->interfaces->len; i++) {
+        const vsh_net_def *net = g_ptr_array_index(def->interfaces, i);
+        vsh_domain_interface iface = {
+            .type = g_strdup(vsh_net_type_to_string(net->type)),
+            .source = g_strdup(net->bridge),
+            .target = g_strdup(net->target_dev),
+            .guest = g_strdup(net->guest_dev),
+            .model = g_strdup(net->model),
+            .mac = g_strdup(net->mac),
+        };
+
+        g_array_append_val(ifaces, iface);
+    }
+    *ret_ifaces = g_steal_pointer(&ifaces);
+    return (int) (*ret_ifaces)->len;
+}
+
 /* ---------------------------------------------------------------- autostart */
 
 int

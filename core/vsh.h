@@ -343,6 +343,23 @@ VSH_EXPORT int vsh_domain_get_memory_stats(vsh_domain *dom, GArray **ret_stats,
  * "vcpu.current" ...), in that order. */
 VSH_EXPORT int vsh_domain_get_stats(vsh_domain *dom, GArray **ret_stats, GError **error);
 
+/* A network interface of a domain, as virsh domiflist shows it. */
+typedef struct {
+    char *type;                 /* "bridge", "ethernet" */
+    char *source;               /* the bridge it is attached to; NULL when none */
+    char *target;               /* the host-side device: in the live definition of a
+                                 * running domain, or when the XML names it; else NULL */
+    char *guest;                /* the name inside (<guest dev>); NULL when not given */
+    char *model;                /* <model type>; NULL when absent */
+    char *mac;                  /* "52:54:00:..." */
+} vsh_domain_interface;
+
+/* The interfaces of the running domain, or of its definition when it is inactive or with
+ * VSH_DOMAIN_XML_INACTIVE: a GArray of vsh_domain_interface, in the XML's order, whose
+ * clear function frees the strings. Returns how many. */
+VSH_EXPORT int vsh_domain_get_interfaces(vsh_domain *dom, unsigned int flags,
+                                         GArray **ret_ifaces, GError **error);
+
 typedef enum {
     VSH_DOMAIN_CONSOLE_FORCE = 1 << 0, /* take the console over from another client */
 } vsh_domain_console_flags;

@@ -698,6 +698,43 @@ domstats_print(shell_ctl *ctl, vsh_domain *dom)
     return true;
 }
 
+/* virsh domiflist: the host-side device, how it is connected, the model and the MAC. */
+static bool
+cmd_domiflist(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GArray) ifaces = NULL;
+    unsigned int flags = shell_cmd_has(cmd, "inactive") ? VSH_DOMAIN_XML_INACTIVE : 0;
+    static const char *const header[] = { "Interface", "Type", "Source", "Model", "MAC",
+                                          NULL };
+    shell_table *table;
+    guint i;
+
+    if (!dom)
+        return false;
+    if (vsh_domain_get_interfaces(dom, flags, &ifaces, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to get the interfaces of domain '%s'",
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    table = shell_table_new(header);
+    for (i = 0; i < ifaces->len; i++) {
+        const vsh_domain_interface *iface = &g_array_index(ifaces, vsh_domain_interface, i);
+        const char *row[] = {
+            iface->target ? iface->target : "-",
+            iface->type,
+            iface->source ? iface->source : "-",
+            iface->model ? iface->model : "-",
+            iface->mac ? iface->mac : "-",
+        };
+
+        shell_table_add_row(table, row);
+    }
+    shell_table_print_free(ctl, table);
+    return true;
+}
+
 static bool
 cmd_domstats(shell_ctl *ctl, const shell_cmd *cmd)
 {
@@ -867,6 +904,12 @@ static const shell_opt_def opts_memtune[] = {
     { NULL },
 };
 
+static const shell_opt_def opts_domiflist[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN),
+    { "inactive", SHELL_OPT_BOOL, 0, "get inactive rather than running configuration", 0 },
+    { NULL },
+};
+
 static const shell_opt_def opts_domstats[] = {
     { "domain", SHELL_OPT_STRING, SHELL_OPT_POSITIONAL | SHELL_OPT_MULTI,
       "list of domains to get stats for (all when none)", SHELL_COMPLETE_DOMAIN },
@@ -936,6 +979,9 @@ const shell_cmd_def shell_domain_cmds[] = {
       "    vsh # memtune <domain>", 0, DOM },
     { "dommemstat", cmd_dommemstat, opts_dom_all, "get memory statistics for a domain",
       "Get memory statistics for a domain.", 0, MON },
+    { "domiflist", cmd_domiflist, opts_domiflist, "list all domain virtual interfaces",
+      "Get network interfaces' summary for a domain: the host-side device (once it\n"
+      "runs), how it is connected, the model and the MAC address.", 0, MON },
     { "domstats", cmd_domstats, opts_domstats, "get statistics about one or multiple domains",
       "Gets statistics about one or more (or all) domains.", 0, MON },
     { "exec", cmd_exec, opts_exec, "run a command inside a domain",

@@ -6,7 +6,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
 command -v ip >/dev/null || tap_skip_all "ip (iproute2) is not installed"
-tap_plan 17
+tap_plan 20
 
 LXC_NETNS="vsh-lxc-net-$$"
 ip netns add "$LXC_NETNS" || { echo "Bail out! cannot create a network namespace"; exit 1; }
@@ -58,6 +58,14 @@ case $lo in
 esac
 host_dev=$(lxc_ns_vsh dumpxml neta | sed -n "s/.*<target dev='\([^']*\)'.*/\1/p" | head -1)
 tap_check "the live XML names the host end ($host_dev)" nsip link show "$host_dev"
+# domiflist (-q: no header): the host end, its bridge and MAC while running; no host end
+# in the definition.
+tap_is "domiflist of a running container" \
+    "$(lxc_ns_vsh domiflist neta | tr -s ' ')" " $host_dev bridge vshbr0 - 52:54:00:aa:00:02"
+tap_is "domiflist --inactive shows no host end" \
+    "$(lxc_ns_vsh domiflist neta --inactive | tr -s ' ')" " - bridge vshbr0 - 52:54:00:aa:00:02"
+tap_check "the host end domiflist names is on the bridge" \
+    sh -c "ip netns exec $LXC_NETNS ip -o link show $host_dev | grep -q 'master vshbr0'"
 
 lxc_destroy_both() { lxc_ns_vsh destroy neta >/dev/null && lxc_ns_vsh destroy netb >/dev/null; }
 tap_check "destroy both" lxc_destroy_both
