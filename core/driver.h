@@ -73,6 +73,9 @@ struct vsh_driver {
 
     /* 1 usable on this host, 0 not here (with a reason in *error), -1 error. NULL = 1. */
     int (*probe)(GError **error);
+    /* vsh host-validate: appends a vsh_host_check per thing the driver needs from the
+     * host (vsh_host_check_add). NULL = the driver needs nothing. */
+    void (*validate_host)(GArray *checks);
     /* Driver limits on a parsed definition (e.g. lxc needs a root filesystem). */
     int (*def_validate)(const vsh_domain_def *def, GError **error);
 
@@ -112,6 +115,19 @@ struct vsh_driver {
     int (*exec)(vsh_domain_obj *obj, const char *const *argv, int *ret_status,
                 GError **error);
 };
+
+/* core/host.c: appends one check to @checks; @hint (printf-style) only when it did not
+ * pass. */
+void vsh_host_check_add(GArray *checks, const char *type, vsh_host_check_result result,
+                        const char *what, const char *hint_fmt, ...) G_GNUC_PRINTF(5, 6);
+/* Common checks: Linux >= @major.@minor; the namespace @ns in /proc/self/ns (@why says
+ * what needs it); each cgroup controller a supervised domain uses. */
+void vsh_host_check_kernel(GArray *checks, const char *type, int major, int minor,
+                           const char *why);
+void vsh_host_check_namespace(GArray *checks, const char *type, const char *ns,
+                              vsh_host_check_result if_missing, const char *why);
+/* Each cgroup controller vsh uses, FAIL or WARN as the driver says. */
+void vsh_host_check_cgroups(GArray *checks, const char *type, bool cpuset_required);
 
 /* core/driver-registry.c: the drivers built into this libvsh, in order. */
 const vsh_driver *const *vsh_driver_registry(void);

@@ -1,13 +1,18 @@
 /*
- * host.c — facts about the host: name, node info, capabilities XML.
+ * host.c — facts about the host: name, node info, capabilities XML, and whether it can run
+ * each driver's domains (host-validate).
  */
 #include <config.h>
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "cgroup.h"
+#include "driver.h"
 #include "error.h"
 #include "internal.h"
 #include "util/file.h"
@@ -179,4 +184,142 @@ vsh_conn_get_capabilities(vsh_conn *conn, GError **error)
         vsh_caps_format_guest(xml, conn->drivers->pdata[i], arch);
     g_string_append(xml, "</capabilities>\n");
     return g_string_free(g_steal_pointer(&xml), FALSE);
+}
+
+/* ---------------------------------------------------------------- host-validate */
+
+static void
+vsh_host_check_clear(gpointer data)
+{
+    vsh_host_check *check = data;
+
+    g_free(check->type);
+    g_free(check->what);
+    g_free(check->hint);
+}
+
+void
+vsh_host_check_add(GArray *checks, const char *type, vsh_host_check_result result,
+                   const char *what, const char *hint_fmt, ...)
+{
+    vsh_host_check check = { g_strdup(type), g_strdup(what), result, NULL };
+    va_list ap;
+
+    if (result != VSH_HOST_CHECK_PASS && hint_fmt) {
+        va_start(ap, hint_fmt);
+        check.hint = g_strdup_vprintf(hint_fmt, ap);
+        va_end(ap);
+    }
+    g_array_append_val(checks, check);
+}
+
+void
+vsh_host_check_kernel(GArray *checks, const char *type, int major, int minor,
+                      const char *why)
+{
+    g_autofree char *what = g_strdup_printf("for Linux >= %d.%d", major, minor);
+    struct utsname uts;
+    int have_major = 0;
+    int have_minor = 0;
+
+    if (uname(&uts) < 0 || sscanf(uts.release, "%d.%d", &have_major, &have_minor) != 2)
+        vsh_host_check_add(checks, type, VSH_HOST_CHECK_WARN, what,
+                           "cannot tell the kernel's version");
+    else if (have_major < major || (have_major == major && have_minor < minor))
+        vsh_host_check_add(checks, type, VSH_HOST_CHECK_FAIL, what, "Linux %d.%d: %s",
+                           have_major, have_minor, why);
+    else
+        vsh_host_check_add(checks, type, VSH_HOST_CHECK_PASS, what, NULL);
+}
+
+void
+vsh_host_check_namespace(GArray *checks, const char *type, const char *ns,
+                         vsh_host_check_result if_missing, const char *why)
+{
+    g_autofree char *what = g_strdup_printf("for namespace %s", ns);
+    g_autofree char *path = g_strdup_printf("/proc/self/ns/%s", ns);
+
+    if (access(path, F_OK) < 0)
+        vsh_host_check_add(checks, type, if_missing, what, "%s", why);
+    else
+        vsh_host_check_add(checks, type, VSH_HOST_CHECK_PASS, what, NULL);
+}
+
+void
+vsh_host_check_cgroups(GArray *checks, const char *type, bool cpuset_required)
+{
+    static const struct {
+        int ctrl;
+        const char *name;
+        const char *why;
+    } ctrls[] = {
+        { VSH_CGROUP_CPU, "cpu", "cpu shares, period and quota" },
+        { VSH_CGROUP_CPUACCT, "cpuacct", "cpu time in dominfo and domstats" },
+        { VSH_CGROUP_MEMORY, "memory", "memory limits and usage" },
+        { VSH_CGROUP_PIDS, "pids", "the pids limit set at every start" },
+        { VSH_CGROUP_FREEZER, "freezer", "suspend, resume and a destroy that leaves no task" },
+        { VSH_CGROUP_CPUSET, "cpuset", "<vcpu cpuset=...>" },
+    };
+    struct vsh_cgroup cg;
+    size_t i;
+
+    if (vsh_cgroup_open(&cg, NULL, NULL, "vsh/host-validate") < 0) {
+        vsh_host_check_add(checks, type, VSH_HOST_CHECK_FAIL, "for a cgroup filesystem",
+                           "none mounted under %s: %s",
+                           g_getenv("VSH_CGROUP_ROOT") ? g_getenv("VSH_CGROUP_ROOT")
+                                                       : VSH_CGROUP_DEFAULT_ROOT,
+                           g_strerror(errno));
+        return;
+    }
+    for (i = 0; i < G_N_ELEMENTS(ctrls); i++) {
+        g_autofree char *what = g_strdup_printf("for cgroup '%s' controller support",
+                                                ctrls[i].name);
+        vsh_host_check_result missing = VSH_HOST_CHECK_FAIL;
+
+        if (ctrls[i].ctrl == VSH_CGROUP_CPUSET && !cpuset_required)
+            missing = VSH_HOST_CHECK_WARN;
+        if (vsh_cgroup_has_controller(&cg, ctrls[i].ctrl))
+            vsh_host_check_add(checks, type, VSH_HOST_CHECK_PASS, what, NULL);
+        else
+            vsh_host_check_add(checks, type, missing, what, "%s cgroup hierarchy without it; "
+                               "needed for %s", vsh_cgroup_layout_to_string(cg.layout),
+                               ctrls[i].why);
+    }
+    vsh_cgroup_clear(&cg);
+}
+
+int
+vsh_host_validate(const char *type, GArray **ret_checks, GError **error)
+{
+    const vsh_driver *const *drivers = vsh_driver_registry();
+    g_autoptr(GArray) checks = g_array_new(FALSE, TRUE, sizeof(vsh_host_check));
+    bool found = false;
+    int failed = 0;
+    size_t i;
+
+    g_array_set_clear_func(checks, vsh_host_check_clear);
+    for (i = 0; drivers[i]; i++) {
+        if (type && strcmp(type, drivers[i]->name) != 0)
+            continue;
+        found = true;
+        if (drivers[i]->validate_host)
+            drivers[i]->validate_host(checks);
+        else if (type)
+            return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                                 "the %s driver has no host checks", type);
+    }
+    if (!found) {
+        g_autoptr(GString) names = g_string_new(NULL);
+
+        for (i = 0; drivers[i]; i++)
+            g_string_append_printf(names, "%s%s", i ? ", " : "", drivers[i]->name);
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                             "unknown domain type '%s' (this vsh has %s)", type, names->str);
+    }
+    for (i = 0; i < checks->len; i++) {
+        if (g_array_index(checks, vsh_host_check, i).result == VSH_HOST_CHECK_FAIL)
+            failed++;
+    }
+    *ret_checks = g_steal_pointer(&checks);
+    return failed;
 }

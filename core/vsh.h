@@ -343,6 +343,27 @@ VSH_EXPORT int vsh_domain_get_memory_stats(vsh_domain *dom, GArray **ret_stats,
  * "vcpu.current" ...), in that order. */
 VSH_EXPORT int vsh_domain_get_stats(vsh_domain *dom, GArray **ret_stats, GError **error);
 
+/* One check of vsh_host_validate(), as virt-host-validate prints it. */
+typedef enum {
+    VSH_HOST_CHECK_PASS = 0,
+    VSH_HOST_CHECK_WARN,        /* only some definitions need it */
+    VSH_HOST_CHECK_FAIL,        /* no domain of that type can run */
+} vsh_host_check_result;
+
+typedef struct {
+    char *type;                 /* the driver: "lxc", "chroot" */
+    char *what;                 /* "for namespace pid", "for cgroup 'memory' controller
+                                 * support" */
+    vsh_host_check_result result;
+    char *hint;                 /* what is missing and what needs it; NULL on PASS */
+} vsh_host_check;
+
+/* Checks that this host can run domains of @type (NULL: of every driver built in that
+ * runs something on the host): kernel version, namespaces, cgroup controllers, devices.
+ * A GArray of vsh_host_check whose clear function frees the strings; returns how many
+ * failed. Needs no connection: nothing is created outside a throw-away namespace. */
+VSH_EXPORT int vsh_host_validate(const char *type, GArray **ret_checks, GError **error);
+
 /* A network interface of a domain, as virsh domiflist shows it. */
 typedef struct {
     char *type;                 /* "bridge", "ethernet" */

@@ -1,6 +1,6 @@
 /*
  * cmd-host.c — commands about the host and the shell itself: connect, uri, version,
- * hostname, nodeinfo, capabilities, echo, help, quit/exit.
+ * hostname, nodeinfo, capabilities, host-validate, echo, help, quit/exit.
  */
 #include <config.h>
 
@@ -161,6 +161,32 @@ cmd_help(shell_ctl *ctl, const shell_cmd *cmd)
     return false;
 }
 
+/* virt-host-validate's lines: "   LXC: Checking for namespace pid    : PASS". Exit status
+ * 1 when a check failed; a warning concerns only some definitions. */
+static bool
+cmd_host_validate(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    static const char *const results[] = { "PASS", "WARN", "FAIL" };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GArray) checks = NULL;
+    int failed;
+    guint i;
+
+    if ((failed = vsh_host_validate(shell_cmd_string(cmd, "type"), &checks, &err)) < 0) {
+        shell_error_gerror(ctl, err, "cannot validate the host");
+        return false;
+    }
+    for (i = 0; i < checks->len; i++) {
+        const vsh_host_check *check = &g_array_index(checks, vsh_host_check, i);
+        g_autofree char *prefix = g_ascii_strup(check->type, -1);
+
+        shell_print(ctl, "%6s: Checking %-60s: %s", prefix, check->what,
+                    results[check->result]);
+        shell_print(ctl, check->hint ? " (%s)\n" : "\n", check->hint);
+    }
+    return failed == 0;
+}
+
 static bool
 cmd_quit(shell_ctl *ctl, const shell_cmd *cmd)
 {
@@ -179,6 +205,12 @@ static const shell_opt_def opts_echo[] = {
     { "xml", SHELL_OPT_BOOL, 0, "escape for XML use", SHELL_COMPLETE_NONE },
     { "string", SHELL_OPT_STRING, SHELL_OPT_POSITIONAL | SHELL_OPT_MULTI, "arguments to echo",
       SHELL_COMPLETE_NONE },
+    { NULL },
+};
+
+static const shell_opt_def opts_host_validate[] = {
+    { "type", SHELL_OPT_STRING, SHELL_OPT_POSITIONAL, "only the checks of this domain type "
+      "(lxc, chroot)", SHELL_COMPLETE_NONE },
     { NULL },
 };
 
@@ -205,6 +237,12 @@ const shell_cmd_def shell_host_cmds[] = {
     { "capabilities", cmd_capabilities, NULL, "capabilities",
       "Returns the capabilities of the host as XML: the host's facts and one <guest>\n"
       "per domain type this connection can run.", 0, SHELL_GROUP_HOST },
+    { "host-validate", cmd_host_validate, opts_host_validate,
+      "validate the host for running domains",
+      "Check that this host can run domains of each type, or of one: kernel version,\n"
+      "namespaces, cgroup controllers, veth devices. Prints PASS, WARN (only some\n"
+      "definitions need it) or FAIL with the reason; exit status 1 when a check failed.",
+      SHELL_CMD_NO_CONNECT, SHELL_GROUP_HOST },
     { "echo", cmd_echo, opts_echo, "echo arguments",
       "Echo back arguments, possibly with quoting.", SHELL_CMD_NO_CONNECT, SHELL_GROUP_SHELL },
     { "help", cmd_help, opts_help, "print help",

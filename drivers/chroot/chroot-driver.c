@@ -70,6 +70,21 @@ chroot_probe(GError **error)
     return 1;
 }
 
+static void
+chroot_validate_host(GArray *checks)
+{
+    static const char *const namespaces[] = { "ipc", "mnt", "uts", "cgroup" };
+    size_t i;
+
+    vsh_host_check_kernel(checks, "chroot", 5, 6,
+                          "bind mounts are resolved inside the jail with openat2 "
+                          "(Linux 5.6)");
+    for (i = 0; i < G_N_ELEMENTS(namespaces); i++)
+        vsh_host_check_namespace(checks, "chroot", namespaces[i], VSH_HOST_CHECK_FAIL,
+                                 "every jail gets one");
+    vsh_host_check_cgroups(checks, "chroot", false);
+}
+
 static int
 chroot_start(vsh_domain_obj *obj, unsigned int flags, GError **error)
 {
@@ -165,6 +180,7 @@ const vsh_driver vsh_chroot_driver = {
     .type = VSH_DOMAIN_TYPE_CHROOT,
     .supervised = true,
     .probe = chroot_probe,
+    .validate_host = chroot_validate_host,
     .def_validate = chroot_def_validate,
     .start = chroot_start,
     .shutdown = chroot_shutdown,

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -370,6 +371,53 @@ lxc_probe(GError **error)
     return 1;
 }
 
+/* Whether a veth pair can be made, in a network namespace of a child of ours that takes
+ * it along when it exits: 0, or the errno that stopped it. */
+static int
+lxc_probe_veth(void)
+{
+    pid_t pid = fork();
+    int status;
+
+    if (pid < 0)
+        return errno;
+    if (pid == 0) {
+        if (unshare(CLONE_NEWNET) < 0 || lxc_net_probe_veth() < 0)
+            _exit(errno > 0 && errno < 256 ? errno : EIO);
+        _exit(0);
+    }
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return errno;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+}
+
+static void
+lxc_validate_host(GArray *checks)
+{
+    static const char *const namespaces[] = { "ipc", "mnt", "pid", "uts", "net", "cgroup" };
+    size_t i;
+    int err;
+
+    vsh_host_check_kernel(checks, "lxc", 5, 12,
+                          "containers are mounted with open_tree, fsmount and mount_setattr "
+                          "(Linux 5.12)");
+    for (i = 0; i < G_N_ELEMENTS(namespaces); i++)
+        vsh_host_check_namespace(checks, "lxc", namespaces[i], VSH_HOST_CHECK_FAIL,
+                                 "every container gets one");
+    vsh_host_check_namespace(checks, "lxc", "user", VSH_HOST_CHECK_WARN,
+                             "needed by containers with <idmap>");
+    vsh_host_check_cgroups(checks, "lxc", false);
+    if ((err = lxc_probe_veth()) != 0)
+        vsh_host_check_add(checks, "lxc", VSH_HOST_CHECK_WARN, "for veth device support",
+                           "cannot create a veth pair (%s): needed by containers with "
+                           "<interface>", g_strerror(err));
+    else
+        vsh_host_check_add(checks, "lxc", VSH_HOST_CHECK_PASS, "for veth device support",
+                           NULL);
+}
+
 /* A missing bridge is the most likely mistake; say so plainly before anything starts. */
 static int
 lxc_check_bridges(const vsh_domain_def *def, GError **error)
@@ -512,6 +560,7 @@ const vsh_driver vsh_lxc_driver = {
     .type = VSH_DOMAIN_TYPE_LXC,
     .supervised = true,
     .probe = lxc_probe,
+    .validate_host = lxc_validate_host,
     .def_validate = lxc_def_validate,
     .start = lxc_start,
     .shutdown = lxc_shutdown,

@@ -193,6 +193,22 @@ lxc_nl_veth_create(int fd, const char *host, const char *peer)
     return lxc_nl_talk(fd, nh);
 }
 
+int
+lxc_net_probe_veth(void)
+{
+    int fd = lxc_nl_open();
+    int r;
+    int saved;
+
+    if (fd < 0)
+        return -1;
+    r = lxc_nl_veth_create(fd, "vshprobe0", "vshprobe1");
+    saved = errno;
+    (void) close(fd);
+    errno = saved;
+    return r;
+}
+
 static int
 lxc_nl_link_delete(int fd, const char *name)
 {

@@ -46,6 +46,10 @@ int lxc_net_prepare(const struct vsh_launch *l, const char **ret_step);
  * with @child 0 into the caller's own (init, before it mounts anything). */
 int lxc_net_attach(const struct vsh_launch *l, pid_t child, const char **ret_step);
 
+/* In a network namespace of the caller's own (host-validate's throw-away one): creates a
+ * veth pair, which the namespace takes with it. 0, or -1 with errno set. */
+int lxc_net_probe_veth(void);
+
 /* Inside the container's network namespace: brings lo up. */
 int lxc_net_setup_lo(const char **ret_step);
 

@@ -85,6 +85,29 @@ out=$("$VSH" -q -c "$URI" capabilities)
 tap_check "capabilities is XML with a qemu guest" \
     sh -c 'printf "%s\n" "$1" | xmllint --noout - &&
            printf "%s\n" "$1" | grep -q "<domain type=.qemu./>"' sh "$out"
+# host-validate: virt-host-validate's lines; this machine has everything (as root, the
+# veth probe runs in a network namespace of its own and leaves nothing).
+out=$("$VSH" -q host-validate)
+tap_is "host-validate passes here" "$?" 0
+tap_is "host-validate: every line is a check in virt-host-validate's layout" \
+    "$(printf '%s\n' "$out" | grep -cvE '^ *(LXC|CHROOT): Checking .{60}: (PASS|WARN \(.+\))$')" 0
+tap_is "host-validate: lxc and chroot checks" \
+    "$(printf '%s\n' "$out" | sed 's/^ *//; s/:.*//' | sort | uniq -c | tr -s ' ')" " 11 CHROOT
+ 15 LXC"
+tap_check "host-validate: the kernel and the memory controller are checked" \
+    sh -c 'printf "%s\n" "$1" | grep -q "^   LXC: Checking for Linux >= 5.12 *: PASS$" &&
+           printf "%s\n" "$1" | grep -q "^CHROOT: Checking for cgroup .memory. controller support *: PASS$"' \
+    sh "$out"
+tap_is "host-validate lxc: only the lxc checks" \
+    "$("$VSH" -q host-validate lxc | grep -vc '^   LXC: ')" 0
+tap_is "the veth probe leaves no interface behind" "$(ip -o link show | grep -c vshprobe)" 0
+mkdir -p "$TMP/no-cgroups"
+VSH_CGROUP_ROOT="$TMP/no-cgroups" "$VSH" -q host-validate chroot >"$TMP/out" 2>"$TMP/err"
+tap_is "host-validate without cgroups fails, and says where it looked" "$?:$(tail -1 "$TMP/out")" \
+    "1:CHROOT: Checking for a cgroup filesystem                                     : FAIL (none mounted under $TMP/no-cgroups: No such file or directory)"
+"$VSH" -q host-validate bogus >"$TMP/out" 2>"$TMP/err"
+tap_is "host-validate of an unknown type" "$?:$(cat "$TMP/out" "$TMP/err")" \
+    "1:error: cannot validate the host: unknown domain type 'bogus' (this vsh has lxc, chroot, qemu)"
 out=$("$VSH" --version)
 tap_is "--version prints the version" "$out" "$("$VSH" -q -c "$URI" version |
     sed -n 's/^Using library: vsh //p')"
