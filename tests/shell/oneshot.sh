@@ -105,6 +105,9 @@ mkdir -p "$TMP/no-cgroups"
 VSH_CGROUP_ROOT="$TMP/no-cgroups" "$VSH" -q host-validate chroot >"$TMP/out" 2>"$TMP/err"
 tap_is "host-validate without cgroups fails, and says where it looked" "$?:$(tail -1 "$TMP/out")" \
     "1:CHROOT: Checking for a cgroup filesystem                                     : FAIL (none mounted under $TMP/no-cgroups: No such file or directory)"
+"$VSH" -q host-validate qemu >"$TMP/out" 2>"$TMP/err"
+tap_is "host-validate of a type without host checks" "$?:$(cat "$TMP/out" "$TMP/err")" \
+    "1:error: cannot validate the host: the qemu driver has no host checks"
 "$VSH" -q host-validate bogus >"$TMP/out" 2>"$TMP/err"
 tap_is "host-validate of an unknown type" "$?:$(cat "$TMP/out" "$TMP/err")" \
     "1:error: cannot validate the host: unknown domain type 'bogus' (this vsh has lxc, chroot, qemu)"
