@@ -8,7 +8,7 @@
  *   STATE/NAME.xml            status document of an active domain (see store.c)
  *   STATE/NAME.status         the same in binary form, what loads read (see store.c)
  *   STATE/NAME.cache          the definition in binary form, while it matches the XML
- *   STATE/NAME.oplock         the per-domain operation lock (flock, short timeout)
+ *   STATE/.domains.lock       the per-domain operation locks (a byte each, short timeout)
  *   STATE/NAME.shutoff        the last shut-off reason of an inactive persistent domain
  *   STATE/NAME.run            a driver's own runtime data for an active domain
  *   STATE/.store.lock         the store-wide lock (define, undefine, create)
@@ -32,6 +32,9 @@ int vsh_store_lock(vsh_conn *conn, GError **error);
  * Returns the descriptor holding it, or -1 with @error set (VSH_ERROR_BUSY
  * "domain 'NAME' is busy"). */
 int vsh_store_lock_domain(vsh_conn *conn, const char *name, GError **error);
+
+/* Where in STATE/.domains.lock the operation lock of domain @name lies. */
+off_t vsh_store_op_lock_offset(const char *name);
 
 typedef enum {
     VSH_STORE_LOAD_LOCKED = 1 << 0, /* the caller holds the domain's operation lock */

@@ -269,6 +269,35 @@ vsh_file_lock(const char *path, int timeout_ms, GError **error)
 }
 
 int
+vsh_file_lock_byte(const char *path, off_t offset, int timeout_ms, GError **error)
+{
+    vsh_autoclose int fd = -1;
+    gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
+    const struct timespec pause = { 0, 10 * 1000 * 1000 };
+    struct flock fl = {
+        .l_type = F_WRLCK,
+        .l_whence = SEEK_SET,
+        .l_start = offset,
+        .l_len = 1,
+    };
+
+    if ((fd = vsh_file_open(path, O_RDWR | O_CREAT, 0600, error)) < 0)
+        return -1;
+    /* polled, as flock in vsh_file_lock(): F_OFD_SETLKW has no timeout either */
+    while (fcntl(fd, F_OFD_SETLK, &fl) < 0) {
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EACCES)
+            return vsh_error_set_errno(error, errno, "cannot lock '%s'", path);
+        if (g_get_monotonic_time() >= deadline)
+            return vsh_error_set_code_errno(error, VSH_ERROR_BUSY, EWOULDBLOCK,
+                                            "'%s' is locked by another process", path);
+        (void) nanosleep(&pause, NULL);
+    }
+    return vsh_steal_fd(&fd);
+}
+
+int
 vsh_file_is_locked(const char *path, GError **error)
 {
     vsh_autoclose int fd = -1;

@@ -79,6 +79,14 @@ int vsh_mkdir_p(const char *path, mode_t mode, GError **error);
 int vsh_file_lock(const char *path, int timeout_ms, GError **error);
 
 /*
+ * Like vsh_file_lock(), but the lock is an exclusive open-file-description lock
+ * (F_OFD_SETLK) on the one byte at @offset of @path, so that one file holds the locks of
+ * many objects: two descriptors conflict on the same byte only, whichever processes (or
+ * threads of one process) hold them. @offset must be at least 0 and below INT64_MAX.
+ */
+int vsh_file_lock_byte(const char *path, off_t offset, int timeout_ms, GError **error);
+
+/*
  * Whether some process holds a flock on @path, tested by taking and at once releasing a
  * LOCK_EX|LOCK_NB on a descriptor of our own. A missing file is not locked.
  * Returns 1 locked, 0 free, -1 with @error set.

@@ -15,6 +15,7 @@
 
 #include "core-testutil.h"
 #include "internal.h"
+#include "store.h"
 #include "util/file.h"
 
 #define UUID_A "6f0e5b8e-4a8d-4c45-9d2a-1b8f27f7c001"
@@ -711,13 +712,13 @@ test_busy_domain_gives_a_clear_error(void **state)
 {
     fixture *f = *state;
     g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
-    g_autofree char *lock = g_build_filename(f->dir, "state", "t.oplock", NULL);
+    g_autofree char *lock = g_build_filename(f->dir, "state", ".domains.lock", NULL);
     g_autoptr(GError) err = NULL;
     int fd;
 
-    /* A second descriptor's flock conflicts even within one process: the lock another
+    /* A second descriptor's lock conflicts even within one process: the lock another
      * process would hold. */
-    fd = vsh_file_lock(lock, 0, NULL);
+    fd = vsh_file_lock_byte(lock, vsh_store_op_lock_offset("t"), 0, NULL);
     assert_true(fd >= 0);
     vsh_conn_set_op_lock_timeout(f->conn, 100);
     assert_int_equal(vsh_domain_start(dom, 0, &err), -1);

@@ -241,7 +241,39 @@ test_names_are_checked_before_any_path(void **state)
     assert_true(g_error_matches(e1, VSH_ERROR, VSH_ERROR_INVALID_ARG));
     assert_int_equal(vsh_store_get_autostart(f->conn, "a/b", &autostart, &e2), -1);
     assert_true(g_error_matches(e2, VSH_ERROR, VSH_ERROR_INVALID_ARG));
-    assert_false(g_file_test("/tmp/escape.oplock", G_FILE_TEST_EXISTS));
+    assert_false(g_file_test("/tmp/escape", G_FILE_TEST_EXISTS));
+}
+
+/* The operation locks of all domains are bytes of one file: a domain's lock conflicts
+ * with itself only, and taking it creates nothing per domain. */
+static void
+test_operation_locks_are_per_domain_in_one_file(void **state)
+{
+    fixture *f = *state;
+    g_autofree char *state_dir = store_path(f, "state", "");
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GDir) dir = NULL;
+    const char *entry;
+    int a, b;
+
+    a = vsh_store_lock_domain(f->conn, "a", NULL);
+    assert_true(a >= 0);
+    b = vsh_store_lock_domain(f->conn, "b", NULL);
+    assert_true(b >= 0);
+    assert_int_not_equal(vsh_store_op_lock_offset("a"), vsh_store_op_lock_offset("b"));
+    vsh_conn_set_op_lock_timeout(f->conn, 30);
+    assert_int_equal(vsh_store_lock_domain(f->conn, "a", &err), -1);
+    assert_true(g_error_matches(err, VSH_ERROR, VSH_ERROR_BUSY));
+    assert_string_equal(err->message, "domain 'a' is busy");
+    close(a);
+    a = vsh_store_lock_domain(f->conn, "a", NULL);
+    assert_true(a >= 0);
+    close(a);
+    close(b);
+    dir = g_dir_open(state_dir, 0, NULL);
+    assert_non_null(dir);
+    while ((entry = g_dir_read_name(dir)))
+        assert_string_equal(entry, ".domains.lock");
 }
 
 /* ---------------------------------------------------------------- two processes */
@@ -760,14 +792,14 @@ test_dead_monitor_of_a_busy_domain_is_reported(void **state)
     fixture *f = *state;
     g_autofree char *xml = container_xml(f, "c");
     g_autoptr(vsh_domain) dom = vsh_domain_define_xml(f->conn, xml, NULL, NULL);
-    g_autofree char *oplock = store_path(f, "state", "c.oplock");
     g_autoptr(GPtrArray) list = NULL;
     int fd;
 
     assert_non_null(dom);
     assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
     fake_monitor_kill();
-    fd = vsh_file_lock(oplock, 0, NULL);
+    /* a descriptor of its own: the lock another process would hold */
+    fd = vsh_store_lock_domain(f->conn, "c", NULL);
     assert_true(fd >= 0);
     vsh_conn_set_op_lock_timeout(f->conn, 50);
     assert_int_equal(vsh_conn_list_domains(f->conn, NULL, VSH_LIST_INACTIVE, &list, NULL), 1);
@@ -805,6 +837,7 @@ main(void)
         TESTUTIL_TEST(test_interrupted_write_keeps_the_old_definition),
         TESTUTIL_TEST(test_stray_files_are_not_definitions),
         TESTUTIL_TEST(test_names_are_checked_before_any_path),
+        TESTUTIL_TEST(test_operation_locks_are_per_domain_in_one_file),
         TESTUTIL_TEST(test_concurrent_define_of_one_name),
         TESTUTIL_TEST(test_status_document_and_shutoff_reason),
         TESTUTIL_TEST(test_definition_cache_follows_the_xml),
