@@ -245,8 +245,26 @@ vsh_mkdir_p(const char *path, mode_t mode, GError **error)
     return 0;
 }
 
-int
-vsh_file_lock(const char *path, int timeout_ms, GError **error)
+/* One try at the lock: the whole file by flock when @byte < 0, else an OFD lock on that
+ * byte. 0, or -1 with errno (EWOULDBLOCK, EAGAIN or EACCES: held by someone else). */
+static int
+file_try_lock(int fd, off_t byte)
+{
+    struct flock fl = {
+        .l_type = F_WRLCK,
+        .l_whence = SEEK_SET,
+        .l_start = byte,
+        .l_len = 1,
+    };
+
+    if (byte < 0)
+        return flock(fd, LOCK_EX | LOCK_NB);
+    return fcntl(fd, F_OFD_SETLK, &fl);
+}
+
+/* Neither lock has a timeout of its own: poll it rather than racing an alarm signal. */
+static int
+file_lock(const char *path, off_t byte, int timeout_ms, GError **error)
 {
     vsh_autoclose int fd = -1;
     gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
@@ -254,11 +272,10 @@ vsh_file_lock(const char *path, int timeout_ms, GError **error)
 
     if ((fd = vsh_file_open(path, O_RDWR | O_CREAT, 0600, error)) < 0)
         return -1;
-    /* flock has no timeout of its own; poll it rather than racing an alarm signal. */
-    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+    while (file_try_lock(fd, byte) < 0) {
         if (errno == EINTR)
             continue;
-        if (errno != EWOULDBLOCK)
+        if (errno != EWOULDBLOCK && errno != EAGAIN && errno != EACCES)
             return vsh_error_set_errno(error, errno, "cannot lock '%s'", path);
         if (g_get_monotonic_time() >= deadline)
             return vsh_error_set_code_errno(error, VSH_ERROR_BUSY, EWOULDBLOCK,
@@ -269,32 +286,16 @@ vsh_file_lock(const char *path, int timeout_ms, GError **error)
 }
 
 int
+vsh_file_lock(const char *path, int timeout_ms, GError **error)
+{
+    return file_lock(path, -1, timeout_ms, error);
+}
+
+int
 vsh_file_lock_byte(const char *path, off_t offset, int timeout_ms, GError **error)
 {
-    vsh_autoclose int fd = -1;
-    gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
-    const struct timespec pause = { 0, 10 * 1000 * 1000 };
-    struct flock fl = {
-        .l_type = F_WRLCK,
-        .l_whence = SEEK_SET,
-        .l_start = offset,
-        .l_len = 1,
-    };
-
-    if ((fd = vsh_file_open(path, O_RDWR | O_CREAT, 0600, error)) < 0)
-        return -1;
-    /* polled, as flock in vsh_file_lock(): F_OFD_SETLKW has no timeout either */
-    while (fcntl(fd, F_OFD_SETLK, &fl) < 0) {
-        if (errno == EINTR)
-            continue;
-        if (errno != EAGAIN && errno != EACCES)
-            return vsh_error_set_errno(error, errno, "cannot lock '%s'", path);
-        if (g_get_monotonic_time() >= deadline)
-            return vsh_error_set_code_errno(error, VSH_ERROR_BUSY, EWOULDBLOCK,
-                                            "'%s' is locked by another process", path);
-        (void) nanosleep(&pause, NULL);
-    }
-    return vsh_steal_fd(&fd);
+    g_return_val_if_fail(offset >= 0, -1);
+    return file_lock(path, offset, timeout_ms, error);
 }
 
 int
