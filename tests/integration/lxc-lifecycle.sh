@@ -28,9 +28,20 @@ tap_check "start again" lxc_vsh start life
 lxc_vsh exec life -- sh -c '(setsid sh -c "sleep 4242 & sleep 4343" &) ; exit 0'
 procs_file=$(lxc_cgroup_dir life pids)/cgroup.procs
 [ -e "$procs_file" ] || procs_file=$(lxc_cgroup_dir life memory)/cgroup.procs
-pids=$(cat "$procs_file" 2>/dev/null)
-daemon=$(for p in $pids; do grep -l 4242 "/proc/$p/cmdline" 2>/dev/null; done | head -1)
-tap_check "the daemon runs inside the container's cgroup" test -n "$daemon"
+# exec returns when the outer shell exits; the detached shell forks its two sleeps
+# a moment later, so wait until both are in the container's cgroup.
+lxc_daemon_in_cgroup() {
+    pids=$(cat "$procs_file" 2>/dev/null)
+    found=
+    for p in $pids; do
+        case "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" in
+        "sleep 4242 ") found="$found a" ;;
+        "sleep 4343 ") found="$found b" ;;
+        esac
+    done
+    [ "$found" = " a b" ] || [ "$found" = " b a" ]
+}
+tap_check "the daemon runs inside the container's cgroup" lxc_wait lxc_daemon_in_cgroup
 tap_check "destroy" lxc_vsh destroy life
 alive=
 for p in $pids; do
