@@ -1,0 +1,60 @@
+#!/bin/sh
+# bench/lxc-lifecycle still runs: one short round, vsh alone, against this build. Checks that
+# every row has a figure, that the density step ran and left nothing, and that the harness
+# removed its temporary directory and cgroups. Says nothing of speed: figures are no test.
+. "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
+
+srcdir=${VSH_TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+builddir=${VSH_TOP_BUILDDIR:-$srcdir}
+bench=$srcdir/bench/lxc-lifecycle
+
+[ "$(id -u)" = 0 ] || tap_skip_all "the benchmark needs root"
+command -v "${BUSYBOX:-busybox}" >/dev/null 2>&1 ||
+    tap_skip_all "busybox is not installed (busybox-static)"
+command -v cc >/dev/null 2>&1 || tap_skip_all "no C compiler for the benchmark's helpers"
+
+tap_plan 13
+
+# What the harness would leave behind if it did not clean up.
+leftovers() {
+    ls -d /tmp/vsh-bench.* /sys/fs/cgroup/*/vsh-bench-* /sys/fs/cgroup/vsh-bench-* \
+        2>/dev/null | sort
+}
+before=$(leftovers)
+out=$(mktemp /tmp/vsh-test-bench.XXXXXX)
+trap 'rm -f "$out"' EXIT
+
+BUSYBOX=${BUSYBOX:-$(command -v busybox)} "$bench" -b "$builddir" -n 1 -d 2 -l 3 -P \
+    > "$out" 2>&1
+status=$?
+tap_is "the benchmark exits 0" "$status" 0
+[ "$status" = 0 ] || sed 's/^/# /' "$out"
+
+# row NAME: the vsh column of the table row that starts with NAME is a figure in ms.
+row_has_figure() {
+    awk -v name="$1" 'index($0, name) == 1 {
+        split(substr($0, length(name) + 1), f, " ")
+        if (f[1] ~ /^[0-9]+\.[0-9][0-9]$/ && f[1] > 0) found = 1
+    } END { exit !found }' "$out"
+}
+tap_check "start has a figure" row_has_figure "start (until init runs)"
+tap_check "destroy has a figure" row_has_figure "destroy (until gone)"
+tap_check "the cycle has a figure" row_has_figure "start+destroy cycle"
+tap_check "list has a figure, for the 3 domains asked" row_has_figure "list --all, 3 domains"
+tap_check "define has a figure" row_has_figure "define, each"
+tap_check "the shell floor has a figure" \
+    grep -Eq '^shell floor .*: [0-9]+\.[0-9]{2} ms; vsh cycle / floor: [0-9]+\.[0-9]{2}$' "$out"
+tap_check "the C floor has a figure" \
+    grep -Eq '^C floor .*: [0-9]+\.[0-9]{2} ms; vsh start / C floor: [0-9]+\.[0-9]{2}$' "$out"
+tap_check "the monitor's memory is measured" \
+    grep -Eq '^host memory .*: PSS [1-9][0-9]* KiB, RSS [1-9][0-9]* KiB' "$out"
+tap_is "the density step ran both containers and left nothing" \
+    "$(grep '^density:' "$out")" \
+    "density: 2/2 started, 2 running at once; after destroy: 0 running, 0 cgroups and 0 pid files left"
+tap_is "no peer was measured" "$(grep '^peers:' "$out")" "peers: not measured (-P)"
+tap_is "the temporary directory and cgroups are gone" "$(leftovers)" "$before"
+
+err=$("$bench" -b "$builddir" -n x 2>&1)
+tap_is "a bad count is refused, exit 2" "$?: $err" \
+    "2: error: -n, -d and -l take a number above 0, not 'x'"
+tap_done
