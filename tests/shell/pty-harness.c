@@ -235,10 +235,14 @@ run_step(char *line)
 {
     char step[512];
     size_t len = strlen(line);
+    size_t cut;
 
     if (len && line[len - 1] == '\n')
         line[--len] = '\0';
-    snprintf(step, sizeof(step), "%s", line);
+    /* The step's name is only for messages: a longer line is cut there. */
+    cut = len < sizeof(step) ? len : sizeof(step) - 1;
+    memcpy(step, line, cut);
+    step[cut] = '\0';
     if (!*line || line[0] == '#')
         return;
     if (strncmp(line, "send ", 5) == 0) {
