@@ -1374,6 +1374,7 @@ vsh_stat_clear(gpointer data)
     vsh_stat *stat = data;
 
     g_free(stat->name);
+    g_free(stat->string);
 }
 
 static GArray *
@@ -1388,7 +1389,15 @@ vsh_stats_new(void)
 static void
 vsh_stats_add(GArray *stats, const char *name, guint64 value)
 {
-    vsh_stat stat = { g_strdup(name), value };
+    vsh_stat stat = { .name = g_strdup(name), .value = value };
+
+    g_array_append_val(stats, stat);
+}
+
+static void
+vsh_stats_add_string(GArray *stats, const char *name, const char *string)
+{
+    vsh_stat stat = { .name = g_strdup(name), .string = g_strdup(string) };
 
     g_array_append_val(stats, stat);
 }
@@ -1414,6 +1423,105 @@ vsh_domain_get_memory_stats(vsh_domain *dom, GArray **ret_stats, GError **error)
     return (int) (*ret_stats)->len;
 }
 
+/* The interface of the active domain whose host-side device or MAC address is @device. A
+ * Linux interface name cannot contain ':', so the two never mix up. */
+static const vsh_net_def *
+vsh_domain_find_interface(const vsh_domain_obj *obj, const char *device, GError **error)
+{
+    const vsh_net_def *found = NULL;
+    guint i;
+
+    for (i = 0; i < obj->live->interfaces->len; i++) {
+        const vsh_net_def *net = g_ptr_array_index(obj->live->interfaces, i);
+
+        if ((!net->target_dev || strcmp(net->target_dev, device) != 0) &&
+            (!net->mac || g_ascii_strcasecmp(net->mac, device) != 0))
+            continue;
+        if (found) {
+            vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                          "'%s' matches several interfaces; name one by its device", device);
+            return NULL;
+        }
+        found = net;
+    }
+    if (!found)
+        vsh_error_set(error, VSH_ERROR_INVALID_ARG, "'%s' is not a known interface", device);
+    return found;
+}
+
+static int
+vsh_domain_obj_interface_stats(vsh_domain_obj *obj, const vsh_net_def *net,
+                               vsh_domain_interface_stats *ret_stats, GError **error)
+{
+    if (!obj->driver->get_interface_stats)
+        return vsh_domain_unsupported(obj, "read interface statistics", error);
+    *ret_stats = (vsh_domain_interface_stats) {
+        .rx_bytes = -1, .rx_packets = -1, .rx_errs = -1, .rx_drop = -1,
+        .tx_bytes = -1, .tx_packets = -1, .tx_errs = -1, .tx_drop = -1,
+    };
+    return obj->driver->get_interface_stats(obj, net, ret_stats, error);
+}
+
+int
+vsh_domain_get_interface_stats(vsh_domain *dom, const char *device,
+                               vsh_domain_interface_stats *ret_stats, GError **error)
+{
+    g_autoptr(vsh_domain_obj) obj = NULL;
+    const vsh_net_def *net;
+
+    g_return_val_if_fail(device != NULL, -1);
+    if (!(obj = vsh_domain_load(dom, 0, error)) || vsh_domain_check_active(obj, error) < 0 ||
+        !(net = vsh_domain_find_interface(obj, device, error)))
+        return -1;
+    return vsh_domain_obj_interface_stats(obj, net, ret_stats, error);
+}
+
+/* "net.IDX.NAME" for each counter the driver knows. */
+static void
+vsh_stats_add_interface(GArray *stats, guint idx, const vsh_domain_interface_stats *st)
+{
+    const struct {
+        const char *name;
+        gint64 value;
+    } counters[] = {
+        { "rx.bytes", st->rx_bytes }, { "rx.pkts", st->rx_packets },
+        { "rx.errs", st->rx_errs }, { "rx.drop", st->rx_drop },
+        { "tx.bytes", st->tx_bytes }, { "tx.pkts", st->tx_packets },
+        { "tx.errs", st->tx_errs }, { "tx.drop", st->tx_drop },
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(counters); i++) {
+        g_autofree char *name = g_strdup_printf("net.%u.%s", idx, counters[i].name);
+
+        if (counters[i].value >= 0)
+            vsh_stats_add(stats, name, (guint64) counters[i].value);
+    }
+}
+
+/* virsh's net block. As libvirt's, it is best effort: an interface whose counters cannot be
+ * read keeps its name and loses only its counters, and the other statistics stay. */
+static void
+vsh_stats_add_interfaces(GArray *stats, vsh_domain_obj *obj)
+{
+    const GPtrArray *nets = obj->live->interfaces;
+    guint i;
+
+    vsh_stats_add(stats, "net.count", nets->len);
+    for (i = 0; i < nets->len; i++) {
+        const vsh_net_def *net = g_ptr_array_index(nets, i);
+        g_autofree char *name = NULL;
+        vsh_domain_interface_stats st;
+
+        if (!net->target_dev)
+            continue;           /* no host-side device to count on */
+        name = g_strdup_printf("net.%u.name", i);
+        vsh_stats_add_string(stats, name, net->target_dev);
+        if (vsh_domain_obj_interface_stats(obj, net, &st, NULL) == 0)
+            vsh_stats_add_interface(stats, i, &st);
+    }
+}
+
 int
 vsh_domain_get_stats(vsh_domain *dom, GArray **ret_stats, GError **error)
 {
@@ -1434,6 +1542,9 @@ vsh_domain_get_stats(vsh_domain *dom, GArray **ret_stats, GError **error)
     vsh_stats_add(stats, "balloon.maximum", info.max_memory_kib);
     vsh_stats_add(stats, "vcpu.current", info.nr_vcpus);
     vsh_stats_add(stats, "vcpu.maximum", def->vcpus);
+    /* As libvirt: an inactive domain has no interface statistics, not even a count. */
+    if (vsh_domain_obj_is_active(obj))
+        vsh_stats_add_interfaces(stats, obj);
     *ret_stats = g_steal_pointer(&stats);
     return (int) (*ret_stats)->len;
 }

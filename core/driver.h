@@ -41,6 +41,8 @@ typedef struct {
                                  * removes it when the domain stops */
     char *id_counter_path;      /* STATE/.ids: the store's id counter, for drivers that
                                  * number their domains themselves (qemu-stub) */
+    char *vnet_counter_path;    /* STATE/.vnets: how many vnetN device names the store has
+                                 * handed out, for drivers that name them (qemu-stub) */
 } vsh_domain_paths;
 
 struct vsh_domain_obj {
@@ -104,6 +106,10 @@ struct vsh_driver {
     /* Live data: cpu time and memory in use; NULL = the core's values from the def. */
     int (*get_info)(vsh_domain_obj *obj, vsh_domain_info *info, GError **error);
     int (*get_memory_stats)(vsh_domain_obj *obj, GArray *stats, GError **error);
+    /* The counters of @net, an interface of obj->live; *ret_stats comes preset to -1
+     * (unknown) for every counter. NULL = the driver cannot count. */
+    int (*get_interface_stats)(vsh_domain_obj *obj, const vsh_net_def *net,
+                               vsh_domain_interface_stats *ret_stats, GError **error);
 
     /* Live changes (the core updates obj->live and the state file afterwards). */
     int (*set_memory)(vsh_domain_obj *obj, guint64 kib, GError **error);

@@ -124,6 +124,7 @@ vsh_domain_paths_fill(vsh_conn *conn, const char *name, vsh_domain_paths *paths)
     paths->stop_path = vsh_store_state_file(conn, name, ".stop");
     paths->run_path = vsh_store_state_file(conn, name, ".run");
     paths->id_counter_path = g_build_filename(conn->state_dir, ".ids", NULL);
+    paths->vnet_counter_path = g_build_filename(conn->state_dir, ".vnets", NULL);
 }
 
 static void
@@ -140,6 +141,7 @@ vsh_domain_paths_clear(vsh_domain_paths *paths)
     g_free(paths->stop_path);
     g_free(paths->run_path);
     g_free(paths->id_counter_path);
+    g_free(paths->vnet_counter_path);
 }
 
 vsh_domain_obj *

@@ -13,6 +13,7 @@
  *   STATE/NAME.run            a driver's own runtime data for an active domain
  *   STATE/.store.lock         the store-wide lock (define, undefine, create)
  *   STATE/.ids                the id counter of drivers that number domains themselves
+ *   STATE/.vnets              the vnetN counter of drivers that name host devices
  * plus the monitor's files of drivers/common/launch.h (NAME.lock, .pid, .exit, .stop,
  * .console) and the event log STATE/events.
  */

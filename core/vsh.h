@@ -329,18 +329,24 @@ VSH_EXPORT int vsh_domain_get_memtune(vsh_domain *dom, unsigned int flags,
 VSH_EXPORT int vsh_domain_set_memtune(vsh_domain *dom, const vsh_memtune_params *params,
                                       unsigned int flags, GError **error);
 
-/* A named statistic: "cpu.time", "balloon.current", "actual", "rss" ... */
+/* A named statistic: "cpu.time", "balloon.current", "actual", "rss" ... A statistic whose
+ * value is text ("net.0.name") has @string set and @value 0. */
 typedef struct {
     char *name;
     guint64 value;
+    char *string;               /* NULL for a number. Last, so that the members before it
+                                 * keep their offsets */
 } vsh_stat;
 
 /* Memory statistics as virsh dommemstat prints them ("actual", "rss", ...): a GArray of
- * vsh_stat whose clear function frees the names. */
+ * vsh_stat whose clear function frees the names and strings. */
 VSH_EXPORT int vsh_domain_get_memory_stats(vsh_domain *dom, GArray **ret_stats,
                                            GError **error);
 /* All statistics as virsh domstats prints them ("state.state", "cpu.time", "balloon.current",
- * "vcpu.current" ...), in that order. */
+ * "vcpu.current" ...), in that order; an active domain adds "net.count" and, per
+ * interface I, "net.I.name" (a string: the host-side device) and the counters of
+ * vsh_domain_get_interface_stats() as "net.I.rx.bytes", "net.I.rx.pkts", "net.I.rx.errs",
+ * "net.I.rx.drop" and the same for tx. Counters the driver cannot read are left out. */
 VSH_EXPORT int vsh_domain_get_stats(vsh_domain *dom, GArray **ret_stats, GError **error);
 
 /* One check of vsh_host_validate(), as virt-host-validate prints it. */
@@ -380,6 +386,28 @@ typedef struct {
  * clear function frees the strings. Returns how many. */
 VSH_EXPORT int vsh_domain_get_interfaces(vsh_domain *dom, unsigned int flags,
                                          GArray **ret_ifaces, GError **error);
+
+/* The traffic counters of one interface (libvirt's virDomainInterfaceStatsStruct), seen from
+ * inside the domain: rx is what the domain received. -1 when the driver cannot know. */
+typedef struct {
+    gint64 rx_bytes;
+    gint64 rx_packets;
+    gint64 rx_errs;
+    gint64 rx_drop;
+    gint64 tx_bytes;
+    gint64 tx_packets;
+    gint64 tx_errs;
+    gint64 tx_drop;
+} vsh_domain_interface_stats;
+
+/* The counters of the interface @device of the active domain, as virsh domifstat prints
+ * them. @device is the interface's host-side device (its target in
+ * vsh_domain_get_interfaces()) or its MAC address. Fails with VSH_ERROR_OPERATION_INVALID
+ * when the domain is not active, VSH_ERROR_INVALID_ARG when no interface (or more than
+ * one, for a MAC) matches, VSH_ERROR_UNSUPPORTED when the driver cannot count. */
+VSH_EXPORT int vsh_domain_get_interface_stats(vsh_domain *dom, const char *device,
+                                              vsh_domain_interface_stats *ret_stats,
+                                              GError **error);
 
 typedef enum {
     VSH_DOMAIN_CONSOLE_FORCE = 1 << 0, /* take the console over from another client */

@@ -692,7 +692,10 @@ domstats_print(shell_ctl *ctl, vsh_domain *dom)
     for (i = 0; i < stats->len; i++) {
         const vsh_stat *st = &g_array_index(stats, vsh_stat, i);
 
-        shell_print(ctl, "  %s=%" G_GUINT64_FORMAT "\n", st->name, st->value);
+        if (st->string)
+            shell_print(ctl, "  %s=%s\n", st->name, st->string);
+        else
+            shell_print(ctl, "  %s=%" G_GUINT64_FORMAT "\n", st->name, st->value);
     }
     shell_print(ctl, "\n");
     return true;
@@ -732,6 +735,47 @@ cmd_domiflist(shell_ctl *ctl, const shell_cmd *cmd)
         shell_table_add_row(table, row);
     }
     shell_table_print_free(ctl, table);
+    return true;
+}
+
+static void
+domifstat_print(shell_ctl *ctl, const char *device, const vsh_domain_interface_stats *st)
+{
+    const struct {
+        const char *name;
+        gint64 value;
+    } counters[] = {
+        { "rx_bytes", st->rx_bytes }, { "rx_packets", st->rx_packets },
+        { "rx_errs", st->rx_errs }, { "rx_drop", st->rx_drop },
+        { "tx_bytes", st->tx_bytes }, { "tx_packets", st->tx_packets },
+        { "tx_errs", st->tx_errs }, { "tx_drop", st->tx_drop },
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(counters); i++) {
+        if (counters[i].value >= 0)
+            shell_print(ctl, "%s %s %" G_GINT64_FORMAT "\n", device, counters[i].name,
+                        counters[i].value);
+    }
+}
+
+/* virsh domifstat: one line per counter the driver knows, after the interface as given. */
+static bool
+cmd_domifstat(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+    const char *device = shell_cmd_string(cmd, "interface");
+    g_autoptr(GError) err = NULL;
+    vsh_domain_interface_stats st;
+
+    if (!dom)
+        return false;
+    if (vsh_domain_get_interface_stats(dom, device, &st, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to get interface statistics of domain '%s'",
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    domifstat_print(ctl, device, &st);
     return true;
 }
 
@@ -910,6 +954,13 @@ static const shell_opt_def opts_domiflist[] = {
     { NULL },
 };
 
+static const shell_opt_def opts_domifstat[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_ACTIVE),
+    { "interface", SHELL_OPT_STRING, SHELL_OPT_REQUIRED | SHELL_OPT_POSITIONAL,
+      "interface device specified by name or MAC address", SHELL_COMPLETE_INTERFACE },
+    { NULL },
+};
+
 static const shell_opt_def opts_domstats[] = {
     { "domain", SHELL_OPT_STRING, SHELL_OPT_POSITIONAL | SHELL_OPT_MULTI,
       "list of domains to get stats for (all when none)", SHELL_COMPLETE_DOMAIN },
@@ -982,6 +1033,9 @@ const shell_cmd_def shell_domain_cmds[] = {
     { "domiflist", cmd_domiflist, opts_domiflist, "list all domain virtual interfaces",
       "Get network interfaces' summary for a domain: the host-side device (once it\n"
       "runs), how it is connected, the model and the MAC address.", 0, MON },
+    { "domifstat", cmd_domifstat, opts_domifstat, "get network interface stats for a domain",
+      "Get network interface stats for a running domain: INTERFACE is the host-side\n"
+      "device that domiflist shows, or the MAC address.", 0, MON },
     { "domstats", cmd_domstats, opts_domstats, "get statistics about one or multiple domains",
       "Gets statistics about one or more (or all) domains.", 0, MON },
     { "exec", cmd_exec, opts_exec, "run a command inside a domain",

@@ -44,6 +44,7 @@ typedef enum {
     SHELL_COMPLETE_COMMAND,         /* help CMD */
     SHELL_COMPLETE_EVENT,           /* event --event */
     SHELL_COMPLETE_TYPE,            /* list --type */
+    SHELL_COMPLETE_INTERFACE,       /* an interface of the command's --domain */
 } shell_complete;
 
 typedef struct {

@@ -806,23 +806,31 @@ shell_looks_like_uuid(const char *str)
     return true;
 }
 
-vsh_domain *
-shell_domain_lookup_string(shell_ctl *ctl, const char *str)
+/* virsh's order: an id, then a UUID, then a name; a miss falls through silently. */
+static vsh_domain *
+shell_domain_find(vsh_conn *conn, const char *str)
 {
-    vsh_conn *conn = shell_conn(ctl);
     vsh_domain *dom = NULL;
     gint64 id;
 
-    if (!conn)
-        return NULL;
-    /* virsh's order: an id, then a UUID, then a name; a miss falls through silently */
     if (g_ascii_string_to_signed(str, 10, 0, G_MAXINT, &id, NULL))
         dom = vsh_domain_lookup_by_id(conn, (int) id, NULL);
     if (!dom && shell_looks_like_uuid(str))
         dom = vsh_domain_lookup_by_uuid_string(conn, str, NULL);
     if (!dom)
         dom = vsh_domain_lookup_by_name(conn, str, NULL);
-    if (!dom)
+    return dom;
+}
+
+vsh_domain *
+shell_domain_lookup_string(shell_ctl *ctl, const char *str)
+{
+    vsh_conn *conn = shell_conn(ctl);
+    vsh_domain *dom;
+
+    if (!conn)
+        return NULL;
+    if (!(dom = shell_domain_find(conn, str)))
         shell_error(ctl, "failed to get domain '%s'", str);
     return dom;
 }
@@ -877,6 +885,31 @@ shell_domain_names(shell_ctl *ctl, shell_complete filter)
     for (i = 0; doms && i < doms->len; i++) {
         if (shell_domain_matches(doms->pdata[i], filter))
             g_ptr_array_add(names, g_strdup(vsh_domain_get_name(doms->pdata[i])));
+    }
+    g_ptr_array_add(names, NULL);
+    return (char **) g_ptr_array_free(names, FALSE);
+}
+
+/* The interfaces of the domain @cmd names, as domifstat takes them: each one's host-side
+ * device, or its MAC while it has none. Errors are ignored (no names). */
+static char **
+shell_interface_names(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    const char *str = shell_cmd_string(cmd, "domain");
+    GPtrArray *names = g_ptr_array_new();
+    g_autoptr(vsh_domain) dom = NULL;
+    g_autoptr(GArray) ifaces = NULL;
+    guint i;
+
+    if (str && (ctl->conn || shell_conn(ctl)) && (dom = shell_domain_find(ctl->conn, str))) {
+        if (vsh_domain_get_interfaces(dom, 0, &ifaces, NULL) < 0)
+            ifaces = NULL;
+    }
+    for (i = 0; ifaces && i < ifaces->len; i++) {
+        const vsh_domain_interface *iface = &g_array_index(ifaces, vsh_domain_interface, i);
+
+        if (iface->target || iface->mac)
+            g_ptr_array_add(names, g_strdup(iface->target ? iface->target : iface->mac));
     }
     g_ptr_array_add(names, NULL);
     return (char **) g_ptr_array_free(names, FALSE);
@@ -1011,8 +1044,9 @@ shell_complete_add_options(GPtrArray *out, const shell_cmd *cmd)
     g_ptr_array_add(out, g_strdup("--help"));
 }
 
+/* @cmd: the words before, parsed (NULL when completing a command name). */
 static void
-shell_complete_add_values(GPtrArray *out, shell_complete what)
+shell_complete_add_values(GPtrArray *out, shell_complete what, const shell_cmd *cmd)
 {
     g_auto(GStrv) names = NULL;
     gsize i;
@@ -1032,6 +1066,8 @@ shell_complete_add_values(GPtrArray *out, shell_complete what)
         names = g_strdupv((char **) vsh_conn_get_types(shell_completion_ctl->conn));
     else if (what >= SHELL_COMPLETE_DOMAIN && what <= SHELL_COMPLETE_DOMAIN_PERSISTENT)
         names = shell_domain_names(shell_completion_ctl, what);
+    else if (what == SHELL_COMPLETE_INTERFACE && cmd)
+        names = shell_interface_names(shell_completion_ctl, cmd);
     for (i = 0; names && names[i]; i++)
         g_ptr_array_add(out, g_strdup(names[i]));
 }
@@ -1050,7 +1086,7 @@ shell_complete_candidates(GPtrArray *words, const char *text, GPtrArray *out)
     guint i;
 
     if (words->len == 0) {
-        shell_complete_add_values(out, SHELL_COMPLETE_COMMAND);
+        shell_complete_add_values(out, SHELL_COMPLETE_COMMAND, NULL);
         return SHELL_COMPLETE_COMMAND;
     }
     if (!(cmd->def = shell_cmd_lookup(words->pdata[0])))
@@ -1081,7 +1117,7 @@ shell_complete_candidates(GPtrArray *words, const char *text, GPtrArray *out)
     opt = pending ? pending : shell_next_positional(cmd);
     if (!opt)
         return SHELL_COMPLETE_NONE;
-    shell_complete_add_values(out, opt->complete);
+    shell_complete_add_values(out, opt->complete, cmd);
     return opt->complete;
 }
 

@@ -1011,7 +1011,7 @@ vsh_supervise_get_info(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
 static void
 stat_add(GArray *stats, const char *name, guint64 value)
 {
-    vsh_stat st = { g_strdup(name), value };
+    vsh_stat st = { .name = g_strdup(name), .value = value };
 
     g_array_append_val(stats, st);
 }

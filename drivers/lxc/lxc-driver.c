@@ -525,6 +525,31 @@ lxc_get_memory_stats(vsh_domain_obj *obj, GArray *stats, GError **error)
     return vsh_supervise_get_memory_stats(&lxc_ops, obj, stats, error);
 }
 
+/* The counters of the host end of the veth pair, swapped: what the host end received, the
+ * container sent. The host end lives in the network namespace the container was started
+ * from, which is the caller's (the namespace vsh runs in, as libvirt's daemon runs in the
+ * host's). */
+static int
+lxc_get_interface_stats(vsh_domain_obj *obj, const vsh_net_def *net,
+                        vsh_domain_interface_stats *ret_stats, GError **error)
+{
+    struct rtnl_link_stats64 st;
+
+    (void) obj;
+    if (lxc_net_link_stats(net->target_dev, &st) < 0)
+        return vsh_error_set_errno(error, errno, "cannot read the counters of interface '%s'",
+                                   net->target_dev);
+    ret_stats->rx_bytes = (gint64) st.tx_bytes;
+    ret_stats->rx_packets = (gint64) st.tx_packets;
+    ret_stats->rx_errs = (gint64) st.tx_errors;
+    ret_stats->rx_drop = (gint64) st.tx_dropped;
+    ret_stats->tx_bytes = (gint64) st.rx_bytes;
+    ret_stats->tx_packets = (gint64) st.rx_packets;
+    ret_stats->tx_errs = (gint64) st.rx_errors;
+    ret_stats->tx_drop = (gint64) st.rx_dropped;
+    return 0;
+}
+
 static int
 lxc_set_memory(vsh_domain_obj *obj, guint64 kib, GError **error)
 {
@@ -572,6 +597,7 @@ const vsh_driver vsh_lxc_driver = {
     .refresh = lxc_refresh,
     .get_info = lxc_get_info,
     .get_memory_stats = lxc_get_memory_stats,
+    .get_interface_stats = lxc_get_interface_stats,
     .set_memory = lxc_set_memory,
     .set_sched = lxc_set_sched,
     .set_memtune = lxc_set_memtune,

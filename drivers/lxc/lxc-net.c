@@ -534,6 +534,91 @@ lxc_net_setup_guest(const struct vsh_launch *l, const char **ret_step)
     return 0;
 }
 
+/* The answer to RTM_GETLINK carries every attribute of the link (the IPv6 settings and
+ * counters alone take over a kilobyte), more than requests ever need. */
+#define LXC_NL_LINK_BUFSIZE 16384
+
+/* Copies IFLA_STATS64 out of the RTM_NEWLINK message @r. */
+static int
+lxc_nl_link_stats64(struct nlmsghdr *r, struct rtnl_link_stats64 *ret_stats)
+{
+    struct rtattr *rta = IFLA_RTA((struct ifinfomsg *) NLMSG_DATA(r));
+    int len = (int) IFLA_PAYLOAD(r);
+
+    for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+        size_t n = RTA_PAYLOAD(rta);
+
+        if (rta->rta_type != IFLA_STATS64)
+            continue;
+        /* An older or newer kernel may know fewer or more counters than this header. */
+        memset(ret_stats, 0, sizeof(*ret_stats));
+        memcpy(ret_stats, RTA_DATA(rta), n < sizeof(*ret_stats) ? n : sizeof(*ret_stats));
+        return 0;
+    }
+    errno = ENODATA;
+    return -1;
+}
+
+/* Sends the RTM_GETLINK @nh and reads the link out of the kernel's answer. */
+static int
+lxc_nl_link_query(int fd, struct nlmsghdr *nh, struct rtnl_link_stats64 *ret_stats)
+{
+    struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+    alignas(struct nlmsghdr) char reply[LXC_NL_LINK_BUFSIZE];
+    ssize_t n;
+
+    nh->nlmsg_seq = 1;          /* the socket is ours alone and asks once */
+    if (sendto(fd, nh, nh->nlmsg_len, 0, (struct sockaddr *) &kernel, sizeof(kernel)) < 0)
+        return -1;
+    for (;;) {
+        struct nlmsghdr *r;
+
+        do {
+            n = recv(fd, reply, sizeof(reply), MSG_TRUNC);
+        } while (n < 0 && errno == EINTR);
+        if (n < 0)
+            return -1;
+        if ((size_t) n > sizeof(reply)) {
+            errno = EMSGSIZE;
+            return -1;
+        }
+        for (r = (struct nlmsghdr *) reply; NLMSG_OK(r, (size_t) n); r = NLMSG_NEXT(r, n)) {
+            if (r->nlmsg_seq != nh->nlmsg_seq)
+                continue;
+            if (r->nlmsg_type == RTM_NEWLINK)
+                return lxc_nl_link_stats64(r, ret_stats);
+            if (r->nlmsg_type == NLMSG_ERROR) {
+                struct nlmsgerr *err = NLMSG_DATA(r);
+
+                errno = err->error ? -err->error : EPROTO;
+                return -1;
+            }
+        }
+    }
+}
+
+int
+lxc_net_link_stats(const char *name, struct rtnl_link_stats64 *ret_stats)
+{
+    lxc_nl_msg msg;
+    struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+    struct nlmsghdr *nh;
+    int fd;
+    int ret = -1;
+    int saved;
+
+    if ((fd = lxc_nl_open()) < 0)
+        return -1;
+    nh = lxc_nl_init(&msg, RTM_GETLINK, 0, &ifi, sizeof(ifi));
+    nh->nlmsg_flags = NLM_F_REQUEST; /* the answer is the link itself, no acknowledgement */
+    if (lxc_nl_put_str(nh, IFLA_IFNAME, name))
+        ret = lxc_nl_link_query(fd, nh, ret_stats);
+    saved = errno;
+    close(fd);
+    errno = saved;
+    return ret;
+}
+
 int
 lxc_net_link_delete(const char *name)
 {

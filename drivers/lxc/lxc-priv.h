@@ -13,6 +13,7 @@
 #define VSH_DRIVERS_LXC_PRIV_H
 
 #include <limits.h>
+#include <linux/if_link.h>
 #include <net/if.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -64,6 +65,11 @@ int lxc_net_setup_guest(const struct vsh_launch *l, const char **ret_step);
 /* In the monitor: deletes the host ends that lxc_net_prepare() created and that are still
  * present (deleting one end removes the pair); never an interface it did not create. */
 void lxc_net_teardown(const struct vsh_launch *l);
+
+/* The 64-bit counters of the link named @name in the caller's network namespace, as the
+ * link itself counts them (rx is what it received). Returns 0, or -1 with errno set
+ * (ENODEV: no such link). */
+int lxc_net_link_stats(const char *name, struct rtnl_link_stats64 *ret_stats);
 
 /* Deletes the link named @name if present. Returns 0 (also when it was absent), or -1 with
  * errno set. */

@@ -4,7 +4,8 @@
  * It models a VM faithfully enough for the shell's tests and the demo: ids from the
  * store's counter, running/paused/shut off with libvirt's reasons, a shutdown that
  * completes at once, live memory and vcpu changes within the maximum (checked by the core),
- * and cpu time that advances with wall time while the VM runs. Its only runtime state is
+ * cpu time that advances with wall time while the VM runs, and vnetN host device names for
+ * its interfaces, whose traffic counters stay at zero. Its only runtime state is
  * obj->paths.run_path, "CPU_NS RUNNING_SINCE_US\n": cpu time accumulated before the last
  * pause, and when it last started running (0 while paused). Being a file, it is seen by
  * every process, as the rest of the store is.
@@ -65,12 +66,12 @@ qstub_run_cpu_ns(const qstub_run *run)
     return run->cpu_ns + (guint64) (now - run->since_us) * 1000;
 }
 
-/* The next id from the store's counter, taken under the counter file's own lock so that
- * two processes starting VMs at once never get the same id. */
+/* Takes @count numbers from the store's counter file @path (how many it handed out so
+ * far), under the file's own lock so that two processes starting VMs at once never get the
+ * same ones: they are *ret_last + 1 ... *ret_last + @count. */
 static int
-qstub_next_id(const vsh_domain_obj *obj, int *ret_id, GError **error)
+qstub_counter_take(const char *path, int count, int *ret_last, GError **error)
 {
-    const char *path = obj->paths.id_counter_path;
     vsh_autoclose int fd = -1;
     char buf[32] = { 0 };
     g_autofree char *line = NULL;
@@ -81,12 +82,53 @@ qstub_next_id(const vsh_domain_obj *obj, int *ret_id, GError **error)
         return -1;
     if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) < 0)
         return vsh_error_set_errno(error, errno, "cannot read '%s'", path);
-    if (n > 0 && !g_ascii_string_to_signed(g_strstrip(buf), 10, 0, G_MAXINT - 1, &last, NULL))
-        return vsh_error_set(error, VSH_ERROR_INTERNAL, "malformed id counter '%s'", path);
-    line = g_strdup_printf("%" G_GINT64_FORMAT "\n", last + 1);
+    if (n > 0 && !g_ascii_string_to_signed(g_strstrip(buf), 10, 0, G_MAXINT - count, &last,
+                                           NULL))
+        return vsh_error_set(error, VSH_ERROR_INTERNAL, "malformed counter '%s'", path);
+    line = g_strdup_printf("%" G_GINT64_FORMAT "\n", last + count);
     if (ftruncate(fd, 0) < 0 || pwrite(fd, line, strlen(line), 0) < 0)
         return vsh_error_set_errno(error, errno, "cannot write '%s'", path);
-    *ret_id = (int) (last + 1);
+    *ret_last = (int) last;
+    return 0;
+}
+
+/* The next id from the store's counter. */
+static int
+qstub_next_id(const vsh_domain_obj *obj, int *ret_id, GError **error)
+{
+    int last;
+
+    if (qstub_counter_take(obj->paths.id_counter_path, 1, &last, error) < 0)
+        return -1;
+    *ret_id = last + 1;
+    return 0;
+}
+
+/* As libvirt's qemu driver names the tap device of an interface whose <target dev> the
+ * definition leaves out: vnet0, vnet1 ... from a counter of the store, so that no two
+ * running VMs show the same one. The live definition records them. */
+static int
+qstub_name_interfaces(vsh_domain_obj *obj, GError **error)
+{
+    GPtrArray *nets = obj->live->interfaces;
+    int unnamed = 0;
+    int last;
+    guint i;
+
+    for (i = 0; i < nets->len; i++) {
+        if (!((vsh_net_def *) g_ptr_array_index(nets, i))->target_dev)
+            unnamed++;
+    }
+    if (unnamed == 0)
+        return 0;
+    if (qstub_counter_take(obj->paths.vnet_counter_path, unnamed, &last, error) < 0)
+        return -1;
+    for (i = 0; i < nets->len; i++) {
+        vsh_net_def *net = g_ptr_array_index(nets, i);
+
+        if (!net->target_dev)
+            net->target_dev = g_strdup_printf("vnet%d", last++);
+    }
     return 0;
 }
 
@@ -116,6 +158,7 @@ qstub_start(vsh_domain_obj *obj, unsigned int flags, GError **error)
 
     if (qstub_check_disks(obj->live, error) < 0 ||
         qstub_next_id(obj, &id, error) < 0 ||
+        qstub_name_interfaces(obj, error) < 0 ||
         qstub_run_write(obj, &run, error) < 0)
         return -1;
     obj->id = id;
@@ -205,7 +248,7 @@ qstub_get_info(vsh_domain_obj *obj, vsh_domain_info *info, GError **error)
 static void
 qstub_stat_add(GArray *stats, const char *name, guint64 value)
 {
-    vsh_stat stat = { g_strdup(name), value };
+    vsh_stat stat = { .name = g_strdup(name), .value = value };
 
     /* The core's array frees the names. */
     g_array_append_val(stats, stat);
@@ -222,6 +265,18 @@ qstub_get_memory_stats(vsh_domain_obj *obj, GArray *stats, GError **error)
     qstub_stat_add(stats, "actual", cur);
     qstub_stat_add(stats, "available", def->max_memory_kib);
     qstub_stat_add(stats, "rss", cur);
+    return 0;
+}
+
+/* A VM that runs no process moves no packets: every counter is known, and zero. */
+static int
+qstub_get_interface_stats(vsh_domain_obj *obj, const vsh_net_def *net,
+                          vsh_domain_interface_stats *ret_stats, GError **error)
+{
+    (void) obj;
+    (void) net;
+    (void) error;
+    *ret_stats = (vsh_domain_interface_stats) { 0 };
     return 0;
 }
 
@@ -289,6 +344,7 @@ const vsh_driver vsh_qemu_stub_driver = {
     .resume = qstub_resume,
     .get_info = qstub_get_info,
     .get_memory_stats = qstub_get_memory_stats,
+    .get_interface_stats = qstub_get_interface_stats,
     .set_memory = qstub_set_memory,
     .set_vcpus = qstub_set_vcpus,
     .set_sched = qstub_set_sched,

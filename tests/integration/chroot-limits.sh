@@ -2,7 +2,7 @@
 # Limits of chroot jails, seen in their cgroup and from inside: the memory limit stops an
 # allocator, the pids limit stops a fork loop, cpu shares and live changes (setmem,
 # schedinfo, memtune) reach the cgroup files; dominfo reports cpu time from the cgroup;
-# the console relays the jail's terminal.
+# domstats and domifstat show no interfaces; the console relays the jail's terminal.
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
@@ -51,6 +51,11 @@ cpu=$(t_vsh dominfo jail | awk -F: '/^CPU time/ { gsub(/[ s]/, "", $2); print $2
 tap_check "dominfo shows cpu time from the cgroup ($cpu s)" \
     sh -c "echo '$cpu' | awk '{ exit !(\$1 > 0) }'"
 tap_check "dommemstat shows the resident memory" sh -c "t() { :; }; $VSH -c '$URI' dommemstat jail | grep -q '^rss [1-9]'"
+# A jail has no interfaces of its own: net.count=0 while it runs, and none to name.
+tap_is "domstats of a running jail has no interfaces" \
+    "$(t_vsh domstats jail | grep '^  net\.')" "  net.count=0"
+tap_is "domifstat of a jail knows no interface" "$(t_vsh domifstat jail eth0 2>&1)" \
+    "error: failed to get interface statistics of domain 'jail': 'eth0' is not a known interface"
 
 tap_check "setmem --live" t_vsh -q setmem jail 24M --live
 tap_is "setmem changed the cgroup's memory limit" \

@@ -6,7 +6,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
 command -v ip >/dev/null || tap_skip_all "ip (iproute2) is not installed"
-tap_plan 20
+tap_plan 24
 
 LXC_NETNS="vsh-lxc-net-$$"
 ip netns add "$LXC_NETNS" || { echo "Bail out! cannot create a network namespace"; exit 1; }
@@ -66,6 +66,42 @@ tap_is "domiflist --inactive shows no host end" \
     "$(lxc_ns_vsh domiflist neta --inactive | tr -s ' ')" " - bridge vshbr0 - 52:54:00:aa:00:02"
 tap_check "the host end domiflist names is on the bridge" \
     sh -c "ip netns exec $LXC_NETNS ip -o link show $host_dev | grep -q 'master vshbr0'"
+
+# domifstat after the pings: the container's counters are its host end's, swapped (what the
+# host end received, the container sent). The host end's own come from /sys as the kernel
+# shows it inside the namespace; both are read again until nothing moved in between (IPv6
+# neighbour discovery may still be sending). A ping nobody answers first makes the
+# container send more than it receives, so that a missing swap shows.
+lxc_ns_vsh exec neta -- ping -c 1 -W 1 10.77.0.99 >/dev/null 2>&1
+host_counters() {
+    ip netns exec "$LXC_NETNS" sh -c \
+        "cd /sys/class/net/$host_dev/statistics && echo \$(cat rx_bytes) \$(cat tx_bytes)"
+}
+ifstat_value() { printf '%s\n' "$ifstat" | awk -v k="$1" '$2 == k { print $3 }'; }
+tries=0
+while :; do
+    before=$(host_counters)
+    ifstat=$(lxc_ns_vsh domifstat neta "$host_dev")
+    after=$(host_counters)
+    tries=$((tries + 1))
+    [ "$before" = "$after" ] || [ "$tries" -ge 20 ] && break
+    sleep 0.2
+done
+printf '%s\n' "$ifstat" | sed 's/^/# /'
+echo "# host end $host_dev: rx_bytes tx_bytes = $after"
+case $(ifstat_value rx_packets):$(ifstat_value tx_packets) in
+    0:*|*:0|:*|*:) not_ok "domifstat counts packets both ways after the pings: $ifstat" ;;
+    *) ok "domifstat counts packets both ways after the pings" ;;
+esac
+tap_is "domifstat tx_bytes is the host end's rx_bytes" "$(ifstat_value tx_bytes)" "${after% *}"
+tap_is "domifstat rx_bytes is the host end's tx_bytes" "$(ifstat_value rx_bytes)" "${after#* }"
+stats=$(lxc_ns_vsh domstats neta)
+printf '%s\n' "$stats" | sed 's/^/# /'
+case $stats in
+    *"net.count=1"*"net.0.name=$host_dev"*"net.0.rx.pkts="[1-9]*"net.0.tx.pkts="[1-9]*)
+        ok "domstats names the host end and counts its packets" ;;
+    *) not_ok "domstats names the host end and counts its packets: $stats" ;;
+esac
 
 lxc_destroy_both() { lxc_ns_vsh destroy neta >/dev/null && lxc_ns_vsh destroy netb >/dev/null; }
 tap_check "destroy both" lxc_destroy_both

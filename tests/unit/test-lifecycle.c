@@ -14,9 +14,12 @@
 #include <unistd.h>
 
 #include "core-testutil.h"
+#include "driver.h"
 #include "internal.h"
 #include "store.h"
 #include "util/file.h"
+
+extern const vsh_driver vsh_qemu_stub_driver;
 
 #define UUID_A "6f0e5b8e-4a8d-4c45-9d2a-1b8f27f7c001"
 #define UUID_B "6f0e5b8e-4a8d-4c45-9d2a-1b8f27f7c002"
@@ -613,7 +616,8 @@ test_stats_use_virsh_names(void **state)
     fixture *f = *state;
     g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
     const char *running[] = { "state.state", "state.reason", "cpu.time", "balloon.current",
-                              "balloon.maximum", "vcpu.current", "vcpu.maximum" };
+                              "balloon.maximum", "vcpu.current", "vcpu.maximum",
+                              "net.count" };
     g_autoptr(GArray) stats = NULL;
     g_autoptr(GArray) off = NULL;
     g_autoptr(GArray) mem = NULL;
@@ -629,6 +633,8 @@ test_stats_use_virsh_names(void **state)
     assert_int_equal(g_array_index(stats, vsh_stat, 4).value, 512 * 1024);
     assert_int_equal(g_array_index(stats, vsh_stat, 5).value, 2);
     assert_int_equal(g_array_index(stats, vsh_stat, 6).value, 4);
+    assert_int_equal(g_array_index(stats, vsh_stat, 7).value, 0);
+    assert_null(g_array_index(stats, vsh_stat, 7).string);
     assert_true(vsh_domain_get_memory_stats(dom, &mem, NULL) > 0);
     assert_string_equal(stat_name(mem, 0), "actual");
     assert_int_equal(g_array_index(mem, vsh_stat, 0).value, 256 * 1024);
@@ -638,6 +644,207 @@ test_stats_use_virsh_names(void **state)
     g_clear_pointer(&mem, g_array_unref);
     assert_int_equal(vsh_domain_get_memory_stats(dom, &mem, &err), -1);
     assert_error(err, VSH_ERROR_OPERATION_INVALID, "domain 't' is not running");
+}
+
+/* ---------------------------------------------------------------- interface statistics */
+
+/* The first interface gets its host device from qemu-stub (vnet0), the second names its
+ * own; the third shares the second's MAC, so that MAC names no single interface. */
+#define IFACES \
+    "    <interface type='bridge'>\n" \
+    "      <source bridge='br0'/>\n" \
+    "      <mac address='52:54:00:ab:cd:01'/>\n" \
+    "    </interface>\n" \
+    "    <interface type='ethernet'>\n" \
+    "      <mac address='52:54:00:ab:cd:02'/>\n" \
+    "      <target dev='tap-t'/>\n" \
+    "    </interface>\n"
+#define IFACE_SAME_MAC \
+    "    <interface type='ethernet'>\n" \
+    "      <mac address='52:54:00:ab:cd:02'/>\n" \
+    "      <target dev='tap-u'/>\n" \
+    "    </interface>\n"
+
+/* qemu-stub with a counter hook that says which interface the core asked about: rx_bytes
+ * is the last byte of its MAC, tx_packets 34, and it leaves every other counter as the
+ * core preset it (unknown). */
+static vsh_driver counting_driver;
+static const vsh_driver *const counting_drivers[] = { &counting_driver, NULL };
+
+static int
+counting_interface_stats(vsh_domain_obj *obj, const vsh_net_def *net,
+                         vsh_domain_interface_stats *ret_stats, GError **error)
+{
+    (void) obj;
+    (void) error;
+    ret_stats->rx_bytes = g_ascii_strtoll(net->mac + strlen(net->mac) - 2, NULL, 16);
+    ret_stats->tx_packets = 34;
+    return 0;
+}
+
+static int
+setup_counting(void **state)
+{
+    counting_driver = vsh_qemu_stub_driver;
+    counting_driver.get_interface_stats = counting_interface_stats;
+    vsh_conn_test_set_drivers(counting_drivers);
+    return testutil_setup(state);
+}
+
+/* The same driver without the hook: it cannot count. */
+static int
+setup_not_counting(void **state)
+{
+    counting_driver = vsh_qemu_stub_driver;
+    counting_driver.get_interface_stats = NULL;
+    vsh_conn_test_set_drivers(counting_drivers);
+    return testutil_setup(state);
+}
+
+static int
+teardown_counting(void **state)
+{
+    vsh_conn_test_set_drivers(NULL);
+    return testutil_teardown(state);
+}
+
+static vsh_domain *
+define_with_interfaces(vsh_conn *conn, const char *name, const char *interfaces)
+{
+    g_autofree char *xml = testutil_qemu_xml(name, NULL, interfaces);
+    g_autoptr(GError) err = NULL;
+    vsh_domain *dom = vsh_domain_define_xml(conn, xml, "test.xml", &err);
+
+    if (!dom)
+        fail_msg("cannot define '%s': %s", name, err->message);
+    return dom;
+}
+
+/* The rx_bytes the counting driver reports for @device: which interface it resolved to. */
+static gint64
+resolved(vsh_domain *dom, const char *device)
+{
+    g_autoptr(GError) err = NULL;
+    vsh_domain_interface_stats st;
+
+    if (vsh_domain_get_interface_stats(dom, device, &st, &err) < 0)
+        fail_msg("interface '%s': %s", device, err->message);
+    assert_true(st.tx_packets == 34);
+    assert_true(st.rx_packets == -1 && st.rx_errs == -1 && st.rx_drop == -1);
+    assert_true(st.tx_bytes == -1 && st.tx_errs == -1 && st.tx_drop == -1);
+    return st.rx_bytes;
+}
+
+static void
+assert_not_an_interface(vsh_domain *dom, const char *device, const char *message)
+{
+    g_autoptr(GError) err = NULL;
+    vsh_domain_interface_stats st;
+
+    assert_int_equal(vsh_domain_get_interface_stats(dom, device, &st, &err), -1);
+    assert_error(err, VSH_ERROR_INVALID_ARG, message);
+}
+
+static void
+test_interface_stats_by_device_or_mac(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define_with_interfaces(f->conn, "t", IFACES);
+    g_autoptr(GError) off = NULL;
+    vsh_domain_interface_stats st;
+
+    assert_int_equal(vsh_domain_get_interface_stats(dom, "tap-t", &st, &off), -1);
+    assert_error(off, VSH_ERROR_OPERATION_INVALID, "domain 't' is not running");
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_true(resolved(dom, "vnet0") == 0x01);
+    assert_true(resolved(dom, "tap-t") == 0x02);
+    assert_true(resolved(dom, "52:54:00:ab:cd:01") == 0x01);
+    assert_true(resolved(dom, "52:54:00:AB:CD:02") == 0x02);
+    assert_not_an_interface(dom, "eth0", "'eth0' is not a known interface");
+    assert_not_an_interface(dom, "tap", "'tap' is not a known interface");
+    assert_not_an_interface(dom, "52:54:00:ab:cd:03",
+                            "'52:54:00:ab:cd:03' is not a known interface");
+    assert_not_an_interface(dom, "", "'' is not a known interface");
+    /* paused is still active: its counters are there */
+    assert_int_equal(vsh_domain_suspend(dom, NULL), 0);
+    assert_true(resolved(dom, "tap-t") == 0x02);
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+}
+
+static void
+test_interface_stats_mac_of_two_interfaces(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define_with_interfaces(f->conn, "t", IFACES IFACE_SAME_MAC);
+
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_not_an_interface(dom, "52:54:00:ab:cd:02", "'52:54:00:ab:cd:02' matches several "
+                            "interfaces; name one by its device");
+    assert_true(resolved(dom, "tap-u") == 0x02);
+    assert_true(resolved(dom, "52:54:00:ab:cd:01") == 0x01);
+}
+
+/* The stat named @name in @stats, or NULL. */
+static const vsh_stat *
+stat_find(GArray *stats, const char *name)
+{
+    guint i;
+
+    for (i = 0; i < stats->len; i++) {
+        if (strcmp(g_array_index(stats, vsh_stat, i).name, name) == 0)
+            return &g_array_index(stats, vsh_stat, i);
+    }
+    return NULL;
+}
+
+static void
+test_stats_net_block_of_an_active_domain(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define_with_interfaces(f->conn, "t", IFACES);
+    const char *net[] = { "net.count", "net.0.name", "net.0.rx.bytes", "net.0.tx.pkts",
+                          "net.1.name", "net.1.rx.bytes", "net.1.tx.pkts" };
+    g_autoptr(GArray) stats = NULL;
+    g_autoptr(GArray) off = NULL;
+    guint first;
+    size_t i;
+
+    assert_int_equal(vsh_domain_get_stats(dom, &off, NULL), 6);
+    assert_null(stat_find(off, "net.count"));
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    /* the counters the driver left unknown are left out, the rest in virsh's order */
+    assert_int_equal(vsh_domain_get_stats(dom, &stats, NULL), 7 + (int) G_N_ELEMENTS(net));
+    first = stats->len - G_N_ELEMENTS(net);
+    for (i = 0; i < G_N_ELEMENTS(net); i++)
+        assert_string_equal(stat_name(stats, first + (guint) i), net[i]);
+    assert_int_equal(stat_find(stats, "net.count")->value, 2);
+    assert_null(stat_find(stats, "net.count")->string);
+    assert_string_equal(stat_find(stats, "net.0.name")->string, "vnet0");
+    assert_int_equal(stat_find(stats, "net.0.name")->value, 0);
+    assert_string_equal(stat_find(stats, "net.1.name")->string, "tap-t");
+    assert_int_equal(stat_find(stats, "net.0.rx.bytes")->value, 0x01);
+    assert_int_equal(stat_find(stats, "net.1.rx.bytes")->value, 0x02);
+    assert_int_equal(stat_find(stats, "net.1.tx.pkts")->value, 34);
+    assert_null(stat_find(stats, "net.1.rx.bytes")->string);
+}
+
+static void
+test_interface_stats_of_a_driver_that_cannot_count(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define_with_interfaces(f->conn, "t", IFACES);
+    g_autoptr(GArray) stats = NULL;
+    g_autoptr(GError) err = NULL;
+    vsh_domain_interface_stats st;
+
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_get_interface_stats(dom, "tap-t", &st, &err), -1);
+    assert_error(err, VSH_ERROR_UNSUPPORTED, "the qemu driver cannot read interface statistics");
+    /* domstats still names the interfaces: the block is best effort */
+    assert_int_equal(vsh_domain_get_stats(dom, &stats, NULL), 7 + 3);
+    assert_int_equal(stat_find(stats, "net.count")->value, 2);
+    assert_string_equal(stat_find(stats, "net.1.name")->string, "tap-t");
+    assert_null(stat_find(stats, "net.1.rx.bytes"));
 }
 
 static void
@@ -750,6 +957,14 @@ main(void)
         TESTUTIL_TEST(test_set_vcpus_within_the_maximum),
         TESTUTIL_TEST(test_sched_params_and_memtune),
         TESTUTIL_TEST(test_stats_use_virsh_names),
+        cmocka_unit_test_setup_teardown(test_interface_stats_by_device_or_mac, setup_counting,
+                                        teardown_counting),
+        cmocka_unit_test_setup_teardown(test_interface_stats_mac_of_two_interfaces,
+                                        setup_counting, teardown_counting),
+        cmocka_unit_test_setup_teardown(test_stats_net_block_of_an_active_domain,
+                                        setup_counting, teardown_counting),
+        cmocka_unit_test_setup_teardown(test_interface_stats_of_a_driver_that_cannot_count,
+                                        setup_not_counting, teardown_counting),
         TESTUTIL_TEST(test_title_and_missing_driver_ops),
         TESTUTIL_TEST(test_read_only_connection_refuses_every_change),
         TESTUTIL_TEST(test_busy_domain_gives_a_clear_error),

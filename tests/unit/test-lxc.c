@@ -1,7 +1,8 @@
 /*
  * test-lxc.c — the lxc driver's decisions that need no root: the limits it puts on a
  * definition (def_validate), the launch it hands to vsh-monitor (namespaces, capabilities,
- * hostname, interfaces, id maps) and the host-side interface names it generates.
+ * hostname, interfaces, id maps), the host-side interface names it generates and the link
+ * counters it reads.
  */
 #include <config.h>
 
@@ -11,11 +12,15 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/capability.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "driver.h"
 #include "error.h"
@@ -288,6 +293,36 @@ test_host_dev_names(void **state)
     assert_int_equal(errno, ERANGE);
 }
 
+/* The counters come from the kernel as the link counts them: one datagram to 127.0.0.1
+ * shows on lo, which receives what it sends. */
+static void
+test_link_stats_read_the_kernel_counters(void **state)
+{
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+    struct rtnl_link_stats64 before;
+    struct rtnl_link_stats64 after;
+    char payload[100] = { 0 };
+    int fd;
+
+    (void) state;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(lxc_net_link_stats("lo", &before), 0);
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    if (sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *) &to, sizeof(to)) < 0) {
+        close(fd);
+        skip();         /* lo is down in this network namespace */
+    }
+    close(fd);
+    assert_int_equal(lxc_net_link_stats("lo", &after), 0);
+    assert_true(after.tx_packets >= before.tx_packets + 1);
+    assert_true(after.tx_bytes >= before.tx_bytes + sizeof(payload));
+    assert_true(after.rx_packets >= before.rx_packets + 1);
+    errno = 0;
+    assert_int_equal(lxc_net_link_stats("vshnosuch0", &after), -1);
+    assert_int_equal(errno, ENODEV);
+}
+
 int
 main(void)
 {
@@ -303,6 +338,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_metadata_drop_wins_over_namespace_capabilities,
                                         setup, teardown),
         cmocka_unit_test(test_host_dev_names),
+        cmocka_unit_test(test_link_stats_read_the_kernel_counters),
     };
 
     return cmocka_run_group_tests_name("lxc", tests, NULL, NULL);

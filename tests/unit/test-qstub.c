@@ -1,6 +1,7 @@
 /*
  * test-qstub.c — the qemu-stub driver: its lifecycle across two processes, ids from the
- * store's counter, cpu time that follows the run state, disk sources, definition limits.
+ * store's counter, cpu time that follows the run state, disk sources, definition limits,
+ * vnetN interface names and their (zero) counters.
  */
 #include <config.h>
 
@@ -329,6 +330,56 @@ test_memory_stats_follow_the_balloon(void **state)
     assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
 }
 
+/* Checks the host devices of @dom's interfaces, live or from the definition, joined by
+ * spaces ("-" for none). */
+static void
+assert_targets(vsh_domain *dom, unsigned int flags, const char *expected)
+{
+    g_autoptr(GArray) ifaces = NULL;
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    g_autofree char *got = NULL;
+    guint i;
+
+    assert_true(vsh_domain_get_interfaces(dom, flags, &ifaces, NULL) >= 0);
+    for (i = 0; i < ifaces->len; i++) {
+        const char *target = g_array_index(ifaces, vsh_domain_interface, i).target;
+
+        g_ptr_array_add(names, (gpointer) (target ? target : "-"));
+    }
+    g_ptr_array_add(names, NULL);
+    got = g_strjoinv(" ", (char **) names->pdata);
+    assert_string_equal(got, expected);
+}
+
+#define NET(extra) "    <interface type='ethernet'>" extra "</interface>\n"
+
+/* As libvirt's qemu driver: an interface without <target dev> gets vnetN while the VM
+ * runs, from a counter of the store, so no two running VMs share one; the definition keeps
+ * none. A VM moves no packets: every counter is zero, not unknown. */
+static void
+test_interfaces_get_vnet_names_and_count_nothing(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) a = define(f->conn, "a", NET("") NET("<target dev='tap-a'/>") NET(""));
+    g_autoptr(vsh_domain) b = define(f->conn, "b", NET(""));
+    vsh_domain_interface_stats st;
+
+    assert_int_equal(vsh_domain_start(a, 0, NULL), 0);
+    assert_int_equal(vsh_domain_start(b, 0, NULL), 0);
+    assert_targets(a, 0, "vnet0 tap-a vnet1");
+    assert_targets(b, 0, "vnet2");
+    assert_targets(a, VSH_DOMAIN_XML_INACTIVE, "- tap-a -");
+    memset(&st, 0xff, sizeof(st));
+    assert_int_equal(vsh_domain_get_interface_stats(a, "vnet1", &st, NULL), 0);
+    assert_true(st.rx_bytes == 0 && st.rx_packets == 0 && st.rx_errs == 0 &&
+                st.rx_drop == 0);
+    assert_true(st.tx_bytes == 0 && st.tx_packets == 0 && st.tx_errs == 0 &&
+                st.tx_drop == 0);
+    assert_int_equal(vsh_domain_destroy(a, NULL), 0);
+    assert_int_equal(vsh_domain_start(a, 0, NULL), 0);
+    assert_targets(a, 0, "vnet3 tap-a vnet4");
+}
+
 int
 main(void)
 {
@@ -336,6 +387,7 @@ main(void)
         TESTUTIL_TEST_QEMU(test_lifecycle_across_two_processes),
         TESTUTIL_TEST_QEMU(test_concurrent_starts_start_once),
         TESTUTIL_TEST_QEMU(test_ids_come_from_the_store_counter),
+        TESTUTIL_TEST_QEMU(test_interfaces_get_vnet_names_and_count_nothing),
         TESTUTIL_TEST_QEMU(test_cpu_time_runs_only_while_running),
         TESTUTIL_TEST_QEMU(test_missing_disk_source_refuses_start),
         cmocka_unit_test(test_definition_limits),
