@@ -527,16 +527,14 @@ lxc_get_memory_stats(vsh_domain_obj *obj, GArray *stats, GError **error)
 
 /* The counters of the host end of the veth pair, swapped: what the host end received, the
  * container sent. The host end lives in the network namespace the container was started
- * from, which is the caller's (the namespace vsh runs in, as libvirt's daemon runs in the
- * host's). */
+ * from, which is its monitor's, whatever namespace this vsh runs in. */
 static int
 lxc_get_interface_stats(vsh_domain_obj *obj, const vsh_net_def *net,
                         vsh_domain_interface_stats *ret_stats, GError **error)
 {
     struct rtnl_link_stats64 st;
 
-    (void) obj;
-    if (lxc_net_link_stats(net->target_dev, &st) < 0)
+    if (lxc_net_link_stats(obj->monitor_pid, net->target_dev, &st) < 0)
         return vsh_error_set_errno(error, errno, "cannot read the counters of interface '%s'",
                                    net->target_dev);
     ret_stats->rx_bytes = (gint64) st.tx_bytes;

@@ -22,10 +22,13 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <net/if.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdalign.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lxc-priv.h"
@@ -597,8 +600,62 @@ lxc_nl_link_query(int fd, struct nlmsghdr *nh, struct rtnl_link_stats64 *ret_sta
     }
 }
 
+typedef struct {
+    int ns_fd;                  /* the namespace to enter */
+    int fd;                     /* out: the socket, or -1 */
+    int err;                    /* out: errno when fd is -1 */
+} lxc_nl_open_args;
+
+/* The whole life of a thread that enters a network namespace to make a socket in it; the
+ * namespace goes with the thread, the socket stays with the process. */
+static void *
+lxc_nl_open_thread(void *opaque)
+{
+    lxc_nl_open_args *a = opaque;
+
+    if (setns(a->ns_fd, CLONE_NEWNET) < 0 || (a->fd = lxc_nl_open()) < 0)
+        a->err = errno;
+    return NULL;
+}
+
+/* A netlink socket of the network namespace process @pid is in; ours when @pid is 0 or
+ * shares it. A socket keeps the namespace it was made in, so a short-lived thread enters
+ * @pid's to make it and the process itself never changes namespace. */
+static int
+lxc_nl_open_in(pid_t pid)
+{
+    lxc_nl_open_args a = { .ns_fd = -1, .fd = -1, .err = 0 };
+    char path[64];
+    struct stat theirs;
+    struct stat ours;
+    pthread_t thread;
+    int r;
+
+    if (pid <= 0)
+        return lxc_nl_open();
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
+    if ((a.ns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return -1;
+    if (fstat(a.ns_fd, &theirs) == 0 && stat("/proc/thread-self/ns/net", &ours) == 0 &&
+        theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino) {
+        close(a.ns_fd);
+        return lxc_nl_open();
+    }
+    if ((r = pthread_create(&thread, NULL, lxc_nl_open_thread, &a)) == 0)
+        r = pthread_join(thread, NULL);
+    close(a.ns_fd);
+    if (r != 0) {
+        if (a.fd >= 0)
+            close(a.fd);
+        errno = r;
+        return -1;
+    }
+    errno = a.err;
+    return a.fd;
+}
+
 int
-lxc_net_link_stats(const char *name, struct rtnl_link_stats64 *ret_stats)
+lxc_net_link_stats(pid_t netns_pid, const char *name, struct rtnl_link_stats64 *ret_stats)
 {
     lxc_nl_msg msg;
     struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
@@ -607,7 +664,7 @@ lxc_net_link_stats(const char *name, struct rtnl_link_stats64 *ret_stats)
     int ret = -1;
     int saved;
 
-    if ((fd = lxc_nl_open()) < 0)
+    if ((fd = lxc_nl_open_in(netns_pid)) < 0)
         return -1;
     nh = lxc_nl_init(&msg, RTM_GETLINK, 0, &ifi, sizeof(ifi));
     nh->nlmsg_flags = NLM_F_REQUEST; /* the answer is the link itself, no acknowledgement */

@@ -66,10 +66,10 @@ int lxc_net_setup_guest(const struct vsh_launch *l, const char **ret_step);
  * present (deleting one end removes the pair); never an interface it did not create. */
 void lxc_net_teardown(const struct vsh_launch *l);
 
-/* The 64-bit counters of the link named @name in the caller's network namespace, as the
- * link itself counts them (rx is what it received). Returns 0, or -1 with errno set
- * (ENODEV: no such link). */
-int lxc_net_link_stats(const char *name, struct rtnl_link_stats64 *ret_stats);
+/* The 64-bit counters of the link named @name in the network namespace of process
+ * @netns_pid (0: the caller's), as the link itself counts them (rx is what it received).
+ * Returns 0, or -1 with errno set (ENODEV: no such link). */
+int lxc_net_link_stats(pid_t netns_pid, const char *name, struct rtnl_link_stats64 *ret_stats);
 
 /* Deletes the link named @name if present. Returns 0 (also when it was absent), or -1 with
  * errno set. */

@@ -6,7 +6,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
 command -v ip >/dev/null || tap_skip_all "ip (iproute2) is not installed"
-tap_plan 24
+tap_plan 25
 
 LXC_NETNS="vsh-lxc-net-$$"
 ip netns add "$LXC_NETNS" || { echo "Bail out! cannot create a network namespace"; exit 1; }
@@ -95,6 +95,20 @@ case $(ifstat_value rx_packets):$(ifstat_value tx_packets) in
 esac
 tap_is "domifstat tx_bytes is the host end's rx_bytes" "$(ifstat_value tx_bytes)" "${after% *}"
 tap_is "domifstat rx_bytes is the host end's tx_bytes" "$(ifstat_value rx_bytes)" "${after#* }"
+# From another network namespace (the host's: the test runs its containers in one of its
+# own), the counters are still the host end's, read in the namespace the container was
+# started from.
+outside=$(lxc_vsh domifstat neta "$host_dev" 2>&1)
+printf '%s\n' "$outside" | sed 's/^/# from outside: /'
+tx_outside=$(printf '%s\n' "$outside" | awk '$2 == "tx_bytes" { print $3 }')
+case $tx_outside in
+    ''|*[!0-9]*) not_ok "domifstat from another network namespace: $outside" ;;
+    *) if [ "$tx_outside" -ge "$(ifstat_value tx_bytes)" ]; then
+           ok "domifstat from another network namespace reads the host end's"
+       else
+           not_ok "domifstat from another network namespace: tx_bytes went down to $tx_outside"
+       fi ;;
+esac
 stats=$(lxc_ns_vsh domstats neta)
 printf '%s\n' "$stats" | sed 's/^/# /'
 case $stats in

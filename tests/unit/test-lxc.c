@@ -14,12 +14,15 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <signal.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -306,7 +309,7 @@ test_link_stats_read_the_kernel_counters(void **state)
 
     (void) state;
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(lxc_net_link_stats("lo", &before), 0);
+    assert_int_equal(lxc_net_link_stats(0, "lo", &before), 0);
     fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     assert_true(fd >= 0);
     if (sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *) &to, sizeof(to)) < 0) {
@@ -314,13 +317,76 @@ test_link_stats_read_the_kernel_counters(void **state)
         skip();         /* lo is down in this network namespace */
     }
     close(fd);
-    assert_int_equal(lxc_net_link_stats("lo", &after), 0);
+    assert_int_equal(lxc_net_link_stats(getpid(), "lo", &after), 0);
     assert_true(after.tx_packets >= before.tx_packets + 1);
     assert_true(after.tx_bytes >= before.tx_bytes + sizeof(payload));
     assert_true(after.rx_packets >= before.rx_packets + 1);
     errno = 0;
-    assert_int_equal(lxc_net_link_stats("vshnosuch0", &after), -1);
+    assert_int_equal(lxc_net_link_stats(0, "vshnosuch0", &after), -1);
     assert_int_equal(errno, ENODEV);
+}
+
+/* A link of another network namespace is read in that namespace: a child in a new one has
+ * a lo of its own, which has counted nothing, and no link of ours. */
+static void
+test_link_stats_read_another_namespace(void **state)
+{
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+    struct rtnl_link_stats64 ours = { 0 };
+    struct rtnl_link_stats64 theirs = { 0 };
+    struct rtnl_link_stats64 none;
+    char payload[100] = { 0 };
+    int r_ours = -1;
+    int r_theirs = -1;
+    int r_none = 0;
+    int e_none = 0;
+    int ready[2];
+    char c = 0;
+    pid_t pid;
+    int fd;
+
+    (void) state;
+    if (geteuid() != 0)
+        skip();         /* entering a network namespace needs root */
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    if (sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *) &to, sizeof(to)) < 0) {
+        close(fd);
+        skip();         /* lo is down in this network namespace */
+    }
+    close(fd);
+    assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(ready[0]);
+        c = unshare(CLONE_NEWNET) == 0 ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1)
+            _exit(1);
+        pause();
+        _exit(0);
+    }
+    close(ready[1]);
+    /* Nothing may end the test before the child is ended: results first, asserts after. */
+    if (read(ready[0], &c, 1) == 1 && c == 'y') {
+        r_ours = lxc_net_link_stats(0, "lo", &ours);
+        r_theirs = lxc_net_link_stats(pid, "lo", &theirs);
+        errno = 0;
+        r_none = lxc_net_link_stats(pid, "vshnosuch0", &none);
+        e_none = errno;
+    }
+    close(ready[0]);
+    kill(pid, SIGKILL);
+    assert_int_equal(waitpid(pid, NULL, 0), pid);
+    assert_int_equal(c, 'y');
+    assert_int_equal(r_ours, 0);
+    assert_int_equal(r_theirs, 0);
+    assert_int_equal(r_none, -1);
+    assert_int_equal(e_none, ENODEV);
+    assert_true(ours.tx_packets >= 1);
+    assert_int_equal(theirs.tx_packets, 0);
+    assert_int_equal(theirs.rx_packets, 0);
 }
 
 int
@@ -339,6 +405,7 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test(test_host_dev_names),
         cmocka_unit_test(test_link_stats_read_the_kernel_counters),
+        cmocka_unit_test(test_link_stats_read_another_namespace),
     };
 
     return cmocka_run_group_tests_name("lxc", tests, NULL, NULL);
