@@ -15,20 +15,24 @@ command -v cc >/dev/null 2>&1 || tap_skip_all "no C compiler for the benchmark's
 
 tap_plan 13
 
-# What the harness would leave behind if it did not clean up.
-leftovers() {
-    ls -d /tmp/vsh-bench.* /sys/fs/cgroup/*/vsh-bench-* /sys/fs/cgroup/vsh-bench-* \
-        2>/dev/null | sort
-}
-before=$(leftovers)
-out=$(mktemp /tmp/vsh-test-bench.XXXXXX)
-trap 'rm -f "$out"' EXIT
-
-BUSYBOX=${BUSYBOX:-$(command -v busybox)} "$bench" -b "$builddir" -n 1 -d 2 -l 3 -P \
-    > "$out" 2>&1
+# The harness works in a directory of its own under $TMPDIR and a cgroup partition named
+# after its pid; both must be gone when it ends. Its pid is $! (the script itself).
+tmp=$(mktemp -d /tmp/vsh-test-bench.XXXXXX)
+out=$tmp.out
+trap 'rm -rf "$tmp" "$out"' EXIT
+TMPDIR=$tmp BUSYBOX=${BUSYBOX:-$(command -v busybox)} \
+    "$bench" -b "$builddir" -n 1 -d 2 -l 3 -P > "$out" 2>&1 &
+bench_pid=$!
+wait "$bench_pid"
 status=$?
 tap_is "the benchmark exits 0" "$status" 0
 [ "$status" = 0 ] || sed 's/^/# /' "$out"
+leftovers() {
+    ls -A "$tmp"
+    ls -d /sys/fs/cgroup/*/vsh-bench-"$bench_pid" /sys/fs/cgroup/vsh-bench-"$bench_pid" \
+        /sys/fs/cgroup/*/vsh-bench-"$bench_pid"-floor /sys/fs/cgroup/vsh-bench-"$bench_pid"-floor \
+        2>/dev/null
+}
 
 # row NAME: the vsh column of the table row that starts with NAME is a figure in ms.
 row_has_figure() {
@@ -52,7 +56,7 @@ tap_is "the density step ran both containers and left nothing" \
     "$(grep '^density:' "$out")" \
     "density: 2/2 started, 2 running at once; after destroy: 0 running, 0 cgroups and 0 pid files left"
 tap_is "no peer was measured" "$(grep '^peers:' "$out")" "peers: not measured (-P)"
-tap_is "the temporary directory and cgroups are gone" "$(leftovers)" "$before"
+tap_is "the temporary directory and cgroups are gone" "$(leftovers)" ""
 
 err=$("$bench" -b "$builddir" -n x 2>&1)
 tap_is "a bad count is refused, exit 2" "$?: $err" \
