@@ -160,7 +160,7 @@ vsh_fs_parse_any(xmlNode *node, xmlXPathContext *ctxt, unsigned int flags, GErro
 static void *
 vsh_net_parse_any(xmlNode *node, xmlXPathContext *ctxt, unsigned int flags, GError **error)
 {
-    return vsh_net_def_parse_xml(node, ctxt, error);
+    return vsh_net_def_parse_xml(node, ctxt, flags, error);
 }
 
 static void *

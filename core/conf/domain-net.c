@@ -123,8 +123,27 @@ vsh_net_def_new(void)
     return net;
 }
 
+/* Host device names that drivers generate when a definition names none: qemu-stub's
+ * vnetN, and the macvtap and macvlan names of the drivers that make such devices. As
+ * libvirt does, a definition does not keep them (a live XML defined again would claim a
+ * name that another domain may be given); the live definition, which records the name
+ * in use, does. */
+static bool
+vsh_net_target_is_generated(const char *dev)
+{
+    static const char *const prefixes[] = { "vnet", "macvtap", "macvlan" };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(prefixes); i++) {
+        if (g_str_has_prefix(dev, prefixes[i]))
+            return true;
+    }
+    return false;
+}
+
 vsh_net_def *
-vsh_net_def_parse_xml(xmlNode *node, xmlXPathContext *ctxt, GError **error)
+vsh_net_def_parse_xml(xmlNode *node, xmlXPathContext *ctxt, unsigned int flags,
+                      GError **error)
 {
     g_autoptr(vsh_net_def) net = vsh_net_def_new();
     VSH_XPATH_NODE_AUTORESTORE(ctxt);
@@ -141,6 +160,9 @@ vsh_net_def_parse_xml(xmlNode *node, xmlXPathContext *ctxt, GError **error)
     if ((mac = vsh_xpath_string("string(./mac/@address)", ctxt)))
         net->mac = g_ascii_strdown(mac, -1);
     net->target_dev = vsh_xpath_string("string(./target/@dev)", ctxt);
+    if (net->target_dev && !(flags & VSH_DOMAIN_DEF_PARSE_LIVE) &&
+        vsh_net_target_is_generated(net->target_dev))
+        g_clear_pointer(&net->target_dev, g_free);
     net->guest_dev = vsh_xpath_string("string(./guest/@dev)", ctxt);
     net->model = vsh_xpath_string("string(./model/@type)", ctxt);
     if (vsh_net_ips_parse_xml(net, ctxt, error) < 0 ||

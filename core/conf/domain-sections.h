@@ -61,7 +61,8 @@ void vsh_fs_def_format(const vsh_fs_def *fs, vsh_xml_writer *w);
 int vsh_domain_fs_validate(const vsh_domain_def *def, xmlXPathContext *ctxt, GError **error);
 
 /* domain-net.c */
-vsh_net_def *vsh_net_def_parse_xml(xmlNode *node, xmlXPathContext *ctxt, GError **error);
+vsh_net_def *vsh_net_def_parse_xml(xmlNode *node, xmlXPathContext *ctxt, unsigned int flags,
+                                   GError **error);
 void vsh_net_def_format(const vsh_net_def *net, vsh_xml_writer *w);
 int vsh_domain_net_post_parse(vsh_domain_def *def, GError **error);
 int vsh_domain_net_validate(const vsh_domain_def *def, xmlXPathContext *ctxt,

@@ -275,6 +275,39 @@ test_live_data_only_with_the_live_flags(void **state)
     assert_non_null(strstr(live_xml, "<source path='/dev/pts/3'/>"));
 }
 
+/* Generated host device names (vnet, macvtap, macvlan prefixes) are dropped from a
+ * definition, as libvirt drops them, and kept in a live one, which records the name in use;
+ * other names, even ones containing "vnet", stay in both. */
+static void
+test_generated_interface_names_only_in_live_definitions(void **state)
+{
+    g_autofree char *xml = g_strdup_printf(MINIMAL_LXC,
+                                           "    <interface type='ethernet'>"
+                                           "<target dev='vnet4'/></interface>\n"
+                                           "    <interface type='ethernet'>"
+                                           "<target dev='macvtap0'/></interface>\n"
+                                           "    <interface type='ethernet'>"
+                                           "<target dev='tap-vnet4'/></interface>\n");
+    g_autoptr(vsh_domain_def) cold = parse_ok(xml, 0);
+    g_autoptr(vsh_domain_def) live = parse_ok(xml, VSH_DOMAIN_DEF_PARSE_LIVE);
+    const vsh_net_def *net;
+
+    (void) state;
+    assert_int_equal(cold->interfaces->len, 3);
+    net = g_ptr_array_index(cold->interfaces, 0);
+    assert_null(net->target_dev);
+    net = g_ptr_array_index(cold->interfaces, 1);
+    assert_null(net->target_dev);
+    net = g_ptr_array_index(cold->interfaces, 2);
+    assert_string_equal(net->target_dev, "tap-vnet4");
+    net = g_ptr_array_index(live->interfaces, 0);
+    assert_string_equal(net->target_dev, "vnet4");
+    net = g_ptr_array_index(live->interfaces, 1);
+    assert_string_equal(net->target_dev, "macvtap0");
+    net = g_ptr_array_index(live->interfaces, 2);
+    assert_string_equal(net->target_dev, "tap-vnet4");
+}
+
 static void
 test_copy_is_deep_and_identical(void **state)
 {
@@ -492,6 +525,7 @@ main(void)
         cmocka_unit_test(test_post_parse_fills_uuid_current_memory_and_mac),
         cmocka_unit_test(test_a_given_uuid_is_not_marked_generated),
         cmocka_unit_test(test_live_data_only_with_the_live_flags),
+        cmocka_unit_test(test_generated_interface_names_only_in_live_definitions),
         cmocka_unit_test(test_copy_is_deep_and_identical),
         cmocka_unit_test(test_def_built_in_code_validates_without_lines),
         cmocka_unit_test(test_parser_refuses_doctype_and_large_documents),
