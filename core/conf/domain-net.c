@@ -123,11 +123,33 @@ vsh_net_def_new(void)
     return net;
 }
 
+/* The lxc driver's name for the host end of a container's veth pair: "vsh", the first 8
+ * hex digits of the uuid, "-", the interface's index. */
+static bool
+vsh_net_target_is_container_end(const char *dev)
+{
+    size_t i;
+
+    if (!g_str_has_prefix(dev, "vsh"))
+        return false;
+    for (i = 3; i < 11; i++) {
+        if (!g_ascii_isdigit(dev[i]) && !(dev[i] >= 'a' && dev[i] <= 'f'))
+            return false;
+    }
+    if (dev[11] != '-' || !dev[12])
+        return false;
+    for (i = 12; dev[i]; i++) {
+        if (!g_ascii_isdigit(dev[i]))
+            return false;
+    }
+    return true;
+}
+
 /* Host device names that drivers generate when a definition names none: qemu-stub's
- * vnetN, and the macvtap and macvlan names of the drivers that make such devices. As
- * libvirt does, a definition does not keep them (a live XML defined again would claim a
- * name that another domain may be given); the live definition, which records the name
- * in use, does. */
+ * vnetN, the lxc driver's container ends, and the macvtap and macvlan names of the
+ * drivers that make such devices. As libvirt does, a definition does not keep them (a
+ * live XML defined again would claim a name that another domain has or may be given);
+ * the live definition, which records the name in use, does. */
 static bool
 vsh_net_target_is_generated(const char *dev)
 {
@@ -138,7 +160,7 @@ vsh_net_target_is_generated(const char *dev)
         if (g_str_has_prefix(dev, prefixes[i]))
             return true;
     }
-    return false;
+    return vsh_net_target_is_container_end(dev);
 }
 
 vsh_net_def *

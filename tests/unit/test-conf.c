@@ -275,37 +275,45 @@ test_live_data_only_with_the_live_flags(void **state)
     assert_non_null(strstr(live_xml, "<source path='/dev/pts/3'/>"));
 }
 
-/* Generated host device names (vnet, macvtap, macvlan prefixes) are dropped from a
- * definition, as libvirt drops them, and kept in a live one, which records the name in use;
- * other names, even ones containing "vnet", stay in both. */
+/* Generated host device names (vnet, macvtap and macvlan prefixes, the lxc driver's
+ * vshXXXXXXXX-N) are dropped from a definition, as libvirt drops its own, and kept in a
+ * live one, which records the name in use; names that only look alike stay in both. */
 static void
 test_generated_interface_names_only_in_live_definitions(void **state)
 {
-    g_autofree char *xml = g_strdup_printf(MINIMAL_LXC,
-                                           "    <interface type='ethernet'>"
-                                           "<target dev='vnet4'/></interface>\n"
-                                           "    <interface type='ethernet'>"
-                                           "<target dev='macvtap0'/></interface>\n"
-                                           "    <interface type='ethernet'>"
-                                           "<target dev='tap-vnet4'/></interface>\n");
-    g_autoptr(vsh_domain_def) cold = parse_ok(xml, 0);
-    g_autoptr(vsh_domain_def) live = parse_ok(xml, VSH_DOMAIN_DEF_PARSE_LIVE);
-    const vsh_net_def *net;
+    static const char *const names[] = {
+        "vnet4", "macvtap0", "macvlan2", "vsh0123abcd-0", "vshfe01ab23-12",
+        "tap-vnet4", "vshbr0", "vsh0123abcd-", "vsh0123abcd-x", "vsh0123ABCD-0", "vsh012-0",
+    };
+    const size_t generated = 5;     /* the first ones */
+    g_autoptr(GString) ifaces = g_string_new(NULL);
+    g_autofree char *xml = NULL;
+    g_autoptr(vsh_domain_def) cold = NULL;
+    g_autoptr(vsh_domain_def) live = NULL;
+    size_t i;
 
     (void) state;
-    assert_int_equal(cold->interfaces->len, 3);
-    net = g_ptr_array_index(cold->interfaces, 0);
-    assert_null(net->target_dev);
-    net = g_ptr_array_index(cold->interfaces, 1);
-    assert_null(net->target_dev);
-    net = g_ptr_array_index(cold->interfaces, 2);
-    assert_string_equal(net->target_dev, "tap-vnet4");
-    net = g_ptr_array_index(live->interfaces, 0);
-    assert_string_equal(net->target_dev, "vnet4");
-    net = g_ptr_array_index(live->interfaces, 1);
-    assert_string_equal(net->target_dev, "macvtap0");
-    net = g_ptr_array_index(live->interfaces, 2);
-    assert_string_equal(net->target_dev, "tap-vnet4");
+    for (i = 0; i < G_N_ELEMENTS(names); i++)
+        g_string_append_printf(ifaces, "    <interface type='ethernet'>"
+                               "<target dev='%s'/></interface>\n", names[i]);
+    xml = g_strdup_printf(MINIMAL_LXC, ifaces->str);
+    cold = parse_ok(xml, 0);
+    live = parse_ok(xml, VSH_DOMAIN_DEF_PARSE_LIVE);
+    assert_int_equal(cold->interfaces->len, G_N_ELEMENTS(names));
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        const vsh_net_def *c = g_ptr_array_index(cold->interfaces, i);
+        const vsh_net_def *l = g_ptr_array_index(live->interfaces, i);
+
+        if (i < generated) {
+            if (c->target_dev)
+                fail_msg("'%s' kept in a definition", names[i]);
+        } else {
+            assert_non_null(c->target_dev);
+            assert_string_equal(c->target_dev, names[i]);
+        }
+        assert_non_null(l->target_dev);
+        assert_string_equal(l->target_dev, names[i]);
+    }
 }
 
 static void
