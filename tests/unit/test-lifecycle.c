@@ -26,16 +26,23 @@ extern const vsh_driver vsh_qemu_stub_driver;
 
 typedef testutil_fixture fixture;
 
+/* A qemu-stub domain with @interfaces (XML, or NULL) in its devices. */
 static vsh_domain *
-define(vsh_conn *conn, const char *name, const char *uuid)
+define_full(vsh_conn *conn, const char *name, const char *uuid, const char *interfaces)
 {
-    g_autofree char *xml = testutil_qemu_xml(name, uuid, NULL);
+    g_autofree char *xml = testutil_qemu_xml(name, uuid, interfaces);
     g_autoptr(GError) err = NULL;
     vsh_domain *dom = vsh_domain_define_xml(conn, xml, "test.xml", &err);
 
     if (!dom)
         fail_msg("cannot define '%s': %s", name, err->message);
     return dom;
+}
+
+static vsh_domain *
+define(vsh_conn *conn, const char *name, const char *uuid)
+{
+    return define_full(conn, name, uuid, NULL);
 }
 
 static void
@@ -708,18 +715,6 @@ teardown_counting(void **state)
     return testutil_teardown(state);
 }
 
-static vsh_domain *
-define_with_interfaces(vsh_conn *conn, const char *name, const char *interfaces)
-{
-    g_autofree char *xml = testutil_qemu_xml(name, NULL, interfaces);
-    g_autoptr(GError) err = NULL;
-    vsh_domain *dom = vsh_domain_define_xml(conn, xml, "test.xml", &err);
-
-    if (!dom)
-        fail_msg("cannot define '%s': %s", name, err->message);
-    return dom;
-}
-
 /* The rx_bytes the counting driver reports for @device: which interface it resolved to. */
 static gint64
 resolved(vsh_domain *dom, const char *device)
@@ -749,7 +744,7 @@ static void
 test_interface_stats_by_device_or_mac(void **state)
 {
     fixture *f = *state;
-    g_autoptr(vsh_domain) dom = define_with_interfaces(f->conn, "t", IFACES);
+    g_autoptr(vsh_domain) dom = define_full(f->conn, "t", NULL, IFACES);
     g_autoptr(GError) off = NULL;
     vsh_domain_interface_stats st;
 
@@ -775,7 +770,7 @@ static void
 test_interface_stats_mac_of_two_interfaces(void **state)
 {
     fixture *f = *state;
-    g_autoptr(vsh_domain) dom = define_with_interfaces(f->conn, "t", IFACES IFACE_SAME_MAC);
+    g_autoptr(vsh_domain) dom = define_full(f->conn, "t", NULL, IFACES IFACE_SAME_MAC);
 
     assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
     assert_not_an_interface(dom, "52:54:00:ab:cd:02", "'52:54:00:ab:cd:02' matches several "
@@ -801,7 +796,7 @@ static void
 test_stats_net_block_of_an_active_domain(void **state)
 {
     fixture *f = *state;
-    g_autoptr(vsh_domain) dom = define_with_interfaces(f->conn, "t", IFACES);
+    g_autoptr(vsh_domain) dom = define_full(f->conn, "t", NULL, IFACES);
     const char *net[] = { "net.count", "net.0.name", "net.0.rx.bytes", "net.0.tx.pkts",
                           "net.1.name", "net.1.rx.bytes", "net.1.tx.pkts" };
     g_autoptr(GArray) stats = NULL;
@@ -832,7 +827,7 @@ static void
 test_interface_stats_of_a_driver_that_cannot_count(void **state)
 {
     fixture *f = *state;
-    g_autoptr(vsh_domain) dom = define_with_interfaces(f->conn, "t", IFACES);
+    g_autoptr(vsh_domain) dom = define_full(f->conn, "t", NULL, IFACES);
     g_autoptr(GArray) stats = NULL;
     g_autoptr(GError) err = NULL;
     vsh_domain_interface_stats st;

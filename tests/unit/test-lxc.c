@@ -296,30 +296,40 @@ test_host_dev_names(void **state)
     assert_int_equal(errno, ERANGE);
 }
 
+#define LO_PAYLOAD 100
+
+/* Sends one datagram of LO_PAYLOAD bytes to 127.0.0.1, which lo counts as sent and
+ * received; skips the test when lo is down in this network namespace. */
+static void
+send_one_datagram_on_lo(void)
+{
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+    char payload[LO_PAYLOAD] = { 0 };
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ssize_t n;
+
+    assert_true(fd >= 0);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    n = sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *) &to, sizeof(to));
+    close(fd);
+    if (n < 0)
+        skip();
+}
+
 /* The counters come from the kernel as the link counts them: one datagram to 127.0.0.1
  * shows on lo, which receives what it sends. */
 static void
 test_link_stats_read_the_kernel_counters(void **state)
 {
-    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
     struct rtnl_link_stats64 before;
     struct rtnl_link_stats64 after;
-    char payload[100] = { 0 };
-    int fd;
 
     (void) state;
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     assert_int_equal(lxc_net_link_stats(0, "lo", &before), 0);
-    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    assert_true(fd >= 0);
-    if (sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *) &to, sizeof(to)) < 0) {
-        close(fd);
-        skip();         /* lo is down in this network namespace */
-    }
-    close(fd);
+    send_one_datagram_on_lo();
     assert_int_equal(lxc_net_link_stats(getpid(), "lo", &after), 0);
     assert_true(after.tx_packets >= before.tx_packets + 1);
-    assert_true(after.tx_bytes >= before.tx_bytes + sizeof(payload));
+    assert_true(after.tx_bytes >= before.tx_bytes + LO_PAYLOAD);
     assert_true(after.rx_packets >= before.rx_packets + 1);
     errno = 0;
     assert_int_equal(lxc_net_link_stats(0, "vshnosuch0", &after), -1);
@@ -331,11 +341,9 @@ test_link_stats_read_the_kernel_counters(void **state)
 static void
 test_link_stats_read_another_namespace(void **state)
 {
-    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
     struct rtnl_link_stats64 ours = { 0 };
     struct rtnl_link_stats64 theirs = { 0 };
     struct rtnl_link_stats64 none;
-    char payload[100] = { 0 };
     int r_ours = -1;
     int r_theirs = -1;
     int r_none = 0;
@@ -343,19 +351,11 @@ test_link_stats_read_another_namespace(void **state)
     int ready[2];
     char c = 0;
     pid_t pid;
-    int fd;
 
     (void) state;
     if (geteuid() != 0)
         skip();         /* entering a network namespace needs root */
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    assert_true(fd >= 0);
-    if (sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *) &to, sizeof(to)) < 0) {
-        close(fd);
-        skip();         /* lo is down in this network namespace */
-    }
-    close(fd);
+    send_one_datagram_on_lo();
     assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
     pid = fork();
     assert_true(pid >= 0);
