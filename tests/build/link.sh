@@ -100,9 +100,18 @@ fi
 if [ "$thp_test" = 1 ]; then
     thp_allocs() { sed -n 's/^thp_fault_alloc //p' /proc/vmstat; }
     printf '<domain type="qemu">\n  <name>z</name>\n  <memory>1024</memory>\n  <os><type>hvm</type></os>\n</domain>\n' > "$TMP/z.xml"
-    before=$(thp_allocs)
-    "$B/shell/vsh" -q -c "qemu:///embed?root=$TMP/store" define "$TMP/z.xml" > /dev/null
-    after=$(thp_allocs)
-    tap_check "a define's heap grows in a huge page (thp_fault_alloc $before -> $after)" \
+    # About one define in thirty gets no huge page here, whatever vsh does (neither
+    # thp_fault_alloc nor thp_fault_fallback moves): up to three tries, each one define
+    # of a new domain. A heap that never gets one still fails all three.
+    tries=0
+    while [ $tries -lt 3 ]; do
+        tries=$((tries + 1))
+        rm -rf "$TMP/thp-store"
+        before=$(thp_allocs)
+        "$B/shell/vsh" -q -c "qemu:///embed?root=$TMP/thp-store" define "$TMP/z.xml" > /dev/null
+        after=$(thp_allocs)
+        [ "$after" -gt "$before" ] && break
+    done
+    tap_check "a define's heap grows in a huge page (thp_fault_alloc $before -> $after, try $tries)" \
         test "$after" -gt "$before"
 fi
