@@ -614,6 +614,32 @@ vsh_cgroup_attach(const struct vsh_cgroup *cg, pid_t pid)
     return 0;
 }
 
+/*
+ * Every write to cgroup.procs takes the kernel's global threadgroup lock for writing, and
+ * taking it first waits for an RCU grace period (about 0.45 ms on our VMs, the dearest
+ * step of putting init in its cgroup). A thread that moves itself alone needs no
+ * threadgroup stability, and the kernel skips that lock for "0" written to a v1 tasks
+ * file. For a single-threaded caller that moves the whole process. v2 has no such door
+ * for domain groups (cgroup.threads moves threads only inside threaded subtrees).
+ */
+int
+vsh_cgroup_attach_self(const struct vsh_cgroup *cg)
+{
+    const char *mounts[VSH_CGROUP_CONTROLLER_LAST];
+    int ctrls[VSH_CGROUP_CONTROLLER_LAST];
+    size_t n = hierarchies(cg, mounts, ctrls);
+    const char *file = is_v2(cg) ? "cgroup.procs" : "tasks";
+    char path[PATH_MAX];
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (path_join(path, sizeof(path), mounts[i], cg->path, file) < 0 ||
+            file_write(path, "0", cg->create_files) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int
 vsh_cgroup_remove(const struct vsh_cgroup *cg)
 {

@@ -74,6 +74,10 @@ int vsh_cgroup_has_controller(const struct vsh_cgroup *cg, int ctrl);
 int vsh_cgroup_create(const struct vsh_cgroup *cg);
 /* Moves @pid (a whole process) into the group in every hierarchy. */
 int vsh_cgroup_attach(const struct vsh_cgroup *cg, pid_t pid);
+/* Moves the calling thread into the group in every hierarchy. The caller must be the only
+ * thread of its process (a child just forked or cloned), which then moves as a whole.
+ * Cheaper than vsh_cgroup_attach on v1 (see cgroup.c). */
+int vsh_cgroup_attach_self(const struct vsh_cgroup *cg);
 /* Removes the group in every hierarchy, retrying briefly while exiting tasks leave it;
  * a group that does not exist counts as removed. Ancestors are kept. */
 int vsh_cgroup_remove(const struct vsh_cgroup *cg);

@@ -1221,7 +1221,7 @@ exec_child(const struct vsh_launch *l, const struct vsh_cgroup *cg, const exec_h
     pid_t pid;
     int status;
 
-    if (vsh_cgroup_attach(cg, getpid()) < 0)
+    if (vsh_cgroup_attach_self(cg) < 0)
         vsh_child_fail(errfd, "join the domain's cgroup", errno);
     for (i = 0; i < G_N_ELEMENTS(h->fds); i++) {
         char step[64];

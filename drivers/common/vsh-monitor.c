@@ -423,7 +423,7 @@ child_main(monitor *m, int vforked, int sync_fd, int err_fd)
     (void) signal(SIGPIPE, SIG_DFL);
     if (vforked) {
         /* before any mount: the cgroup tree and the host's network are still in view */
-        if (vsh_cgroup_attach(&m->cg, 0) < 0)
+        if (vsh_cgroup_attach_self(&m->cg) < 0)
             vsh_child_fail(err_fd, "put init in its cgroup", errno);
         if (m->hooks && m->hooks->attach && m->hooks->attach(&m->l, 0, &step) < 0)
             vsh_child_fail(err_fd, step, errno);

@@ -9,6 +9,7 @@
 #include <config.h>
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -275,6 +276,12 @@ test_v1_create_copies_cpuset_and_writes_limits(void **state)
     /* once per distinct mount: cpu and cpuacct share one */
     assert_string_equal(xread(f->root, "cpu,cpuacct/vsh-test/web/cgroup.procs"), "4242\n");
     assert_string_equal(xread(f->root, "freezer/vsh-test/web/cgroup.procs"), "4242\n");
+    /* the caller moving itself goes through the tasks files, never cgroup.procs */
+    assert_int_equal(vsh_cgroup_attach_self(&cg), 0);
+    assert_string_equal(xread(f->root, "cpu,cpuacct/vsh-test/web/tasks"), "0\n");
+    assert_string_equal(xread(f->root, "memory/vsh-test/web/tasks"), "0\n");
+    assert_string_equal(xread(f->root, "cpuset/vsh-test/web/tasks"), "0\n");
+    assert_string_equal(xread(f->root, "freezer/vsh-test/web/cgroup.procs"), "4242\n");
     vsh_cgroup_clear(&cg);
 }
 
@@ -315,6 +322,10 @@ test_v2_create_enables_controllers_and_converts_limits(void **state)
     assert_string_equal(xread(dir, "cpu.max"), "50000 100000\nmax 20000\n");
     assert_string_equal(xread(dir, "pids.max"), "64\n");
     assert_string_equal(xread(dir, "cgroup.procs"), "4242\n");
+    /* v2 domain groups take a whole process only: the caller writes 0 to cgroup.procs */
+    assert_int_equal(vsh_cgroup_attach_self(&cg), 0);
+    assert_string_equal(xread(dir, "cgroup.procs"), "4242\n0\n");
+    assert_null(xread(dir, "cgroup.threads"));
     vsh_cgroup_clear(&cg);
 }
 
@@ -521,6 +532,84 @@ test_real_host_group_lifecycle(void **state)
     vsh_cgroup_clear(&cg);
 }
 
+/* Whether @pid is listed in the group's cgroup.procs of the hierarchy mounted at @mount. */
+static bool
+group_lists(const char *mount, const char *path, pid_t pid)
+{
+    char file[PATH_MAX];
+    char line[32];
+    bool found = false;
+    FILE *f;
+
+    snprintf(file, sizeof(file), "%s/%s/cgroup.procs", mount, path);
+    if (!(f = fopen(file, "re")))
+        return false;
+    while (!found && fgets(line, sizeof(line), f))
+        found = atoi(line) == (int) pid;
+    fclose(f);
+    return found;
+}
+
+/* The real host: a child that moves itself (the way init joins its group) ends up, as a
+ * whole process, in the group of every hierarchy, whatever file the layout takes. */
+static void
+test_real_host_attach_self_moves_the_process(void **state)
+{
+    struct vsh_cgroup cg;
+    char partition[64];
+    char path[sizeof(partition) + 8];
+    int sync_pipe[2];
+    char result = 0;
+    bool listed = true;
+    bool reaped;
+    bool removed;
+    pid_t child;
+    int status;
+    size_t i;
+
+    (void) state;
+    if (geteuid() != 0)
+        skip();
+    snprintf(partition, sizeof(partition), "vsh-test-cgroup-self-%d", (int) getpid());
+    snprintf(path, sizeof(path), "%s/probe", partition);
+    if (vsh_cgroup_open(&cg, NULL, NULL, path) < 0)
+        skip();
+    assert_int_equal(vsh_cgroup_create(&cg), 0);
+    assert_int_equal(pipe(sync_pipe), 0);
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        char ok = vsh_cgroup_attach_self(&cg) == 0 ? 'y' : 'n';
+
+        if (write(sync_pipe[1], &ok, 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    close(sync_pipe[1]);
+    if (read(sync_pipe[0], &result, 1) != 1)
+        result = 0;
+    close(sync_pipe[0]);
+    if (cg.layout == VSH_CGROUP_LAYOUT_V2) {
+        listed = group_lists(cg.unified, cg.path, child);
+    } else {
+        for (i = 0; i < VSH_CGROUP_CONTROLLER_LAST; i++)
+            listed = listed && (!cg.v1[i] || group_lists(cg.v1[i], cg.path, child));
+    }
+    /* the child and the groups go before any verdict, so a failure leaves nothing */
+    (void) kill(child, SIGKILL);
+    reaped = waitpid(child, &status, 0) == child;
+    removed = vsh_cgroup_remove(&cg) == 0;
+    free(cg.path);
+    cg.path = strdup(partition);
+    removed = vsh_cgroup_remove(&cg) == 0 && removed;
+    vsh_cgroup_clear(&cg);
+    assert_int_equal(result, 'y');
+    assert_true(listed);
+    assert_true(reaped);
+    assert_true(removed);
+}
+
 /* The host's cgroup2 mount (the whole root on a v2 host, /sys/fs/cgroup/unified on a
  * hybrid one): a group with a process in it is frozen through cgroup.freeze and emptied
  * through cgroup.kill, which need no controller. */
@@ -585,6 +674,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kill_all_uses_cgroup_kill_on_v2, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_deletes_the_group_only, setup, teardown),
         cmocka_unit_test(test_real_host_group_lifecycle),
+        cmocka_unit_test(test_real_host_attach_self_moves_the_process),
         cmocka_unit_test(test_real_v2_freeze_and_kill),
     };
 
