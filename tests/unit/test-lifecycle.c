@@ -689,23 +689,26 @@ counting_interface_stats(vsh_domain_obj *obj, const vsh_net_def *net,
     return 0;
 }
 
+/* The stub driver with @hook as its interface counter (NULL: it cannot count). */
 static int
-setup_counting(void **state)
+setup_with_counter(void **state, __typeof__(vsh_qemu_stub_driver.get_interface_stats) hook)
 {
     counting_driver = vsh_qemu_stub_driver;
-    counting_driver.get_interface_stats = counting_interface_stats;
+    counting_driver.get_interface_stats = hook;
     vsh_conn_test_set_drivers(counting_drivers);
     return testutil_setup(state);
 }
 
-/* The same driver without the hook: it cannot count. */
+static int
+setup_counting(void **state)
+{
+    return setup_with_counter(state, counting_interface_stats);
+}
+
 static int
 setup_not_counting(void **state)
 {
-    counting_driver = vsh_qemu_stub_driver;
-    counting_driver.get_interface_stats = NULL;
-    vsh_conn_test_set_drivers(counting_drivers);
-    return testutil_setup(state);
+    return setup_with_counter(state, NULL);
 }
 
 static int
