@@ -32,33 +32,11 @@
 
 typedef struct {
     const char *rootfs;
-    const char *join;   /* the file that takes "0" to move the writer into the cgroup */
+    const char *cgroup;
+    const char *join;   /* the file of @cgroup that takes "0" to move the writer there */
 } child_args;
 
 static char child_stack[64 * 1024] __attribute__((aligned(16)));
-
-static int
-child_main(void *opaque)
-{
-    const child_args *a = opaque;
-    int fd = open(a->join, O_WRONLY | O_CLOEXEC);
-
-    if (fd < 0 || write(fd, "0", 1) != 1)
-        _exit(120);
-    close(fd);
-    /* the group joined is the new cgroup namespace's root, as vsh's init has it */
-    if (unshare(CLONE_NEWCGROUP) < 0)
-        _exit(123);
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-        mount(a->rootfs, a->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-        chdir(a->rootfs) < 0 ||
-        syscall(SYS_pivot_root, ".", ".") < 0 ||
-        umount2(".", MNT_DETACH) < 0 ||
-        chdir("/") < 0)
-        _exit(121);
-    execl("/bin/true", "true", (char *) NULL);
-    _exit(122);
-}
 
 static int
 write_file(const char *dir, const char *name, const char *value)
@@ -76,6 +54,27 @@ write_file(const char *dir, const char *name, const char *value)
 }
 
 static int
+child_main(void *opaque)
+{
+    const child_args *a = opaque;
+
+    if (write_file(a->cgroup, a->join, "0") < 0)
+        _exit(120);
+    /* the group joined is the new cgroup namespace's root, as vsh's init has it */
+    if (unshare(CLONE_NEWCGROUP) < 0)
+        _exit(123);
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        mount(a->rootfs, a->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+        chdir(a->rootfs) < 0 ||
+        syscall(SYS_pivot_root, ".", ".") < 0 ||
+        umount2(".", MNT_DETACH) < 0 ||
+        chdir("/") < 0)
+        _exit(121);
+    execl("/bin/true", "true", (char *) NULL);
+    _exit(122);
+}
+
+static int
 fail(const char *what)
 {
     fprintf(stderr, "lxc-floor: %s: %s\n", what, strerror(errno));
@@ -87,12 +86,10 @@ run_once(const char *rootfs, const char *cgroup, int v2, long long *ret_us)
 {
     struct timespec t0;
     struct timespec t1;
-    char join[4096];
-    child_args a = { rootfs, join };
+    child_args a = { rootfs, cgroup, v2 ? "cgroup.procs" : "tasks" };
     int status;
     pid_t pid;
 
-    snprintf(join, sizeof(join), "%s/%s", cgroup, v2 ? "cgroup.procs" : "tasks");
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (mkdir(cgroup, 0755) < 0)
         return fail("mkdir of the cgroup");
