@@ -713,37 +713,41 @@ read_line(struct vsh_launch *l, char *line)
     return -1;
 }
 
+/*
+ * Reads all of @fd, NUL-terminated, into @small when it fits, else into a malloc'ed buffer
+ * (*ret_buf is then not @small). The monitor's C library unmaps a freed 4 KiB block, and
+ * that munmap flushes the TLB: a launch is usually well under 8 KiB and read on the stack.
+ */
 static int
-read_all(int fd, char **ret_buf, size_t *ret_len)
+read_all(int fd, char *small, size_t small_size, char **ret_buf, size_t *ret_len)
 {
-    size_t cap = 4096;
+    size_t cap = small_size;
     size_t len = 0;
-    char *buf = malloc(cap);
+    char *buf = small;
     char *nb;
     ssize_t n;
+    int saved;
 
-    if (!buf)
-        return -1;
     for (;;) {
         if (len + 1 >= cap) {
-            if (cap > LAUNCH_MAX_SIZE || !(nb = realloc(buf, cap * 2))) {
-                free(buf);
-                errno = cap > LAUNCH_MAX_SIZE ? EINVAL : ENOMEM;
-                return -1;
+            if (cap > LAUNCH_MAX_SIZE) {
+                errno = EINVAL;
+                goto fail;
             }
+            if (!(nb = buf == small ? malloc(cap * 2) : realloc(buf, cap * 2))) {
+                errno = ENOMEM;
+                goto fail;
+            }
+            if (buf == small)
+                memcpy(nb, small, len);
             buf = nb;
             cap *= 2;
         }
         n = read(fd, buf + len, cap - len - 1);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            int saved = errno;
-
-            free(buf);
-            errno = saved;
-            return -1;
-        }
+        if (n < 0)
+            goto fail;
         if (n == 0)
             break;
         len += (size_t) n;
@@ -752,6 +756,13 @@ read_all(int fd, char **ret_buf, size_t *ret_len)
     *ret_buf = buf;
     *ret_len = len;
     return 0;
+
+fail:
+    saved = errno;
+    if (buf != small)
+        free(buf);
+    errno = saved;
+    return -1;
 }
 
 /* The whole document: magic line, items, "end", nothing after. */
@@ -783,16 +794,18 @@ read_document(struct vsh_launch *l, char *buf, size_t len)
 int
 vsh_launch_read(int fd, struct vsh_launch *ret)
 {
+    char small[8192];
     char *buf = NULL;
     size_t len = 0;
     int r;
 
     memset(ret, 0, sizeof(*ret));
     ret->limits.cpu_quota_us = -1;
-    if (read_all(fd, &buf, &len) < 0)
+    if (read_all(fd, small, sizeof(small), &buf, &len) < 0)
         return -1;
     r = read_document(ret, buf, len);
-    free(buf);
+    if (buf != small)
+        free(buf);
     /* the monitor relies on these being present */
     if (r == 0 && (!ret->name || !ret->state_dir || !ret->argv || !ret->argv[0] ||
                    !ret->cgroup_path))

@@ -533,19 +533,23 @@ monitor_environ(void)
  * this large process would copy its page tables and then take a copy-on-write fault per
  * page touched, milliseconds before the monitor even runs. Every signal stays blocked
  * meanwhile, so no handler of ours can run on a child's stack; the monitor sets its own
- * mask. Returns the read end of the monitor's status pipe.
+ * mask. The children's stacks are part of our own frame, ours again once they are gone:
+ * stacks mapped for them would have to be unmapped, and when a child ran on another CPU
+ * the TLB flush of that munmap interrupts that CPU, where the monitor now runs (on our
+ * VMs 0.1-0.2 ms, against 13 us when the child stayed on ours). Returns the read end of
+ * the monitor's status pipe.
  */
 static int
 monitor_spawn(const char *path, int launch_fd, GError **error)
 {
     const size_t stack_size = SUPERVISE_SPAWN_STACK;
+    char stacks[2 * SUPERVISE_SPAWN_STACK] __attribute__((aligned(64)));
     vsh_autoclose int rd = -1;
     vsh_autoclose int wr = -1;
     g_auto(GStrv) envp = monitor_environ();
     spawn_ctx c = { .path = path, .envp = envp, .launch_fd = launch_fd };
     sigset_t all;
     sigset_t old;
-    char *stacks;
     int fds[2];
     pid_t pid;
     int status;
@@ -556,10 +560,6 @@ monitor_spawn(const char *path, int launch_fd, GError **error)
     rd = fds[0];
     wr = fds[1];
     c.status_fd = wr;
-    stacks = mmap(NULL, 2 * stack_size, PROT_READ | PROT_WRITE,
-                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (stacks == MAP_FAILED)
-        return vsh_error_set_errno(error, errno, "cannot start '%s'", path);
     /* stacks grow down: each child gets the top of its half */
     c.exec_stack = stacks + 2 * stack_size;
     sigfillset(&all);
@@ -567,7 +567,6 @@ monitor_spawn(const char *path, int launch_fd, GError **error)
     pid = clone(spawn_detach, stacks + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
     err = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    (void) munmap(stacks, 2 * stack_size);
     if (pid < 0)
         return vsh_error_set_errno(error, err, "cannot fork the monitor");
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

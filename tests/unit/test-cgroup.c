@@ -456,6 +456,72 @@ test_kill_all_signals_every_listed_process(void **state)
     vsh_cgroup_clear(&cg);
 }
 
+/* Writes one mountinfo line of an unrelated tmpfs, exactly @len bytes long (@len >= 40). */
+static void
+write_other_mount(FILE *fp, size_t len)
+{
+    int k = fprintf(fp, "9 1 0:9 / /m rw - tmpfs t rw");
+
+    for (; (size_t) k < len - 1; k++)
+        fputc('x', fp);
+    fputc('\n', fp);
+}
+
+/*
+ * mountinfo and cgroup.procs are read on the stack when they fit (8 and 4 KiB): files
+ * of every length around those sizes, and far beyond, are read whole. The cgroup mounts
+ * come last in mountinfo, and the pids run to the end of cgroup.procs.
+ */
+static void
+test_long_mountinfo_and_procs_are_read_whole(void **state)
+{
+    static const size_t lengths[] = { 4090, 4095, 4096, 4097, 8185, 8191, 8192, 8193, 70000 };
+    fixture *f = *state;
+    const size_t cg_lines = strlen(MI_V1) - 6 * strlen("%1$s") + 6 * strlen(f->root);
+    char procs_path[PATH_MAX * 2];
+    size_t i;
+
+    make_v1_tree(f, 0);
+    xmkdir(f->root, "freezer/big");     /* the group's processes are listed there */
+    snprintf(procs_path, sizeof(procs_path), "%s/freezer/big/cgroup.procs", f->root);
+    for (i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+        size_t len = lengths[i];
+        size_t other = len - cg_lines;
+        struct vsh_cgroup cg;
+        pid_t *pids = NULL;
+        size_t n = 0;
+        FILE *fp;
+
+        /* mountinfo: unrelated mounts padded to the length, then the cgroup mounts */
+        assert_non_null(fp = fopen(f->mountinfo, "w"));
+        for (; other >= 150; other -= 100)
+            write_other_mount(fp, 100);
+        write_other_mount(fp, other);
+        fprintf(fp, MI_V1, f->root);
+        assert_int_equal(ftell(fp), (long) len);
+        fclose(fp);
+        open_fake(f, &cg, "big");
+        assert_int_equal(cg.layout, VSH_CGROUP_LAYOUT_V1);
+        assert_non_null(cg.v1[VSH_CGROUP_PIDS]);
+
+        /* cgroup.procs: "1000000\n" and up, and a last pid padded with zeros to the length */
+        assert_non_null(fp = fopen(procs_path, "w"));
+        while (ftell(fp) + 16 <= (long) len)
+            fprintf(fp, "%zu\n", 1000000 + n++);
+        while (ftell(fp) < (long) len - 8)
+            fputc('0', fp);
+        fputs("7654321\n", fp);
+        assert_int_equal(ftell(fp), (long) len);
+        fclose(fp);
+        assert_int_equal(vsh_cgroup_get_pids(&cg, &pids), (int) n + 1);
+        assert_int_equal(pids[0], 1000000);
+        assert_int_equal(pids[n - 1], (pid_t) (1000000 + n - 1));
+        assert_int_equal(pids[n], 7654321);
+        free(pids);
+        vsh_cgroup_clear(&cg);
+    }
+}
+
 static void
 test_kill_all_uses_cgroup_kill_on_v2(void **state)
 {
@@ -670,6 +736,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_usage_is_read_from_each_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_freeze_waits_for_the_kernel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_all_signals_every_listed_process, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_long_mountinfo_and_procs_are_read_whole, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_kill_all_uses_cgroup_kill_on_v2, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_deletes_the_group_only, setup, teardown),

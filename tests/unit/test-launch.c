@@ -222,6 +222,55 @@ test_malformed_documents_are_rejected(void **state)
     }
 }
 
+/*
+ * Documents of every length around the 8 KiB that vsh_launch_read() reads on its stack,
+ * and far beyond it (read into the heap): each is read whole, its last item included.
+ */
+static void
+test_documents_beyond_the_stack_buffer_are_read_whole(void **state)
+{
+    static const size_t lengths[] = { 8180, 8189, 8190, 8191, 8192, 8193, 8194, 8200,
+                                      16383, 16384, 16385, 100000 };
+    const size_t fixed = strlen(MINIMAL "env =") + strlen("\nworkdir =/w\nend\n");
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+        size_t len = lengths[i];
+        size_t pad = len - fixed;
+        char *doc = malloc(len + 1);
+        struct vsh_launch out;
+        int fds[2];
+        pid_t pid;
+        int status;
+
+        assert_non_null(doc);
+        strcpy(doc, MINIMAL "env =");
+        memset(doc + strlen(doc), 'x', pad);
+        strcpy(doc + strlen(MINIMAL "env =") + pad, "\nworkdir =/w\nend\n");
+        assert_int_equal(strlen(doc), len);
+        /* a writer of its own: 100 kB is more than a pipe holds */
+        assert_int_equal(pipe(fds), 0);
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            close(fds[0]);
+            _exit(write(fds[1], doc, len) == (ssize_t) len ? 0 : 1);
+        }
+        close(fds[1]);
+        if (vsh_launch_read(fds[0], &out) != 0)
+            fail_msg("a document of %zu bytes was refused: %s", len, strerror(errno));
+        close(fds[0]);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        assert_int_equal(strlen(out.envp[0]), pad);
+        assert_null(out.envp[1]);
+        assert_string_equal(out.workdir, "/w");
+        vsh_launch_clear(&out);
+        free(doc);
+    }
+}
+
 static void
 test_nul_byte_is_rejected(void **state)
 {
@@ -269,6 +318,7 @@ main(void)
         cmocka_unit_test(test_round_trip_keeps_every_field),
         cmocka_unit_test(test_minimal_document_is_accepted),
         cmocka_unit_test(test_malformed_documents_are_rejected),
+        cmocka_unit_test(test_documents_beyond_the_stack_buffer_are_read_whole),
         cmocka_unit_test(test_nul_byte_is_rejected),
         cmocka_unit_test(test_oversized_document_is_rejected),
     };
