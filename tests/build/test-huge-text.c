@@ -1,7 +1,7 @@
 /*
- * test-huge-text.c — the static vsh's code is laid out in whole 2 MiB units with its entry
- * stub alone after them, and a vsh started from a cold page cache runs its code from huge
- * pages (shell/huge-text.c, docs/architecture.md "Huge pages for vsh's code").
+ * test-huge-text.c — the static vsh's code and read-only data are laid out in whole 2 MiB
+ * units with its entry stub alone after the code, and a vsh started from a cold page cache
+ * runs from huge pages (shell/huge-text.c, docs/architecture.md "Huge pages for vsh's code").
  */
 #include <config.h>
 
@@ -118,11 +118,11 @@ copy_file(const char *from, const char *to, mode_t mode)
 }
 
 /*
- * The Rss and FilePmdMapped (kB) of the mapping of @path whose permissions are @perms in
- * process @pid, and its size in bytes; -1 when there is none.
+ * The Rss and FilePmdMapped (kB) of the mapping of @path that starts at @start in process
+ * @pid, and its size in bytes; -1 when there is none.
  */
 static int
-mapping_kb(pid_t pid, const char *path, const char *perms, long *rss, long *pmd,
+mapping_kb(pid_t pid, const char *path, unsigned long start, long *rss, long *pmd,
            unsigned long *size)
 {
     char name[64], line[PATH_MAX + 128];
@@ -136,16 +136,14 @@ mapping_kb(pid_t pid, const char *path, const char *perms, long *rss, long *pmd,
     *rss = *pmd = -1;
     while (fgets(line, sizeof(line), fp)) {
         unsigned long lo, hi;
-        char p[8];
         int off = 0;
 
-        if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &lo, &hi, p, &off) == 3 && off > 0) {
+        if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %n", &lo, &hi, &off) == 2 && off > 0) {
             size_t len = strcspn(line + off, "\n");
 
             if (found)
                 break;
-            found = strcmp(p, perms) == 0 && strlen(path) == len &&
-                    strncmp(line + off, path, len) == 0;
+            found = lo == start && strlen(path) == len && strncmp(line + off, path, len) == 0;
             if (found)
                 *size = hi - lo;
         } else if (found) {
@@ -157,18 +155,19 @@ mapping_kb(pid_t pid, const char *path, const char *perms, long *rss, long *pmd,
     return found && *rss >= 0 && *pmd >= 0 ? 0 : -1;
 }
 
-/* The layout: code in whole 2 MiB units of file and memory, the entry stub alone after. */
+/* The program's segments: its code, the read-only data after it and its data. */
+struct layout {
+    Elf64_Addr entry;
+    Elf64_Phdr code, rodata, data;
+};
+
 static void
-test_code_is_laid_out_in_2mib_units(void **state)
+read_layout(const char *path, struct layout *out)
 {
-    char path[PATH_MAX];
     Elf64_Ehdr eh;
     Elf64_Phdr ph[32];
-    const Elf64_Phdr *text = NULL;
-    int fd, n_exec = 0;
+    int fd, n_code = 0, n_rodata = 0, n_data = 0;
 
-    (void) state;
-    vsh_path(path, sizeof(path));
     fd = open(path, O_RDONLY | O_CLOEXEC);
     assert_true(fd >= 0);
     assert_int_equal(pread(fd, &eh, sizeof(eh), 0), sizeof(eh));
@@ -180,24 +179,64 @@ test_code_is_laid_out_in_2mib_units(void **state)
     assert_int_equal(pread(fd, ph, eh.e_phnum * sizeof(Elf64_Phdr), (off_t) eh.e_phoff),
                      (ssize_t) (eh.e_phnum * sizeof(Elf64_Phdr)));
     close(fd);
+    memset(out, 0, sizeof(*out));
+    out->entry = eh.e_entry;
     for (int i = 0; i < eh.e_phnum; i++) {
         if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_X)) {
-            text = &ph[i];
-            n_exec++;
+            out->code = ph[i];
+            n_code++;
         }
     }
-    assert_int_equal(n_exec, 1);
+    assert_int_equal(n_code, 1);
+    for (int i = 0; i < eh.e_phnum; i++) {
+        if (ph[i].p_type != PT_LOAD || ph[i].p_vaddr < out->code.p_vaddr)
+            continue;
+        if (ph[i].p_flags == PF_R) {
+            out->rodata = ph[i];
+            n_rodata++;
+        } else if (ph[i].p_flags & PF_W) {
+            out->data = ph[i];
+            n_data++;
+        }
+    }
+    assert_int_equal(n_rodata, 1);
+    assert_int_equal(n_data, 1);
+}
+
+/*
+ * The layout: code and read-only data in whole 2 MiB units of file and memory, the entry
+ * stub alone after the code, the file's part of the data ending on a page.
+ */
+static void
+test_code_is_laid_out_in_2mib_units(void **state)
+{
+    char path[PATH_MAX];
+    struct layout l;
+
+    (void) state;
+    vsh_path(path, sizeof(path));
+    read_layout(path, &l);
     print_message("# code: offset 0x%lx, address 0x%lx, 0x%lx bytes; entry 0x%lx\n",
-                  (unsigned long) text->p_offset, (unsigned long) text->p_vaddr,
-                  (unsigned long) text->p_memsz, (unsigned long) eh.e_entry);
-    assert_int_equal(text->p_offset % UNIT, 0);
-    assert_int_equal(text->p_vaddr % UNIT, 0);
-    assert_int_equal(text->p_filesz, text->p_memsz);
+                  (unsigned long) l.code.p_offset, (unsigned long) l.code.p_vaddr,
+                  (unsigned long) l.code.p_memsz, (unsigned long) l.entry);
+    print_message("# read-only data: offset 0x%lx, address 0x%lx, 0x%lx bytes\n",
+                  (unsigned long) l.rodata.p_offset, (unsigned long) l.rodata.p_vaddr,
+                  (unsigned long) l.rodata.p_memsz);
+    assert_int_equal(l.code.p_offset % UNIT, 0);
+    assert_int_equal(l.code.p_vaddr % UNIT, 0);
+    assert_int_equal(l.code.p_filesz, l.code.p_memsz);
     /* the stub starts the last unit and is all of it */
-    assert_int_equal(eh.e_entry % UNIT, 0);
-    assert_true(eh.e_entry >= text->p_vaddr + UNIT);
-    assert_true(text->p_vaddr + text->p_memsz > eh.e_entry);
-    assert_true(text->p_vaddr + text->p_memsz - eh.e_entry < 4096);
+    assert_int_equal(l.entry % UNIT, 0);
+    assert_true(l.entry >= l.code.p_vaddr + UNIT);
+    assert_true(l.code.p_vaddr + l.code.p_memsz > l.entry);
+    assert_true(l.code.p_vaddr + l.code.p_memsz - l.entry < 4096);
+    /* the read-only data: whole units */
+    assert_int_equal(l.rodata.p_offset % UNIT, 0);
+    assert_int_equal(l.rodata.p_vaddr % UNIT, 0);
+    assert_int_equal(l.rodata.p_memsz % UNIT, 0);
+    assert_int_equal(l.rodata.p_filesz, l.rodata.p_memsz);
+    /* nothing for the kernel to zero in the data's last file page at exec */
+    assert_int_equal((l.data.p_offset + l.data.p_filesz) % 4096, 0);
 }
 
 /* THP's mode, from the kernel; NULL when it is "never" or unknown. */
@@ -253,7 +292,7 @@ fs_maps_files_in_huge_pages(const char dir[PATH_MAX / 2])
     for (unsigned long i = 0; i < 2 * UNIT; i += 4096)
         assert_int_equal(((volatile char *) map)[i], 0x5a);
     assert_non_null(realpath(path, real));
-    assert_int_equal(mapping_kb(getpid(), real, "r--p", &rss, &pmd, &size), 0);
+    assert_int_equal(mapping_kb(getpid(), real, (unsigned long) map, &rss, &pmd, &size), 0);
     munmap(area, 3 * UNIT);
     return pmd > 0;
 }
@@ -300,8 +339,8 @@ wait_child(pid_t pid, int *status, int ms)
 
 /*
  * A copy of vsh, dropped from the page cache, is started as an interactive session; once it
- * has answered a command, all of its code it has touched is mapped through huge pages: no
- * page of its code mapping is mapped small but the entry stub's.
+ * has answered a command, all of its code and read-only data it has touched is mapped
+ * through huge pages: no page of those mappings is mapped small but the entry stub's.
  */
 static void
 test_cold_start_maps_the_code_in_huge_pages(void **state)
@@ -309,6 +348,7 @@ test_cold_start_maps_the_code_in_huge_pages(void **state)
     struct fixture *f = *state;
     char mode[128], src[PATH_MAX], copy[PATH_MAX], real[PATH_MAX], uri[PATH_MAX + 32];
     char line[256];
+    struct layout l;
     int in[2], out[2], status;
     unsigned long size;
     long rss, pmd;
@@ -324,6 +364,7 @@ test_cold_start_maps_the_code_in_huge_pages(void **state)
         skip();
     }
     vsh_path(src, sizeof(src));
+    read_layout(src, &l);
     snprintf(copy, sizeof(copy), "%s/vsh", f->dir);
     copy_file(src, copy, 0755);
     uncache(copy);
@@ -347,12 +388,17 @@ test_cold_start_maps_the_code_in_huge_pages(void **state)
     assert_int_equal(write(in[1], "hostname\n", 9), 9);
     assert_true(read_line(out[0], line, sizeof(line), 10000) > 0);
 
-    assert_int_equal(mapping_kb(f->child, real, "r-xp", &rss, &pmd, &size), 0);
+    assert_int_equal(mapping_kb(f->child, real, l.code.p_vaddr, &rss, &pmd, &size), 0);
     print_message("# vsh's code mapping: %lu kB, Rss %ld kB, FilePmdMapped %ld kB\n",
                   size / 1024, rss, pmd);
     assert_true(pmd >= (long) (UNIT / 1024));
     /* what is not in huge pages is at most the stub's unit, past the last whole one */
     assert_true(rss - pmd <= (long) ((size % UNIT) / 1024));
+    assert_int_equal(mapping_kb(f->child, real, l.rodata.p_vaddr, &rss, &pmd, &size), 0);
+    print_message("# its read-only data: %lu kB, Rss %ld kB, FilePmdMapped %ld kB\n",
+                  size / 1024, rss, pmd);
+    assert_true(pmd >= (long) (UNIT / 1024));
+    assert_int_equal(rss, pmd);
 
     close(in[1]);
     assert_int_equal(wait_child(f->child, &status, 10000), f->child);
