@@ -296,10 +296,11 @@ vsh_domain_tune_post_parse(vsh_domain_def *def, GError **error)
     return 0;
 }
 
-/* libvirt's CPU list syntax: "0-3,^2,6". True when @cpuset is well formed, stays below
- * VSH_CPUSET_MAX and leaves at least one CPU selected. */
-static bool
-vsh_cpuset_is_valid(const char *cpuset)
+/* libvirt's CPU list syntax: "0-3,^2,6", items applied left to right. Returns a table of
+ * VSH_CPUSET_MAX flags, or NULL when @cpuset is malformed, names a CPU at or above
+ * VSH_CPUSET_MAX or leaves no CPU selected. */
+static gboolean *
+vsh_cpuset_parse(const char *cpuset)
 {
     g_auto(GStrv) items = g_strsplit(cpuset, ",", -1);
     g_autofree gboolean *set = g_new0(gboolean, VSH_CPUSET_MAX);
@@ -314,20 +315,55 @@ vsh_cpuset_is_valid(const char *cpuset)
         guint64 last;
 
         if (!vsh_str_to_uint64(range[0], &first))
-            return false;
+            return NULL;
         last = first;
         if (range[1] && (exclude || !vsh_str_to_uint64(range[1], &last)))
-            return false;
+            return NULL;
         if (first > last || last >= VSH_CPUSET_MAX)
-            return false;
+            return NULL;
         for (cpu = first; cpu <= last; cpu++)
             set[cpu] = !exclude;
     }
     for (cpu = 0; cpu < VSH_CPUSET_MAX; cpu++) {
         if (set[cpu])
-            return true;
+            return g_steal_pointer(&set);
     }
-    return false;
+    return NULL;
+}
+
+static bool
+vsh_cpuset_is_valid(const char *cpuset)
+{
+    g_autofree gboolean *set = vsh_cpuset_parse(cpuset);
+
+    return set != NULL;
+}
+
+char *
+vsh_cpuset_to_list(const char *cpuset)
+{
+    g_autofree gboolean *set = vsh_cpuset_parse(cpuset);
+    GString *list;
+    guint cpu = 0;
+
+    if (!set)
+        return NULL;
+    list = g_string_new(NULL);
+    while (cpu < VSH_CPUSET_MAX) {
+        guint last;
+
+        if (!set[cpu]) {
+            cpu++;
+            continue;
+        }
+        for (last = cpu; last + 1 < VSH_CPUSET_MAX && set[last + 1]; last++)
+            ;
+        g_string_append_printf(list, "%s%u", list->len ? "," : "", cpu);
+        if (last > cpu)
+            g_string_append_printf(list, "-%u", last);
+        cpu = last + 1;
+    }
+    return g_string_free(list, FALSE);
 }
 
 static int

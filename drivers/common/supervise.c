@@ -345,7 +345,11 @@ build_limits(const vsh_domain_def *def, struct vsh_launch_limits *lim)
     lim->cpu_shares = def->cputune.has_shares ? def->cputune.shares : 0;
     lim->cpu_period_us = def->cputune.has_period ? def->cputune.period : 0;
     lim->cpu_quota_us = def->cputune.has_quota ? def->cputune.quota : -1;
-    lim->cpuset = g_strdup(def->cpuset);
+    /* cpuset.cpus takes the kernel's list syntax, without libvirt's "^" exclusions; a
+     * stored definition is valid, so the conversion fails only on a corrupt one, and the
+     * kernel then refuses the text as it stands */
+    if (def->cpuset && !(lim->cpuset = vsh_cpuset_to_list(def->cpuset)))
+        lim->cpuset = g_strdup(def->cpuset);
     lim->pids_max = def->vsh.has_pids_limit ? def->vsh.pids_limit : SUPERVISE_DEFAULT_PIDS;
 }
 

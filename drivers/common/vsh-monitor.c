@@ -89,6 +89,9 @@ typedef struct {
     int timer_fd;               /* shutdown escalation */
     pid_t init_pid;
     int killing;                /* a destroy or an escalation is under way */
+    /* the CPUs the domain may use (domain_cpus), as sched_setaffinity() takes them: room
+     * for the largest CPU count Linux builds for */
+    unsigned long cpus[8192 / (8 * sizeof(unsigned long))];
     char path[4096];            /* scratch for state file names */
 } monitor;
 
@@ -381,6 +384,48 @@ setup_signals(monitor *m)
 
 /* ------------------------------------------------------------------ init */
 
+/*
+ * The CPUs of the domain: its cpuset (the kernel's list syntax, "0-1,3"; the library
+ * converts libvirt's), or every CPU. As libvirt's LXC controller does, init gets them
+ * explicitly instead of inheriting the caller's affinity, so that a start from a pinned
+ * shell (taskset, a pinned service) does not pin the domain; the monitor takes them too
+ * once init runs.
+ */
+static int
+domain_cpus(monitor *m)
+{
+    const size_t size = sizeof(m->cpus);
+    const char *p = m->l.limits.cpuset;
+    unsigned long first;
+    unsigned long last;
+    unsigned long cpu;
+    char *end;
+
+    if (!p) {
+        memset(m->cpus, 0xff, size);
+        return 0;
+    }
+    memset(m->cpus, 0, size);
+    while (*p) {
+        errno = 0;
+        first = last = strtoul(p, &end, 10);
+        if (end != p && *end == '-') {
+            p = end + 1;
+            last = strtoul(p, &end, 10);
+        }
+        if (end == p || errno || last < first || last >= size * 8 || (*end && *end != ','))
+            goto invalid;
+        for (cpu = first; cpu <= last; cpu++)
+            CPU_SET_S(cpu, size, (cpu_set_t *) m->cpus);
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+
+invalid:
+    errno = EINVAL;
+    return -1;
+}
+
 /* Waits for the byte @want from the monitor; anything else (the monitor failed and closed
  * the socket, or died) ends the child quietly: the monitor reports why. */
 static void
@@ -456,6 +501,8 @@ child_main(monitor *m, int vforked, int sync_fd, int err_fd)
         _exit(126);
     if (sync_fd >= 0)
         close(sync_fd);
+    if (sched_setaffinity(0, sizeof(m->cpus), (cpu_set_t *) m->cpus) < 0)
+        vsh_child_fail(err_fd, "set init's CPU affinity", errno);
     /* init dies with the monitor: a killed monitor takes the domain down with it */
     vsh_child_exec(&m->l, err_fd, SIGKILL);
 }
@@ -962,6 +1009,9 @@ setup(monitor *m, char *msg, size_t size, int *ret_err)
     step = "block signals";
     if (setup_signals(m) < 0)
         goto fail;
+    step = "read the domain's cpuset";
+    if (domain_cpus(m) < 0)
+        goto fail;
     step = "open the console pty";
     if (setup_pty(m) < 0)
         goto fail;
@@ -969,6 +1019,8 @@ setup(monitor *m, char *msg, size_t size, int *ret_err)
         goto fail;
     if (start_init(m, 1, msg, size, ret_err) < 0)
         return -1;
+    /* ours were the caller's (see domain_cpus); a failure costs speed at most */
+    (void) sched_setaffinity(0, sizeof(m->cpus), (cpu_set_t *) m->cpus);
     step = "write the pid file";
     if (write_pid_file(m) < 0)
         goto fail;

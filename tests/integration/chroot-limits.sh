@@ -2,7 +2,8 @@
 # Limits of chroot jails, seen in their cgroup and from inside: the memory limit stops an
 # allocator, the pids limit stops a fork loop, cpu shares and live changes (setmem,
 # schedinfo, memtune) reach the cgroup files; dominfo reports cpu time from the cgroup;
-# domstats and domifstat show no interfaces; the console relays the jail's terminal.
+# domstats and domifstat show no interfaces; the console relays the jail's terminal; the
+# jail's CPUs are its cpuset, not those of the vsh that started it.
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
@@ -106,4 +107,14 @@ else
     tap_skip "expect is not installed"
 fi
 t_vsh -q destroy shell
+
+allowed() { awk '/^Cpus_allowed_list:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+JAIL_TUNE="  <vcpu cpuset='0-1,^1'>1</vcpu>" chroot_xml one "$ROOTFS" /bin/sleep 1000 \
+    > "$T/one.xml"
+t_vsh define "$T/one.xml" >/dev/null
+tap_check "a jail with <vcpu cpuset='0-1,^1'> starts from a vsh pinned to CPU 1" \
+    taskset -c 1 "$VSH" -q -c "$URI" start one
+tap_is "its cgroup's cpuset is CPU 0" "$(cat "$(t_cgroup_dir one cpuset)/cpuset.cpus")" 0
+tap_is "its init runs on CPU 0, as its cpuset says" "$(allowed "$(t_init_pid one)")" 0
+t_vsh -q destroy one
 tap_done

@@ -2,11 +2,12 @@
 # What a container's processes see and cannot do, checked from inside with `vsh exec`:
 # their own PID namespace with init as PID 1, the domain name as hostname, none of the
 # host's mounts, read-only /proc/sys and /sys, no block device nodes, the memory limit
-# (OOM kill), the pids limit (fork bomb) and cpu shares in the domain's cgroup.
+# (OOM kill), the pids limit (fork bomb) and cpu shares in the domain's cgroup; the CPUs
+# its processes may use.
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 20
+tap_plan 27
 
 LXC_META="<metadata><vsh:vsh xmlns:vsh='urn:vsh:domain:1.0'><vsh:pids limit='40'/></vsh:vsh></metadata>"
 LXC_TUNE="<memtune><hard_limit unit='MiB'>64</hard_limit></memtune>
@@ -92,3 +93,27 @@ else
 fi
 
 tap_check "destroy" lxc_vsh destroy iso
+
+# CPUs, as libvirt's LXC driver sets them: the domain's <vcpu cpuset>, or every CPU its
+# cgroup allows, whatever the affinity of the vsh that started it.
+allowed() { awk '/^Cpus_allowed_list:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+LXC_TUNE= LXC_META= lxc_define cpus "$LXC_INIT"
+tap_check "a container started by a vsh pinned to CPU 0 starts" \
+    taskset -c 0 "$VSH" -q -c "$LXC_URI" start cpus
+cpuset_dir=$(lxc_cgroup_dir cpus cpuset)
+if [ -r "$cpuset_dir/cpuset.effective_cpus" ]; then
+    every=$(cat "$cpuset_dir/cpuset.effective_cpus")
+else
+    every=$(cat /sys/devices/system/cpu/online)
+fi
+tap_is "its init may use every CPU ($every), not only the caller's" \
+    "$(allowed "$(lxc_init_pid cpus)")" "$every"
+tap_is "so may its monitor" "$(allowed "$(lxc_monitor_pid cpus)")" "$every"
+lxc_vsh destroy cpus >/dev/null
+
+LXC_TUNE="<vcpu cpuset='0-1,^1'>1</vcpu>" LXC_META= lxc_define one "$LXC_INIT"
+tap_check "a container with <vcpu cpuset='0-1,^1'> (libvirt's exclusion syntax) starts" \
+    lxc_vsh start one
+tap_is "its cgroup's cpuset is CPU 0" "$(cat "$(lxc_cgroup_dir one cpuset)/cpuset.cpus")" 0
+tap_is "its init runs on CPU 0 only" "$(allowed "$(lxc_init_pid one)")" 0
+tap_check "destroy the cpuset container" lxc_vsh destroy one

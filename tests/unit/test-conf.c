@@ -93,6 +93,36 @@ test_memory_bad_units_and_overflow_are_refused(void **state)
 }
 
 static void
+test_cpuset_becomes_the_kernels_cpu_list(void **state)
+{
+    static const struct {
+        const char *cpuset;
+        const char *list;
+    } cases[] = {
+        { "0", "0" }, { "0-3", "0-3" }, { "0-3,^2,6", "0-1,3,6" }, { "0-1,^1", "0" },
+        { "3,1,2", "1-3" }, { " 5 , 7-8 ", "5,7-8" }, { "0-7,^0,^1,^2", "3-7" }, { "^1,1", "1" },
+        { "0-3,^1,1", "0-3" }, { "4095", "4095" },
+    };
+    static const char *const bad[] = { "", "0,^0", "3-1", "a", "0-3,a", "4096", "^0-1", "-1" };
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *list = vsh_cpuset_to_list(cases[i].cpuset);
+
+        if (!list || strcmp(list, cases[i].list) != 0)
+            fail_msg("'%s' became '%s', expected '%s'", cases[i].cpuset,
+                     list ? list : "(null)", cases[i].list);
+    }
+    for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *list = vsh_cpuset_to_list(bad[i]);
+
+        if (list)
+            fail_msg("'%s' accepted as '%s'", bad[i], list);
+    }
+}
+
+static void
 test_domain_names_follow_the_store_rule(void **state)
 {
     static const char *const good[] = {
@@ -525,6 +555,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_memory_units_scale_like_libvirt),
         cmocka_unit_test(test_memory_bad_units_and_overflow_are_refused),
+        cmocka_unit_test(test_cpuset_becomes_the_kernels_cpu_list),
         cmocka_unit_test(test_domain_names_follow_the_store_rule),
         cmocka_unit_test(test_uuid_parse_and_format_round_trip),
         cmocka_unit_test(test_uuid_bad_strings_are_refused),
