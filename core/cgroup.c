@@ -890,6 +890,47 @@ vsh_cgroup_get_memory_stat(const struct vsh_cgroup *cg, const char *key,
     return keyed_value(buf, key, ret_value);
 }
 
+/* One limit file: 1 with the limit in *@ret (which may be 0), 0 when there is none: "max"
+ * (v2), v1's page-rounded LLONG_MAX that "-1" leaves, or no such file; -1 on error. */
+static int
+read_limit(const struct vsh_cgroup *cg, const char *file, unsigned long long *ret)
+{
+    char buf[64];
+
+    *ret = 0;
+    if (group_read(cg, VSH_CGROUP_MEMORY, file, buf, sizeof(buf)) < 0)
+        return errno == ENOENT ? 0 : -1;
+    if (strncmp(buf, "max", 3) == 0)
+        return 0;
+    if (parse_ull(buf, ret) < 0)
+        return -1;
+    /* no real limit comes near 4 EiB */
+    if (*ret >= 1ULL << 62)
+        return (*ret = 0, 0);
+    return 1;
+}
+
+int
+vsh_cgroup_get_memory_limits(const struct vsh_cgroup *cg, unsigned long long *ret_hard,
+                             unsigned long long *ret_soft, unsigned long long *ret_swap)
+{
+    unsigned long long swap;
+    int r;
+
+    if (read_limit(cg, is_v2(cg) ? "memory.max" : "memory.limit_in_bytes", ret_hard) < 0 ||
+        read_limit(cg, is_v2(cg) ? "memory.high" : "memory.soft_limit_in_bytes",
+                   ret_soft) < 0)
+        return -1;
+    if (!is_v2(cg))
+        return read_limit(cg, "memory.memsw.limit_in_bytes", ret_swap) < 0 ? -1 : 0;
+    /* memory.swap.max counts swap alone: memory + swap is the sum, the inverse of
+     * vsh_cgroup_set_memory_swap */
+    if ((r = read_limit(cg, "memory.swap.max", &swap)) < 0)
+        return -1;
+    *ret_swap = r ? *ret_hard + swap : 0;
+    return 0;
+}
+
 /* ------------------------------------------------------------------ freezer */
 
 int

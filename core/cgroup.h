@@ -110,6 +110,11 @@ int vsh_cgroup_get_cpu_time(const struct vsh_cgroup *cg, unsigned long long *ret
 int vsh_cgroup_get_memory_usage(const struct vsh_cgroup *cg, unsigned long long *ret_bytes);
 int vsh_cgroup_get_memory_stat(const struct vsh_cgroup *cg, const char *key,
                                unsigned long long *ret_value);
+/* The memory limits in force, in bytes, 0 for none: the memory limit, the soft limit and
+ * memory + swap, read from the files the setters above write (memsw is 0 on a v1 host
+ * without swap accounting). */
+int vsh_cgroup_get_memory_limits(const struct vsh_cgroup *cg, unsigned long long *ret_hard,
+                                 unsigned long long *ret_soft, unsigned long long *ret_swap);
 
 /* Freezes the group and waits until the kernel reports it frozen (v1 freezer.state
  * FROZEN, v2 cgroup.events "frozen 1"); ETIMEDOUT after @timeout_ms. Thaw does not wait. */

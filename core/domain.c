@@ -1303,6 +1303,10 @@ vsh_domain_get_memtune(vsh_domain *dom, unsigned int flags, vsh_memtune_params *
 
     if (!obj || !(def = vsh_domain_query_def(obj, flags, error)))
         return -1;
+    /* a running domain's limits are what its cgroup holds, as libvirt reports them: <memory>
+     * when <memtune> sets no hard limit, and whatever setmem made of it since */
+    if (def == obj->live && vsh_domain_obj_is_active(obj) && obj->driver->get_memtune)
+        return obj->driver->get_memtune(obj, ret_params, error);
     ret_params->has_hard_limit = ret_params->has_soft_limit = true;
     ret_params->has_swap_hard_limit = true;
     ret_params->hard_limit = vsh_memtune_value(def->memtune.hard_limit);

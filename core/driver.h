@@ -106,6 +106,9 @@ struct vsh_driver {
     /* Live data: cpu time and memory in use; NULL = the core's values from the def. */
     int (*get_info)(vsh_domain_obj *obj, vsh_domain_info *info, GError **error);
     int (*get_memory_stats)(vsh_domain_obj *obj, GArray *stats, GError **error);
+    /* The memory limits in force on a running domain (VSH_MEMORY_UNLIMITED for none),
+     * which setmem changes too; NULL = the core reports obj->live's <memtune>. */
+    int (*get_memtune)(vsh_domain_obj *obj, vsh_memtune_params *ret_params, GError **error);
     /* The counters of @net, an interface of obj->live; *ret_stats comes preset to -1
      * (unknown) for every counter. NULL = the driver cannot count. */
     int (*get_interface_stats)(vsh_domain_obj *obj, const vsh_net_def *net,

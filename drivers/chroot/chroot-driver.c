@@ -158,6 +158,12 @@ chroot_set_sched(vsh_domain_obj *obj, const vsh_sched_params *params, GError **e
 }
 
 static int
+chroot_get_memtune(vsh_domain_obj *obj, vsh_memtune_params *ret_params, GError **error)
+{
+    return vsh_supervise_get_memtune(&chroot_ops, obj, ret_params, error);
+}
+
+static int
 chroot_set_memtune(vsh_domain_obj *obj, const vsh_memtune_params *params, GError **error)
 {
     return vsh_supervise_set_memtune(&chroot_ops, obj, params, error);
@@ -192,6 +198,7 @@ const vsh_driver vsh_chroot_driver = {
     .refresh = chroot_refresh,
     .get_info = chroot_get_info,
     .get_memory_stats = chroot_get_memory_stats,
+    .get_memtune = chroot_get_memtune,
     .set_memory = chroot_set_memory,
     .set_sched = chroot_set_sched,
     .set_memtune = chroot_set_memtune,

@@ -1124,6 +1124,38 @@ vsh_supervise_set_memtune(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
     return 0;
 }
 
+static guint64
+limit_to_kib(unsigned long long bytes)
+{
+    return bytes ? (bytes + 1023) / 1024 : VSH_MEMORY_UNLIMITED;
+}
+
+int
+vsh_supervise_get_memtune(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
+                          vsh_memtune_params *ret_params, GError **error)
+{
+    struct vsh_cgroup cg;
+    unsigned long long hard;
+    unsigned long long soft;
+    unsigned long long swap;
+    int r;
+
+    (void) ops;
+    if (open_cgroup(obj, &cg, error) < 0)
+        return -1;
+    r = vsh_cgroup_get_memory_limits(&cg, &hard, &soft, &swap);
+    vsh_cgroup_clear(&cg);
+    if (r < 0)
+        return vsh_error_set_errno(error, errno,
+                                   "cannot read the memory limits of domain '%s'", obj->name);
+    ret_params->has_hard_limit = ret_params->has_soft_limit = true;
+    ret_params->has_swap_hard_limit = true;
+    ret_params->hard_limit = limit_to_kib(hard);
+    ret_params->soft_limit = limit_to_kib(soft);
+    ret_params->swap_hard_limit = limit_to_kib(swap);
+    return 0;
+}
+
 int
 vsh_supervise_open_console(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
                            unsigned int flags, int *ret_fd, GError **error)

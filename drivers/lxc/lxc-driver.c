@@ -561,6 +561,12 @@ lxc_set_sched(vsh_domain_obj *obj, const vsh_sched_params *params, GError **erro
 }
 
 static int
+lxc_get_memtune(vsh_domain_obj *obj, vsh_memtune_params *ret_params, GError **error)
+{
+    return vsh_supervise_get_memtune(&lxc_ops, obj, ret_params, error);
+}
+
+static int
 lxc_set_memtune(vsh_domain_obj *obj, const vsh_memtune_params *params, GError **error)
 {
     return vsh_supervise_set_memtune(&lxc_ops, obj, params, error);
@@ -595,6 +601,7 @@ const vsh_driver vsh_lxc_driver = {
     .refresh = lxc_refresh,
     .get_info = lxc_get_info,
     .get_memory_stats = lxc_get_memory_stats,
+    .get_memtune = lxc_get_memtune,
     .get_interface_stats = lxc_get_interface_stats,
     .set_memory = lxc_set_memory,
     .set_sched = lxc_set_sched,

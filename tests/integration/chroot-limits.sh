@@ -1,9 +1,9 @@
 #!/bin/sh
 # Limits of chroot jails, seen in their cgroup and from inside: the memory limit stops an
 # allocator, the pids limit stops a fork loop, cpu shares and live changes (setmem,
-# schedinfo, memtune) reach the cgroup files; dominfo reports cpu time from the cgroup;
-# domstats and domifstat show no interfaces; the console relays the jail's terminal; the
-# jail's CPUs are its cpuset, not those of the vsh that started it.
+# schedinfo, memtune) reach the cgroup files and memtune reports them; dominfo reports cpu
+# time from the cgroup; domstats and domifstat show no interfaces; the console relays the
+# jail's terminal; the jail's CPUs are its cpuset, not those of the vsh that started it.
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
@@ -76,6 +76,14 @@ fi
 tap_check "memtune --soft-limit" t_vsh -q memtune jail --soft-limit 16M --live
 tap_is "the soft limit reached the cgroup" \
     "$(cg_value jail memory memory.soft_limit_in_bytes memory.high)" "16777216"
+# as virsh does, memtune reports a running domain's limits in force: setmem's memory limit
+# (the definition still says 32M) and the new soft limit
+tap_is "memtune shows the limits in force" \
+    "$(t_vsh memtune jail | grep -E '^(hard|soft)_limit')" "hard_limit     : 24576
+soft_limit     : 16384"
+tap_is "memtune --config shows the definition's" \
+    "$(t_vsh memtune jail --config | grep -E '^(hard|soft)_limit')" "hard_limit     : 32768
+soft_limit     : unlimited"
 t_vsh -q destroy jail
 
 # The console: a shell on the jail's terminal, reached through the monitor.

@@ -2,12 +2,12 @@
 # What a container's processes see and cannot do, checked from inside with `vsh exec`:
 # their own PID namespace with init as PID 1, the domain name as hostname, none of the
 # host's mounts, read-only /proc/sys and /sys, no block device nodes, the memory limit
-# (OOM kill), the pids limit (fork bomb) and cpu shares in the domain's cgroup; the CPUs
-# its processes may use.
+# (OOM kill), the pids limit (fork bomb) and cpu shares in the domain's cgroup, live
+# changes of them; the CPUs its processes may use.
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 27
+tap_plan 33
 
 LXC_META="<metadata><vsh:vsh xmlns:vsh='urn:vsh:domain:1.0'><vsh:pids limit='40'/></vsh:vsh></metadata>"
 LXC_TUNE="<memtune><hard_limit unit='MiB'>64</hard_limit></memtune>
@@ -90,6 +90,24 @@ elif [ -e "$cpu_dir/cpu.weight" ]; then
     tap_check "cpu weight appears in the cgroup" test "$(cat "$cpu_dir/cpu.weight")" -lt 100
 else
     not_ok "cpu shares appear in the cgroup (no cpu files under $cpu_dir)"
+fi
+
+# live changes reach the cgroup, and memtune reports the limits in force
+mem_dir=$(lxc_cgroup_dir iso memory)
+mem_file=memory.limit_in_bytes
+[ -e "$mem_dir/$mem_file" ] || mem_file=memory.max
+tap_check "setmem --live" lxc_vsh setmem iso 96M --live
+tap_is "setmem changed the cgroup's memory limit" "$(cat "$mem_dir/$mem_file")" 100663296
+tap_check "memtune --soft-limit --live" lxc_vsh memtune iso --soft-limit 32M --live
+tap_is "memtune shows the limits in force" \
+    "$(lxc_vsh memtune iso | grep -E '^(hard|soft)_limit')" "hard_limit     : 98304
+soft_limit     : 32768"
+tap_check "schedinfo --set cpu_shares=256 --live" \
+    lxc_vsh schedinfo iso --live --set cpu_shares=256
+if [ -e "$cpu_dir/cpu.shares" ]; then
+    tap_is "schedinfo changed cpu.shares" "$(cat "$cpu_dir/cpu.shares")" 256
+else
+    tap_is "schedinfo changed cpu.weight" "$(cat "$cpu_dir/cpu.weight")" 25
 fi
 
 tap_check "destroy" lxc_vsh destroy iso

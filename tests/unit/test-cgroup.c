@@ -380,6 +380,56 @@ test_usage_is_read_from_each_layout(void **state)
 }
 
 static void
+test_memory_limits_are_read_back_from_each_layout(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+    unsigned long long hard = 1;
+    unsigned long long soft = 1;
+    unsigned long long swap = 1;
+    char dir[PATH_MAX * 2];
+
+    make_v2_tree(f);
+    open_fake(f, &cg, "web");
+    xmkdir(f->root, "web");
+    snprintf(dir, sizeof(dir), "%s/web", f->root);
+    xwrite(dir, "memory.max", "268435456\n");
+    xwrite(dir, "memory.high", "max\n");
+    /* swap alone: memory + swap is the sum */
+    xwrite(dir, "memory.swap.max", "268435456\n");
+    assert_int_equal(vsh_cgroup_get_memory_limits(&cg, &hard, &soft, &swap), 0);
+    assert_true(hard == 256ULL << 20 && soft == 0 && swap == 512ULL << 20);
+    /* no swap at all: memory + swap is the memory limit */
+    xwrite(dir, "memory.swap.max", "0\n");
+    assert_int_equal(vsh_cgroup_get_memory_limits(&cg, &hard, &soft, &swap), 0);
+    assert_true(swap == 256ULL << 20);
+    xwrite(dir, "memory.max", "max\n");
+    xwrite(dir, "memory.high", "134217728\n");
+    xwrite(dir, "memory.swap.max", "max\n");
+    assert_int_equal(vsh_cgroup_get_memory_limits(&cg, &hard, &soft, &swap), 0);
+    assert_true(hard == 0 && soft == 128ULL << 20 && swap == 0);
+    xwrite(dir, "memory.high", "lots\n");
+    assert_int_equal(vsh_cgroup_get_memory_limits(&cg, &hard, &soft, &swap), -1);
+    vsh_cgroup_clear(&cg);
+
+    assert_int_equal(unlink(f->mountinfo), 0);
+    make_v1_tree(f, 0);
+    open_fake(f, &cg, "web");
+    xmkdir(f->root, "memory/web");
+    snprintf(dir, sizeof(dir), "%s/memory/web", f->root);
+    /* what the kernel shows for "-1" (no limit): LLONG_MAX rounded down to a page */
+    xwrite(dir, "memory.limit_in_bytes", "67108864\n");
+    xwrite(dir, "memory.soft_limit_in_bytes", "9223372036854771712\n");
+    /* no memory.memsw.* without swap accounting: no limit */
+    assert_int_equal(vsh_cgroup_get_memory_limits(&cg, &hard, &soft, &swap), 0);
+    assert_true(hard == 64ULL << 20 && soft == 0 && swap == 0);
+    xwrite(dir, "memory.memsw.limit_in_bytes", "134217728\n");
+    assert_int_equal(vsh_cgroup_get_memory_limits(&cg, &hard, &soft, &swap), 0);
+    assert_true(swap == 128ULL << 20);
+    vsh_cgroup_clear(&cg);
+}
+
+static void
 test_freeze_waits_for_the_kernel(void **state)
 {
     fixture *f = *state;
@@ -734,6 +784,8 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test(test_shares_convert_to_weight_as_systemd_does),
         cmocka_unit_test_setup_teardown(test_usage_is_read_from_each_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memory_limits_are_read_back_from_each_layout,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_freeze_waits_for_the_kernel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_all_signals_every_listed_process, setup,
                                         teardown),
