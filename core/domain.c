@@ -1320,6 +1320,8 @@ vsh_domain_check_memtune(const vsh_domain_obj *obj, const vsh_domain_def *def,
                          gconstpointer data, GError **error)
 {
     const vsh_memtune_params *p = data;
+    guint64 hard;
+    guint64 swap;
 
     if ((p->has_hard_limit && p->hard_limit == 0) ||
         (p->has_soft_limit && p->soft_limit == 0) ||
@@ -1332,6 +1334,17 @@ vsh_domain_check_memtune(const vsh_domain_obj *obj, const vsh_domain_def *def,
         return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
                              "a memory limit must be at most %" G_GUINT64_FORMAT " KiB",
                              VSH_MEMORY_UNLIMITED);
+    /* memory + swap below memory: what the kernel refuses with a bare EINVAL, and what
+     * the definition's validation refuses too. A limit not given keeps @def's, and the
+     * memory limit without <memtune> is <memory> (supervise.c, build_limits). */
+    hard = p->has_hard_limit ? p->hard_limit
+           : def->memtune.hard_limit ? def->memtune.hard_limit : def->max_memory_kib;
+    swap = p->has_swap_hard_limit ? p->swap_hard_limit
+                                  : vsh_memtune_value(def->memtune.swap_hard_limit);
+    if ((p->has_hard_limit || p->has_swap_hard_limit) && swap < hard)
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                             "swap_hard_limit (%" G_GUINT64_FORMAT " KiB) must not be lower "
+                             "than hard_limit (%" G_GUINT64_FORMAT " KiB)", swap, hard);
     return 0;
 }
 
