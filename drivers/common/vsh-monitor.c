@@ -89,9 +89,8 @@ typedef struct {
     int timer_fd;               /* shutdown escalation */
     pid_t init_pid;
     int killing;                /* a destroy or an escalation is under way */
-    /* the CPUs the domain may use (domain_cpus), as sched_setaffinity() takes them: room
-     * for the largest CPU count Linux builds for */
-    unsigned long cpus[8192 / (8 * sizeof(unsigned long))];
+    cpu_set_t *cpus;            /* the CPUs the domain may use (domain_cpus) */
+    size_t cpus_size;
     char path[4096];            /* scratch for state file names */
 } monitor;
 
@@ -384,28 +383,18 @@ setup_signals(monitor *m)
 
 /* ------------------------------------------------------------------ init */
 
-/*
- * The CPUs of the domain: its cpuset (the kernel's list syntax, "0-1,3"; the library
- * converts libvirt's), or every CPU. As libvirt's LXC controller does, init gets them
- * explicitly instead of inheriting the caller's affinity, so that a start from a pinned
- * shell (taskset, a pinned service) does not pin the domain; the monitor takes them too
- * once init runs.
- */
+/* Walks a CPU list in the kernel's syntax ("0-1,3"): its highest CPU into *@ret_last and,
+ * when @set is not NULL, every CPU into @set. -1 with EINVAL when the list is malformed. */
 static int
-domain_cpus(monitor *m)
+cpu_list_walk(const char *list, cpu_set_t *set, size_t size, unsigned long *ret_last)
 {
-    const size_t size = sizeof(m->cpus);
-    const char *p = m->l.limits.cpuset;
+    const char *p = list;
     unsigned long first;
     unsigned long last;
     unsigned long cpu;
     char *end;
 
-    if (!p) {
-        memset(m->cpus, 0xff, size);
-        return 0;
-    }
-    memset(m->cpus, 0, size);
+    *ret_last = 0;
     while (*p) {
         errno = 0;
         first = last = strtoul(p, &end, 10);
@@ -413,17 +402,59 @@ domain_cpus(monitor *m)
             p = end + 1;
             last = strtoul(p, &end, 10);
         }
-        if (end == p || errno || last < first || last >= size * 8 || (*end && *end != ','))
-            goto invalid;
-        for (cpu = first; cpu <= last; cpu++)
-            CPU_SET_S(cpu, size, (cpu_set_t *) m->cpus);
+        /* the library sends valid lists only; the bound keeps the mask small all the same */
+        if (end == p || errno || last < first || last >= 65536 || (*end && *end != ','))
+            return (errno = EINVAL, -1);
+        for (cpu = first; set && cpu <= last; cpu++)
+            CPU_SET_S(cpu, size, set);
+        if (last > *ret_last)
+            *ret_last = last;
         p = *end ? end + 1 : end;
     }
     return 0;
+}
 
-invalid:
-    errno = EINVAL;
-    return -1;
+/*
+ * The CPUs of the domain: its cpuset (the library converts libvirt's syntax to the
+ * kernel's), or every CPU. As libvirt's LXC controller does, init gets them explicitly
+ * instead of inheriting the caller's affinity, so that a start from a pinned shell
+ * (taskset, a pinned service) does not pin the domain; the monitor takes them too once
+ * init runs. The mask is as large as the host's CPU count needs: a few bytes of the heap,
+ * where a mask for the largest count Linux supports would cost every monitor a page.
+ */
+static int
+domain_cpus(monitor *m)
+{
+    const char *list = m->l.limits.cpuset;
+    unsigned long n = CPU_SETSIZE;
+    unsigned long last;
+    unsigned long cpu;
+    char possible[256];
+    ssize_t len;
+    int fd;
+
+    /* every CPU the kernel may ever bring up (sysconf counts our own affinity on musl) */
+    if ((fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC)) >= 0) {
+        len = read(fd, possible, sizeof(possible) - 1);
+        close(fd);
+        possible[len > 0 ? len : 0] = '\0';
+        possible[strcspn(possible, "\n")] = '\0';
+        if (len > 0 && cpu_list_walk(possible, NULL, 0, &last) == 0)
+            n = last + 1;
+    }
+    if (list && cpu_list_walk(list, NULL, 0, &last) < 0)
+        return -1;
+    if (list && last >= n)
+        n = last + 1;
+    if (!(m->cpus = CPU_ALLOC(n)))
+        return -1;
+    m->cpus_size = CPU_ALLOC_SIZE(n);
+    CPU_ZERO_S(m->cpus_size, m->cpus);
+    if (list)
+        return cpu_list_walk(list, m->cpus, m->cpus_size, &last);
+    for (cpu = 0; cpu < n; cpu++)
+        CPU_SET_S(cpu, m->cpus_size, m->cpus);
+    return 0;
 }
 
 /* Waits for the byte @want from the monitor; anything else (the monitor failed and closed
@@ -501,7 +532,7 @@ child_main(monitor *m, int vforked, int sync_fd, int err_fd)
         _exit(126);
     if (sync_fd >= 0)
         close(sync_fd);
-    if (sched_setaffinity(0, sizeof(m->cpus), (cpu_set_t *) m->cpus) < 0)
+    if (sched_setaffinity(0, m->cpus_size, m->cpus) < 0)
         vsh_child_fail(err_fd, "set init's CPU affinity", errno);
     /* init dies with the monitor: a killed monitor takes the domain down with it */
     vsh_child_exec(&m->l, err_fd, SIGKILL);
@@ -1020,7 +1051,7 @@ setup(monitor *m, char *msg, size_t size, int *ret_err)
     if (start_init(m, 1, msg, size, ret_err) < 0)
         return -1;
     /* ours were the caller's (see domain_cpus); a failure costs speed at most */
-    (void) sched_setaffinity(0, sizeof(m->cpus), (cpu_set_t *) m->cpus);
+    (void) sched_setaffinity(0, m->cpus_size, m->cpus);
     step = "write the pid file";
     if (write_pid_file(m) < 0)
         goto fail;
@@ -1065,6 +1096,8 @@ main(void)
         (void) snprintf(line, sizeof(line), "error %d %s\n", err, msg);
         report_status(m, line);
         vsh_launch_clear(&m->l);
+        if (m->cpus)
+            CPU_FREE(m->cpus);
         return 1;
     }
     m->l.start_paused = 0;             /* a restarted init runs at once */
