@@ -29,7 +29,6 @@ static int
 chroot_def_validate(const vsh_domain_def *def, GError **error)
 {
     const vsh_fs_def *root = vsh_domain_def_get_root_fs(def);
-    struct stat st;
 
     if (def->type != VSH_DOMAIN_TYPE_CHROOT)
         return vsh_error_set(error, VSH_ERROR_INVALID_XML,
@@ -43,10 +42,6 @@ chroot_def_validate(const vsh_domain_def *def, GError **error)
         return vsh_error_set(error, VSH_ERROR_INVALID_XML,
                              "the root filesystem '%s' of chroot domain '%s' is not an "
                              "absolute path", root->source, def->name);
-    if (stat(root->source, &st) < 0 || !S_ISDIR(st.st_mode))
-        return vsh_error_set(error, VSH_ERROR_INVALID_XML,
-                             "the root filesystem '%s' of chroot domain '%s' is not a "
-                             "directory", root->source, def->name);
     if (def->idmap.uid->len > 0 || def->idmap.gid->len > 0)
         return vsh_error_set(error, VSH_ERROR_INVALID_XML,
                              "chroot domain '%s' cannot have an <idmap>: a jail has no user "

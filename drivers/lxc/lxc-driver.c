@@ -80,10 +80,6 @@ lxc_validate_root(const vsh_domain_def *def, GError **error)
         return vsh_error_set(error, VSH_ERROR_INVALID_XML,
                              "the root filesystem of lxc domain '%s' must be "
                              "<filesystem type='mount'> with a <source dir=...>", def->name);
-    if (!g_file_test(root->source, G_FILE_TEST_IS_DIR))
-        return vsh_error_set(error, VSH_ERROR_INVALID_XML,
-                             "root filesystem '%s' of domain '%s' is not a directory",
-                             root->source, def->name);
     if (def->filesystems->len > LXC_MAX_MOUNTS + 1)
         return vsh_error_set(error, VSH_ERROR_INVALID_XML,
                              "lxc domain '%s' has %u filesystems; at most %d are supported",

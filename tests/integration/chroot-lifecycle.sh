@@ -1,7 +1,8 @@
 #!/bin/sh
 # chroot jails through the vsh shell: start, list, info, exec, suspend/resume (a counter
 # inside stops and goes on), reboot, shutdown (and its escalation), destroy of a
-# double-forked daemon, a killed monitor, a missing init, a jail beside a stub VM.
+# double-forked daemon, a killed monitor, a missing init, a root filesystem made after the
+# define, a jail beside a stub VM.
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
@@ -120,6 +121,14 @@ tap_check "a failed start leaves no cgroup" [ ! -d "$(t_cgroup_dir noinit memory
 tap_check "a failed start leaves no pid file or socket" \
     [ ! -e "$T/store/state/noinit.pid" ] && [ ! -e "$T/store/state/noinit.console" ]
 tap_is "the failed jail is shut off" "$(t_vsh domstate noinit)" "shut off"
+
+# a root filesystem made after the define, as libvirt allows: the start names it
+chroot_xml later "$T/later-root" /bin/sh > "$T/later.xml"
+tap_check "a jail whose root filesystem does not exist yet can be defined" \
+    t_vsh define "$T/later.xml"
+tap_is "its start names the missing root filesystem" "$(t_vsh start later 2>&1)" \
+    "error: failed to start domain 'later': cannot open the root filesystem $T/later-root: No such file or directory"
+t_vsh undefine later >/dev/null
 
 # A cgroup2 hierarchy that has no memory controller (a hybrid host's unified mount):
 # the start fails naming the limit, and leaves no group there.

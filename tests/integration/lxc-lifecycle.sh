@@ -7,7 +7,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 31
+tap_plan 35
 
 lxc_pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 lxc_state_is() { [ "$(lxc_ns_vsh domstate "$1" 2>/dev/null)" = "$2" ]; }
@@ -118,6 +118,20 @@ esac
 tap_check "nothing is left of the failed start (cgroup, pid file, console socket)" \
     sh -c "[ ! -d '$(lxc_cgroup_dir nope memory)' ] && [ ! -e '$LXC_T/store/state/nope.pid' ] &&
            [ ! -e '$LXC_T/store/state/nope.console' ]"
+
+# ---- a root filesystem made after the define (as libvirt allows): start names it while it
+# is missing, and runs once it is there
+LXC_TUNE= LXC_META= lxc_define later "$LXC_INIT" "" "" "$LXC_T/later-root"
+tap_check "a container whose root filesystem does not exist yet can be defined" \
+    lxc_vsh dominfo later
+err=$(lxc_vsh start later 2>&1)
+tap_is "its start names the missing root filesystem" "$err" \
+    "error: failed to start domain 'later': cannot bind the root filesystem $LXC_T/later-root: No such file or directory"
+tap_check "a config change does not depend on the root filesystem" \
+    lxc_vsh setmem later 64M --config
+cp -a "$LXC_ROOTFS" "$LXC_T/later-root"
+tap_check "it starts once the root filesystem is there" lxc_vsh start later
+lxc_vsh destroy later >/dev/null
 
 # ---- transient
 lxc_define tmp1 "$LXC_INIT"
