@@ -3,7 +3,8 @@
 # allocator, the pids limit stops a fork loop, cpu shares and live changes (setmem,
 # schedinfo, memtune) reach the cgroup files and memtune reports them; dominfo reports cpu
 # time from the cgroup; domstats and domifstat show no interfaces; the console relays the
-# jail's terminal; the jail's CPUs are its cpuset, not those of the vsh that started it.
+# jail's terminal to one client at a time (--force takes it over); the jail's CPUs are its
+# cpuset, not those of the vsh that started it.
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
@@ -106,11 +107,45 @@ if command -v expect >/dev/null 2>&1; then
     rc=$?
     tap_is "the console relays the jail's shell" "$rc" "0"
     [ "$rc" = 0 ] || sed 's/^/# /' "$T/console.log"
-    err=$( (sleep 5 | "$VSH" -c "$URI" console shell) 2>&1 &
-           sleep 0.2; "$VSH" -c "$URI" console shell </dev/null 2>&1)
+    # a first client attached, its input held open by a fifo; the test ends it by its pid
+    mkfifo "$T/hold"
+    "$VSH" -c "$URI" console shell < "$T/hold" > /dev/null 2>&1 &
+    holder=$!
+    exec 9> "$T/hold"
+    t_wait sh -c "ls -l /proc/$holder/fd 2>/dev/null | grep -q socket"
+    sleep 0.2
+    err=$("$VSH" -c "$URI" console shell </dev/null 2>&1)
     tap_check "a second console client is refused while one is attached" \
         sh -c "echo '$err' | grep -q 'in use'"
+    kill "$holder" 2>/dev/null
+    exec 9>&-
+    wait "$holder" 2>/dev/null
+    # --force takes the console over, and the client that had it is let go
+    VSH_URI=$URI expect -c '
+        set timeout 10
+        spawn '"$VSH"' -c $env(VSH_URI) console shell
+        set first $spawn_id
+        expect "Escape character"
+        spawn '"$VSH"' -c $env(VSH_URI) console shell --force
+        set second $spawn_id
+        expect -i $second "Escape character"
+        send -i $second "echo taken\"-over\"\r"
+        expect {
+            -i $second "taken-over" { }
+            timeout { exit 1 }
+        }
+        expect {
+            -i $first eof { }
+            timeout { exit 2 }
+        }
+        send -i $second "\035"
+        expect -i $second eof
+        exit 0' > "$T/force.log" 2>&1
+    rc=$?
+    tap_is "console --force takes the console over and lets the first client go" "$rc" "0"
+    [ "$rc" = 0 ] || sed 's/^/# /' "$T/force.log"
 else
+    tap_skip "expect is not installed"
     tap_skip "expect is not installed"
     tap_skip "expect is not installed"
 fi
