@@ -295,8 +295,28 @@ setup_limits(monitor *m, const char **ret_step)
         vsh_cgroup_set_cpu_bandwidth(&m->cg, lim->cpu_period_us, lim->cpu_quota_us) < 0)
         return -1;
     *ret_step = "set the cpuset";
-    if (lim->cpuset && vsh_cgroup_set_cpuset(&m->cg, lim->cpuset) < 0)
+    if (lim->cpuset && vsh_cgroup_set_cpuset(&m->cg, lim->cpuset) < 0) {
+        /* the usual cause: CPUs the host does not have (the kernel says ERANGE) */
+        static char step[160];
+        char online[64] = "";
+        int err = errno;
+        int fd = open("/sys/devices/system/cpu/online", O_RDONLY | O_CLOEXEC);
+
+        if (fd >= 0) {
+            ssize_t n = read(fd, online, sizeof(online) - 1);
+
+            close(fd);
+            online[n > 0 ? n : 0] = '\0';
+            online[strcspn(online, "\n")] = '\0';
+        }
+        if (online[0]) {
+            (void) snprintf(step, sizeof(step), "set the cpuset %.64s (this host's CPUs are %s)",
+                            lim->cpuset, online);
+            *ret_step = step;
+        }
+        errno = err;
         return -1;
+    }
     *ret_step = "set the pids limit";
     if (lim->pids_max && vsh_cgroup_set_pids_max(&m->cg, lim->pids_max) < 0)
         return -1;

@@ -7,7 +7,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 33
+tap_plan 34
 
 LXC_META="<metadata><vsh:vsh xmlns:vsh='urn:vsh:domain:1.0'><vsh:pids limit='40'/></vsh:vsh></metadata>"
 LXC_TUNE="<memtune><hard_limit unit='MiB'>64</hard_limit></memtune>
@@ -135,3 +135,13 @@ tap_check "a container with <vcpu cpuset='0-1,^1'> (libvirt's exclusion syntax) 
 tap_is "its cgroup's cpuset is CPU 0" "$(cat "$(lxc_cgroup_dir one cpuset)/cpuset.cpus")" 0
 tap_is "its init runs on CPU 0 only" "$(allowed "$(lxc_init_pid one)")" 0
 tap_check "destroy the cpuset container" lxc_vsh destroy one
+
+# a cpuset of CPUs the host does not have: the error names both
+LXC_TUNE="<vcpu cpuset='4095'>1</vcpu>" LXC_META= lxc_define far "$LXC_INIT"
+online=$(cat /sys/devices/system/cpu/online)
+err=$(lxc_vsh start far 2>&1)
+case $err in
+    "error: failed to start domain 'far': cannot set the cpuset 4095 (this host's CPUs are $online): "*)
+        ok "a cpuset beyond the host's CPUs names them" ;;
+    *) not_ok "a cpuset beyond the host's CPUs names them: $err" ;;
+esac
