@@ -973,6 +973,15 @@ static const shell_opt_def opts_exec[] = {
     { NULL },
 };
 
+/* virsh's own options; vsh sets no security label on the command, so --noseclabel, which
+ * asks not to, is always satisfied */
+static const shell_opt_def opts_lxc_enter_namespace[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_RUNNING),
+    { "noseclabel", SHELL_OPT_BOOL, 0, "Do not change process security label", 0 },
+    { "cmd", SHELL_OPT_ARGV, SHELL_OPT_REQUIRED, "the command and its arguments", 0 },
+    { NULL },
+};
+
 #define DOM SHELL_GROUP_DOMAIN
 #define MON SHELL_GROUP_MONITOR
 #define MUT SHELL_CMD_MUTATING
@@ -1042,7 +1051,7 @@ const shell_cmd_def shell_domain_cmds[] = {
       "Run a command in the namespaces, root, cgroup and user of a running domain,\n"
       "with the terminal's input and output; vsh exits with the command's status.",
       MUT, DOM },
-    { "lxc-enter-namespace", cmd_exec, opts_exec, "LXC Guest Enter Namespace",
+    { "lxc-enter-namespace", cmd_exec, opts_lxc_enter_namespace, "LXC Guest Enter Namespace",
       "Run an arbitrary command in a lxc guest namespace; use at your own risk\n"
       "(the long name of exec).", MUT, DOM },
     { NULL },

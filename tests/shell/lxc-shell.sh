@@ -58,6 +58,8 @@ tap_is "domid is the init pid" "$(lxc_vsh domid c1)" "$pid"
 tap_is "exec: output and the command's exit status" "$?:$(cat "$LXC_T/out")" "7:inside"
 out=$(lxc_vsh lxc-enter-namespace c1 -- hostname)
 tap_is "lxc-enter-namespace runs in the container's UTS namespace" "$?:$out" "0:c1"
+out=$(lxc_vsh lxc-enter-namespace c1 --noseclabel -- /bin/sh -c 'hostname; exit 3')
+tap_is "lxc-enter-namespace takes virsh's --noseclabel and keeps the status" "$?:$out" "3:c1"
 out=$(echo piped | lxc_vsh exec c1 -- cat)
 tap_is "exec passes stdin through" "$out" "piped"
 lxc_vsh exec c1 -- /nonexistent > "$LXC_T/out" 2> "$LXC_T/err"
