@@ -341,6 +341,25 @@ test_shares_convert_to_weight_as_systemd_does(void **state)
     assert_int_equal(vsh_cgroup_shares_to_weight(ULLONG_MAX), 10000);
 }
 
+/* A fake v2 tree with the group "web" open in @cg and made; @dir gets its directory. */
+static void
+open_web_v2(fixture *f, struct vsh_cgroup *cg, char *dir, size_t size)
+{
+    make_v2_tree(f);
+    open_fake(f, cg, "web");
+    xmkdir(f->root, "web");
+    snprintf(dir, size, "%s/web", f->root);
+}
+
+/* The v2 tree replaced by a v1 one (no unified mount), with "web" open in @cg. */
+static void
+reopen_web_v1(fixture *f, struct vsh_cgroup *cg)
+{
+    assert_int_equal(unlink(f->mountinfo), 0);
+    make_v1_tree(f, 0);
+    open_fake(f, cg, "web");
+}
+
 static void
 test_usage_is_read_from_each_layout(void **state)
 {
@@ -349,10 +368,7 @@ test_usage_is_read_from_each_layout(void **state)
     unsigned long long v = 0;
     char dir[PATH_MAX * 2];
 
-    make_v2_tree(f);
-    open_fake(f, &cg, "web");
-    xmkdir(f->root, "web");
-    snprintf(dir, sizeof(dir), "%s/web", f->root);
+    open_web_v2(f, &cg, dir, sizeof(dir));
     xwrite(dir, "cpu.stat", "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n");
     xwrite(dir, "memory.current", "8192\n");
     xwrite(dir, "memory.stat", "anon_thp 0\nanon 4096\nfile 12288\n");
@@ -365,9 +381,7 @@ test_usage_is_read_from_each_layout(void **state)
     assert_int_equal(vsh_cgroup_get_memory_stat(&cg, "shmem", &v), -1);
     vsh_cgroup_clear(&cg);
 
-    assert_int_equal(unlink(f->mountinfo), 0);
-    make_v1_tree(f, 0);
-    open_fake(f, &cg, "web");
+    reopen_web_v1(f, &cg);
     xmkdir(f->root, "cpu,cpuacct/web");
     xmkdir(f->root, "memory/web");
     xwrite(f->root, "cpu,cpuacct/web/cpuacct.usage", "123456789\n");
@@ -389,10 +403,7 @@ test_memory_limits_are_read_back_from_each_layout(void **state)
     unsigned long long swap = 1;
     char dir[PATH_MAX * 2];
 
-    make_v2_tree(f);
-    open_fake(f, &cg, "web");
-    xmkdir(f->root, "web");
-    snprintf(dir, sizeof(dir), "%s/web", f->root);
+    open_web_v2(f, &cg, dir, sizeof(dir));
     xwrite(dir, "memory.max", "268435456\n");
     xwrite(dir, "memory.high", "max\n");
     /* swap alone: memory + swap is the sum */
@@ -412,9 +423,7 @@ test_memory_limits_are_read_back_from_each_layout(void **state)
     assert_int_equal(vsh_cgroup_get_memory_limits(&cg, &hard, &soft, &swap), -1);
     vsh_cgroup_clear(&cg);
 
-    assert_int_equal(unlink(f->mountinfo), 0);
-    make_v1_tree(f, 0);
-    open_fake(f, &cg, "web");
+    reopen_web_v1(f, &cg);
     xmkdir(f->root, "memory/web");
     snprintf(dir, sizeof(dir), "%s/memory/web", f->root);
     /* what the kernel shows for "-1" (no limit): LLONG_MAX rounded down to a page */
@@ -447,9 +456,7 @@ test_freeze_waits_for_the_kernel(void **state)
     assert_string_equal(xread(f->root, "web/cgroup.freeze"), "1\n1\n0\n");
     vsh_cgroup_clear(&cg);
 
-    assert_int_equal(unlink(f->mountinfo), 0);
-    make_v1_tree(f, 0);
-    open_fake(f, &cg, "web");
+    reopen_web_v1(f, &cg);
     xmkdir(f->root, "freezer/web");
     xwrite(f->root, "freezer/web/freezer.state", "");
     assert_int_equal(vsh_cgroup_freeze(&cg, 5), 0);
