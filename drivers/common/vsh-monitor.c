@@ -269,6 +269,23 @@ take_lock(monitor *m)
     return 0;
 }
 
+/* The first line of a small file such as /sys/devices/system/cpu/online, without its
+ * newline; -1 when it cannot be read or is empty. */
+static int
+read_line(const char *path, char *buf, size_t size)
+{
+    ssize_t n;
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return -1;
+    n = read(fd, buf, size - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    return buf[0] ? 0 : -1;
+}
+
 /* Each limit names itself when the host refuses it (a v2 host without the memory
  * controller in cgroup.subtree_control, a v1 host without swap accounting ...). */
 static int
@@ -297,19 +314,11 @@ setup_limits(monitor *m, const char **ret_step)
     *ret_step = "set the cpuset";
     if (lim->cpuset && vsh_cgroup_set_cpuset(&m->cg, lim->cpuset) < 0) {
         /* the usual cause: CPUs the host does not have (the kernel says ERANGE) */
-        static char step[160];
-        char online[64] = "";
+        static char step[200];
+        char online[64];
         int err = errno;
-        int fd = open("/sys/devices/system/cpu/online", O_RDONLY | O_CLOEXEC);
 
-        if (fd >= 0) {
-            ssize_t n = read(fd, online, sizeof(online) - 1);
-
-            close(fd);
-            online[n > 0 ? n : 0] = '\0';
-            online[strcspn(online, "\n")] = '\0';
-        }
-        if (online[0]) {
+        if (read_line("/sys/devices/system/cpu/online", online, sizeof(online)) == 0) {
             (void) snprintf(step, sizeof(step), "set the cpuset %.64s (this host's CPUs are %s)",
                             lim->cpuset, online);
             *ret_step = step;
@@ -450,18 +459,11 @@ domain_cpus(monitor *m)
     unsigned long last;
     unsigned long cpu;
     char possible[256];
-    ssize_t len;
-    int fd;
 
     /* every CPU the kernel may ever bring up (sysconf counts our own affinity on musl) */
-    if ((fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC)) >= 0) {
-        len = read(fd, possible, sizeof(possible) - 1);
-        close(fd);
-        possible[len > 0 ? len : 0] = '\0';
-        possible[strcspn(possible, "\n")] = '\0';
-        if (len > 0 && cpu_list_walk(possible, NULL, 0, &last) == 0)
-            n = last + 1;
-    }
+    if (read_line("/sys/devices/system/cpu/possible", possible, sizeof(possible)) == 0 &&
+        cpu_list_walk(possible, NULL, 0, &last) == 0)
+        n = last + 1;
     if (list && cpu_list_walk(list, NULL, 0, &last) < 0)
         return -1;
     if (list && last >= n)
