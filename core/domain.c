@@ -1335,10 +1335,8 @@ vsh_domain_check_memtune(const vsh_domain_obj *obj, const vsh_domain_def *def,
                              "a memory limit must be at most %" G_GUINT64_FORMAT " KiB",
                              VSH_MEMORY_UNLIMITED);
     /* memory + swap below memory: what the kernel refuses with a bare EINVAL, and what
-     * the definition's validation refuses too. A limit not given keeps @def's, and the
-     * memory limit without <memtune> is <memory> (supervise.c, build_limits). */
-    hard = p->has_hard_limit ? p->hard_limit
-           : def->memtune.hard_limit ? def->memtune.hard_limit : def->max_memory_kib;
+     * the definition's validation refuses too. A limit not given keeps @def's. */
+    hard = p->has_hard_limit ? p->hard_limit : vsh_domain_def_memory_limit_kib(def);
     swap = p->has_swap_hard_limit ? p->swap_hard_limit
                                   : vsh_memtune_value(def->memtune.swap_hard_limit);
     if ((p->has_hard_limit || p->has_swap_hard_limit) && swap < hard)

@@ -340,6 +340,9 @@ void vsh_uuid_generate(unsigned char ret_uuid[16]);
  * "GB", "GiB", "T", "TB", "TiB", "P", "PB", "PiB", "E", "EB", "EiB" (NULL = KiB).
  * Rounds up to whole KiB. Returns -1 on an unknown unit or overflow. */
 int vsh_memory_parse_kib(const char *value, const char *unit, guint64 *ret_kib);
+/* The memory limit a jail or container runs with, in KiB: <memtune><hard_limit> when
+ * given, else <memory>, as libvirt's LXC driver has it. */
+guint64 vsh_domain_def_memory_limit_kib(const vsh_domain_def *def);
 /* A <vcpu cpuset> in libvirt's syntax ("0-3,^2,6") as the kernel's CPU list ("0-1,3,6"),
  * what cpuset.cpus takes; NULL when it is not a valid cpuset. */
 char *vsh_cpuset_to_list(const char *cpuset);

@@ -296,6 +296,12 @@ vsh_domain_tune_post_parse(vsh_domain_def *def, GError **error)
     return 0;
 }
 
+guint64
+vsh_domain_def_memory_limit_kib(const vsh_domain_def *def)
+{
+    return def->memtune.hard_limit ? def->memtune.hard_limit : def->max_memory_kib;
+}
+
 /* libvirt's CPU list syntax: "0-3,^2,6", items applied left to right. Returns a table of
  * VSH_CPUSET_MAX flags, or NULL when @cpuset is malformed, names a CPU at or above
  * VSH_CPUSET_MAX or leaves no CPU selected. */

@@ -334,8 +334,7 @@ build_rlimits(const vsh_domain_def *def, struct vsh_launch *l)
 static void
 build_limits(const vsh_domain_def *def, struct vsh_launch_limits *lim)
 {
-    /* as libvirt's LXC driver: <memory> is the memory limit unless memtune says more */
-    guint64 hard_kib = def->memtune.hard_limit ? def->memtune.hard_limit : def->max_memory_kib;
+    guint64 hard_kib = vsh_domain_def_memory_limit_kib(def);
 
     lim->memory_hard_bytes = hard_kib >= VSH_MEMORY_UNLIMITED ? 0 : hard_kib * 1024;
     if (def->memtune.soft_limit && def->memtune.soft_limit < VSH_MEMORY_UNLIMITED)
@@ -1102,8 +1101,7 @@ vsh_supervise_set_memtune(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
     const vsh_domain_def *def = obj->live ? obj->live : obj->def;
     struct vsh_cgroup cg;
     guint64 hard = params->has_hard_limit ? params->hard_limit
-                   : def && def->memtune.hard_limit ? def->memtune.hard_limit
-                   : def ? def->max_memory_kib : 0;
+                   : def ? vsh_domain_def_memory_limit_kib(def) : 0;
     int r = 0;
 
     (void) ops;
