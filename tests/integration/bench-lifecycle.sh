@@ -13,7 +13,7 @@ command -v "${BUSYBOX:-busybox}" >/dev/null 2>&1 ||
     tap_skip_all "busybox is not installed (busybox-static)"
 command -v cc >/dev/null 2>&1 || tap_skip_all "no C compiler for the benchmark's helpers"
 
-tap_plan 14
+tap_plan 15
 
 # The harness works in a directory of its own under $TMPDIR and a cgroup partition named
 # after its pid; both must be gone when it ends. Its pid is $! (the script itself).
@@ -52,6 +52,11 @@ tap_check "the C floor has a figure" \
     grep -Eq '^C floor .*: [0-9]+\.[0-9]{2} ms; vsh start / C floor: [0-9]+\.[0-9]{2}$' "$out"
 tap_check "the define floor has a figure" \
     grep -Eq '^define floor .*: [0-9]+\.[0-9]{2} ms; vsh define / define floor: [0-9]+\.[0-9]{2}$' "$out"
+# with musl-gcc installed (it builds vsh-monitor) the floor has its musl figure too
+pfloor='[0-9]+\.[0-9]{2} ms \([^)]*\)'
+command -v musl-gcc >/dev/null 2>&1 && pfloor="$pfloor, [0-9]+\\.[0-9]{2} ms \\(musl-gcc\\)"
+tap_check "the process floor has a figure, and vsh --version" \
+    grep -Eq "^process floor .*: $pfloor; vsh --version: [0-9]+\\.[0-9]{2} ms\$" "$out"
 tap_check "the monitor's memory is measured" \
     grep -Eq '^host memory .*: PSS [1-9][0-9]* KiB, RSS [1-9][0-9]* KiB' "$out"
 tap_is "the density step ran both containers and left nothing" \
