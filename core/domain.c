@@ -355,14 +355,36 @@ vsh_domain_list_pair(unsigned int flags, unsigned int yes, unsigned int no, bool
     return value ? (flags & yes) != 0 : (flags & no) != 0;
 }
 
+/* libvirt's state filter: no flag means every state, otherwise one of those set. */
+static bool
+vsh_domain_list_state(unsigned int flags, int state)
+{
+    const unsigned int all = VSH_LIST_RUNNING | VSH_LIST_PAUSED | VSH_LIST_SHUTOFF |
+                             VSH_LIST_OTHER;
+
+    if (!(flags & all))
+        return true;
+    switch (state) {
+    case VSH_DOMAIN_RUNNING:
+        return (flags & VSH_LIST_RUNNING) != 0;
+    case VSH_DOMAIN_PAUSED:
+        return (flags & VSH_LIST_PAUSED) != 0;
+    case VSH_DOMAIN_SHUTOFF:
+        return (flags & VSH_LIST_SHUTOFF) != 0;
+    default:
+        return (flags & VSH_LIST_OTHER) != 0;
+    }
+}
+
 static int
 vsh_domain_list_keep(vsh_conn *conn, const char *name, bool active, bool persistent,
-                     unsigned int flags, GError **error)
+                     int state, unsigned int flags, GError **error)
 {
     bool autostart = false;
 
     if (!vsh_domain_list_pair(flags, VSH_LIST_ACTIVE, VSH_LIST_INACTIVE, active) ||
-        !vsh_domain_list_pair(flags, VSH_LIST_PERSISTENT, VSH_LIST_TRANSIENT, persistent))
+        !vsh_domain_list_pair(flags, VSH_LIST_PERSISTENT, VSH_LIST_TRANSIENT, persistent) ||
+        !vsh_domain_list_state(flags, state))
         return 0;
     if (flags & (VSH_LIST_AUTOSTART | VSH_LIST_NO_AUTOSTART)) {
         if (vsh_store_get_autostart(conn, name, &autostart, error) < 0)
@@ -410,7 +432,8 @@ vsh_domain_list_entry(vsh_conn *conn, const vsh_store_entry *e, const char *type
         if (!(drv = vsh_conn_driver_for_type(conn, dtype)) ||
             (type && strcmp(drv->name, type) != 0))
             return 0;
-        if ((keep = vsh_domain_list_keep(conn, e->name, false, true, flags, error)) <= 0)
+        if ((keep = vsh_domain_list_keep(conn, e->name, false, true, VSH_DOMAIN_SHUTOFF,
+                                         flags, error)) <= 0)
             return keep;
         *ret_dom = vsh_domain_new_inactive(conn, drv, e->name, uuid, reason);
         return 1;
@@ -425,7 +448,7 @@ vsh_domain_list_entry(vsh_conn *conn, const vsh_store_entry *e, const char *type
     if (type && strcmp(obj->driver->name, type) != 0)
         return 0;
     if ((keep = vsh_domain_list_keep(conn, obj->name, vsh_domain_obj_is_active(obj),
-                                     obj->def != NULL, flags, error)) <= 0)
+                                     obj->def != NULL, obj->state, flags, error)) <= 0)
         return keep;
     *ret_dom = vsh_domain_new(conn, obj);
     return 1;

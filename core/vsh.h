@@ -184,12 +184,17 @@ typedef enum {
     VSH_LIST_TRANSIENT = 1 << 3,
     VSH_LIST_AUTOSTART = 1 << 4,
     VSH_LIST_NO_AUTOSTART = 1 << 5,
+    VSH_LIST_RUNNING = 1 << 6,
+    VSH_LIST_PAUSED = 1 << 7,
+    VSH_LIST_SHUTOFF = 1 << 8,
+    VSH_LIST_OTHER = 1 << 9,    /* any state but running, paused and shut off */
 } vsh_list_flags;
 
 /*
  * Lists the domains of the connection, filtered as libvirt's virConnectListAllDomains does:
  * within each pair (ACTIVE/INACTIVE, PERSISTENT/TRANSIENT, AUTOSTART/NO_AUTOSTART) no flag
- * set means both. @type (NULL = every type the connection serves) narrows to one driver.
+ * set means both; among the states (RUNNING, PAUSED, SHUTOFF, OTHER) no flag set means
+ * every state, and otherwise a domain must be in one of those set. @type (NULL = every type the connection serves) narrows to one driver.
  * On success *ret_domains is a new GPtrArray of vsh_domain * (its free function unrefs
  * them), sorted by name, and the count is returned.
  */

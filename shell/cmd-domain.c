@@ -51,8 +51,10 @@ list_flags(const shell_cmd *cmd)
 {
     unsigned int flags = 0;
 
-    /* Within each pair no flag means both; plain "list" means running domains only. */
-    if (shell_cmd_has(cmd, "inactive") && !shell_cmd_has(cmd, "all"))
+    /* Within each pair no flag means both; plain "list" means active domains only, and
+     * --state-shutoff, like --inactive, looks at inactive ones (virsh's rule). */
+    if ((shell_cmd_has(cmd, "inactive") || shell_cmd_has(cmd, "state-shutoff")) &&
+        !shell_cmd_has(cmd, "all"))
         flags |= VSH_LIST_INACTIVE;
     else if (!shell_cmd_has(cmd, "all"))
         flags |= VSH_LIST_ACTIVE;
@@ -64,26 +66,52 @@ list_flags(const shell_cmd *cmd)
         flags |= VSH_LIST_AUTOSTART;
     if (shell_cmd_has(cmd, "no-autostart"))
         flags |= VSH_LIST_NO_AUTOSTART;
+    if (shell_cmd_has(cmd, "state-running"))
+        flags |= VSH_LIST_RUNNING;
+    if (shell_cmd_has(cmd, "state-paused"))
+        flags |= VSH_LIST_PAUSED;
+    if (shell_cmd_has(cmd, "state-shutoff"))
+        flags |= VSH_LIST_SHUTOFF;
+    if (shell_cmd_has(cmd, "state-other"))
+        flags |= VSH_LIST_OTHER;
     return flags;
 }
 
+/* The plain forms, fields in virsh's order: uuid, id ("-" when inactive), name. --id alone
+ * leaves inactive domains out, having no id to print. */
 static void
 list_print_plain(shell_ctl *ctl, const shell_cmd *cmd, GPtrArray *doms)
 {
     bool uuid = shell_cmd_has(cmd, "uuid");
+    bool id = shell_cmd_has(cmd, "id");
     bool name = shell_cmd_has(cmd, "name");
     guint i;
 
     for (i = 0; i < doms->len; i++) {
+        vsh_domain *dom = doms->pdata[i];
+        g_autoptr(GString) line = g_string_new(NULL);
         char uuidstr[VSH_UUID_STRING_BUFLEN];
 
-        vsh_domain_get_uuid_string(doms->pdata[i], uuidstr);
-        if (uuid && name)
-            shell_print(ctl, "%s %s\n", uuidstr, vsh_domain_get_name(doms->pdata[i]));
-        else if (uuid)
-            shell_print(ctl, "%s\n", uuidstr);
-        else
-            shell_print(ctl, "%s\n", vsh_domain_get_name(doms->pdata[i]));
+        if (id && !uuid && !name && vsh_domain_get_id(dom) < 0)
+            continue;
+        if (uuid) {
+            vsh_domain_get_uuid_string(dom, uuidstr);
+            g_string_append(line, uuidstr);
+        }
+        if (id) {
+            if (line->len)
+                g_string_append_c(line, ' ');
+            if (vsh_domain_get_id(dom) >= 0)
+                g_string_append_printf(line, "%d", vsh_domain_get_id(dom));
+            else
+                g_string_append_c(line, '-');
+        }
+        if (name) {
+            if (line->len)
+                g_string_append_c(line, ' ');
+            g_string_append(line, vsh_domain_get_name(dom));
+        }
+        shell_print(ctl, "%s\n", line->str);
     }
 }
 
@@ -125,6 +153,16 @@ cmd_list(shell_ctl *ctl, const shell_cmd *cmd)
     shell_table *table;
     guint i;
 
+    if (shell_cmd_has(cmd, "table")) {
+        static const char *const plain[] = { "name", "uuid", "id" };
+
+        for (i = 0; i < G_N_ELEMENTS(plain); i++) {
+            if (shell_cmd_has(cmd, plain[i])) {
+                shell_error(ctl, "options --table and --%s are mutually exclusive", plain[i]);
+                return false;
+            }
+        }
+    }
     if (!list_check_type(ctl, type))
         return false;
     if (vsh_conn_list_domains(ctl->conn, type, list_flags(cmd), &doms, &err) < 0) {
@@ -132,7 +170,7 @@ cmd_list(shell_ctl *ctl, const shell_cmd *cmd)
         return false;
     }
     g_ptr_array_sort(doms, list_compare);
-    if (shell_cmd_has(cmd, "name") || shell_cmd_has(cmd, "uuid")) {
+    if (shell_cmd_has(cmd, "name") || shell_cmd_has(cmd, "uuid") || shell_cmd_has(cmd, "id")) {
         list_print_plain(ctl, cmd, doms);
         return true;
     }
@@ -848,12 +886,18 @@ static const shell_opt_def opts_list[] = {
     { "all", SHELL_OPT_BOOL, 0, "list inactive & active domains", 0 },
     { "transient", SHELL_OPT_BOOL, 0, "list transient domains", 0 },
     { "persistent", SHELL_OPT_BOOL, 0, "list persistent domains", 0 },
+    { "state-running", SHELL_OPT_BOOL, 0, "list domains in running state", 0 },
+    { "state-paused", SHELL_OPT_BOOL, 0, "list domains in paused state", 0 },
+    { "state-shutoff", SHELL_OPT_BOOL, 0, "list domains in shutoff state", 0 },
+    { "state-other", SHELL_OPT_BOOL, 0, "list domains in other states", 0 },
     { "autostart", SHELL_OPT_BOOL, 0, "list domains with autostart enabled", 0 },
     { "no-autostart", SHELL_OPT_BOOL, 0, "list domains with autostart disabled", 0 },
     { "type", SHELL_OPT_STRING, 0, "list domains of one type (lxc, chroot, qemu)",
       SHELL_COMPLETE_TYPE },
     { "uuid", SHELL_OPT_BOOL, 0, "list uuid's only", 0 },
     { "name", SHELL_OPT_BOOL, 0, "list domain names only", 0 },
+    { "id", SHELL_OPT_BOOL, 0, "list domain IDs only", 0 },
+    { "table", SHELL_OPT_BOOL, 0, "list table (default)", 0 },
     { "title", SHELL_OPT_BOOL, 0, "show domain title", 0 },
     { NULL },
 };

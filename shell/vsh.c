@@ -847,22 +847,6 @@ shell_domain_lookup(shell_ctl *ctl, const shell_cmd *cmd, const char *optname)
     return shell_domain_lookup_string(ctl, str);
 }
 
-static bool
-shell_domain_matches(vsh_domain *dom, shell_complete filter)
-{
-    int state = VSH_DOMAIN_NOSTATE;
-    int reason = 0;
-
-    if (filter == SHELL_COMPLETE_DOMAIN || filter == SHELL_COMPLETE_DOMAIN_ACTIVE ||
-        filter == SHELL_COMPLETE_DOMAIN_INACTIVE || filter == SHELL_COMPLETE_DOMAIN_PERSISTENT)
-        return true;
-    if (vsh_domain_get_state(dom, &state, &reason, NULL) < 0)
-        return false;
-    if (filter == SHELL_COMPLETE_DOMAIN_PAUSED)
-        return state == VSH_DOMAIN_PAUSED;
-    return state == VSH_DOMAIN_RUNNING;
-}
-
 char **
 shell_domain_names(shell_ctl *ctl, shell_complete filter)
 {
@@ -871,9 +855,12 @@ shell_domain_names(shell_ctl *ctl, shell_complete filter)
     unsigned int flags = 0;
     guint i;
 
-    if (filter == SHELL_COMPLETE_DOMAIN_ACTIVE || filter == SHELL_COMPLETE_DOMAIN_RUNNING ||
-        filter == SHELL_COMPLETE_DOMAIN_PAUSED)
+    if (filter == SHELL_COMPLETE_DOMAIN_ACTIVE)
         flags = VSH_LIST_ACTIVE;
+    else if (filter == SHELL_COMPLETE_DOMAIN_RUNNING)
+        flags = VSH_LIST_RUNNING;
+    else if (filter == SHELL_COMPLETE_DOMAIN_PAUSED)
+        flags = VSH_LIST_PAUSED;
     else if (filter == SHELL_COMPLETE_DOMAIN_INACTIVE)
         flags = VSH_LIST_INACTIVE;
     else if (filter == SHELL_COMPLETE_DOMAIN_PERSISTENT)
@@ -882,10 +869,8 @@ shell_domain_names(shell_ctl *ctl, shell_complete filter)
         if (vsh_conn_list_domains(ctl->conn, NULL, flags, &doms, NULL) < 0)
             doms = NULL;
     }
-    for (i = 0; doms && i < doms->len; i++) {
-        if (shell_domain_matches(doms->pdata[i], filter))
-            g_ptr_array_add(names, g_strdup(vsh_domain_get_name(doms->pdata[i])));
-    }
+    for (i = 0; doms && i < doms->len; i++)
+        g_ptr_array_add(names, g_strdup(vsh_domain_get_name(doms->pdata[i])));
     g_ptr_array_add(names, NULL);
     return (char **) g_ptr_array_free(names, FALSE);
 }

@@ -73,6 +73,13 @@ virsh_name=$(virsh -c test:///default "define $TMP/db-test.xml; list --all --nam
 vsh_name=$("$VSH" -c "$URI" list --all --name)
 tap_is "list --all --name: the same lines" "$vsh_name" "$virsh_name"
 
+# the state filters and the id forms: the same domains, lines and fields
+for opts in "--state-running" "--state-shutoff" "--all --state-shutoff --name" \
+            "--state-paused --name" "--id" "--all --id --name"; do
+    tap_is "list $opts: what virsh prints" "$("$VSH" -c "$URI" list $opts)" \
+        "$(virsh -c test:///default "define $TMP/db-test.xml; list $opts" | sed '1,2d')"
+done
+
 # dominfo: the same keys in the same order, values starting in the same column. virsh's
 # test driver adds a security label vsh has no counterpart for; vsh adds its Type last.
 keys() { sed 's/^\(.\{16\}\).*/\1/'; }

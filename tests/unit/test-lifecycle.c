@@ -400,6 +400,13 @@ test_list_filters_as_libvirt(void **state)
         { VSH_LIST_ACTIVE | VSH_LIST_PERSISTENT, NULL, "on" },
         { VSH_LIST_AUTOSTART, NULL, "off" },
         { VSH_LIST_NO_AUTOSTART, NULL, "on,tr" },
+        { VSH_LIST_RUNNING, NULL, "on" },
+        { VSH_LIST_PAUSED, NULL, "tr" },
+        { VSH_LIST_SHUTOFF, NULL, "off" },
+        { VSH_LIST_RUNNING | VSH_LIST_PAUSED, NULL, "on,tr" },
+        { VSH_LIST_OTHER, NULL, "" },
+        { VSH_LIST_ACTIVE | VSH_LIST_SHUTOFF, NULL, "" },
+        { VSH_LIST_PERSISTENT | VSH_LIST_RUNNING | VSH_LIST_SHUTOFF, NULL, "off,on" },
         { 0, "qemu", "off,on,tr" },
         { 0, "lxc", "" },
     };
@@ -409,6 +416,7 @@ test_list_filters_as_libvirt(void **state)
 
     assert_non_null(tr);
     assert_int_equal(vsh_domain_start(on, 0, NULL), 0);
+    assert_int_equal(vsh_domain_suspend(tr, NULL), 0);
     assert_int_equal(vsh_domain_set_autostart(off, true, NULL), 0);
     for (i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *got = list_names(f->conn, cases[i].type, cases[i].flags);
