@@ -714,8 +714,45 @@ cmd_dommemstat(shell_ctl *ctl, const shell_cmd *cmd)
     return true;
 }
 
+/* virsh's statistics groups: the option that asks for one, and the prefix of its names.
+ * vsh reports the first five; the others are left out, or refused with --enforce. */
+static const struct {
+    const char *option;
+    const char *prefix;
+    bool reported;
+} domstats_groups[] = {
+    { "state", "state.", true },
+    { "cpu-total", "cpu.", true },
+    { "balloon", "balloon.", true },
+    { "vcpu", "vcpu.", true },
+    { "interface", "net.", true },
+    { "block", "block.", false },
+    { "perf", "perf.", false },
+    { "iothread", "iothread.", false },
+    { "memory", "memory.", false },
+    { "dirtyrate", "dirtyrate.", false },
+    { "vm", "vm.", false },
+};
+
+/* Whether @name belongs to a group @cmd asks for; every group when it names none. */
 static bool
-domstats_print(shell_ctl *ctl, vsh_domain *dom)
+domstats_wanted(const shell_cmd *cmd, const char *name)
+{
+    bool any = false;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(domstats_groups); i++) {
+        if (!shell_cmd_has(cmd, domstats_groups[i].option))
+            continue;
+        any = true;
+        if (g_str_has_prefix(name, domstats_groups[i].prefix))
+            return true;
+    }
+    return !any;
+}
+
+static bool
+domstats_print(shell_ctl *ctl, const shell_cmd *cmd, vsh_domain *dom)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(GArray) stats = NULL;
@@ -730,12 +767,13 @@ domstats_print(shell_ctl *ctl, vsh_domain *dom)
     for (i = 0; i < stats->len; i++) {
         const vsh_stat *st = &g_array_index(stats, vsh_stat, i);
 
+        if (!domstats_wanted(cmd, st->name))
+            continue;
         if (st->string)
             shell_print(ctl, "  %s=%s\n", st->name, st->string);
         else
             shell_print(ctl, "  %s=%" G_GUINT64_FORMAT "\n", st->name, st->value);
     }
-    shell_print(ctl, "\n");
     return true;
 }
 
@@ -817,15 +855,76 @@ cmd_domifstat(shell_ctl *ctl, const shell_cmd *cmd)
     return true;
 }
 
+/* --list-*: the filters of list, in virsh's words for domstats */
+static unsigned int
+domstats_list_flags(const shell_cmd *cmd)
+{
+    static const struct {
+        const char *option;
+        unsigned int flag;
+    } filters[] = {
+        { "list-active", VSH_LIST_ACTIVE }, { "list-inactive", VSH_LIST_INACTIVE },
+        { "list-persistent", VSH_LIST_PERSISTENT }, { "list-transient", VSH_LIST_TRANSIENT },
+        { "list-running", VSH_LIST_RUNNING }, { "list-paused", VSH_LIST_PAUSED },
+        { "list-shutoff", VSH_LIST_SHUTOFF }, { "list-other", VSH_LIST_OTHER },
+    };
+    unsigned int flags = 0;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(filters); i++) {
+        if (shell_cmd_has(cmd, filters[i].option))
+            flags |= filters[i].flag;
+    }
+    return flags;
+}
+
+/* Whether @dom is among @doms (the same domain, by UUID). */
+static bool
+domstats_among(GPtrArray *doms, vsh_domain *dom)
+{
+    char uuid[VSH_UUID_STRING_BUFLEN];
+    char other[VSH_UUID_STRING_BUFLEN];
+    guint i;
+
+    vsh_domain_get_uuid_string(dom, uuid);
+    for (i = 0; i < doms->len; i++) {
+        vsh_domain_get_uuid_string(doms->pdata[i], other);
+        if (strcmp(uuid, other) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * virsh domstats: every group, or those asked for (--enforce refuses a group vsh does not
+ * report), of the domains named or, without names, of every domain; the --list-* filters
+ * apply to either. --raw, --nowait and --backing change nothing: the values are printed
+ * raw, nothing is waited for, and there are no block statistics to follow.
+ */
 static bool
 cmd_domstats(shell_ctl *ctl, const shell_cmd *cmd)
 {
     g_autofree const char **names = shell_cmd_strings(cmd, "domain");
+    unsigned int flags = domstats_list_flags(cmd);
     g_autoptr(GPtrArray) doms = NULL;
+    g_autoptr(GPtrArray) listed = NULL;
     g_autoptr(GError) err = NULL;
     bool ok = true;
     guint i;
 
+    if (shell_cmd_has(cmd, "enforce")) {
+        for (i = 0; i < G_N_ELEMENTS(domstats_groups); i++) {
+            if (!domstats_groups[i].reported && shell_cmd_has(cmd, domstats_groups[i].option)) {
+                shell_error(ctl, "statistics group --%s is not supported",
+                            domstats_groups[i].option);
+                return false;
+            }
+        }
+    }
+    if ((!names[0] || flags) && vsh_conn_list_domains(ctl->conn, NULL, flags, &listed, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to list domains");
+        return false;
+    }
     if (names[0]) {
         doms = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_domain_unref);
         for (i = 0; names[i]; i++) {
@@ -833,16 +932,21 @@ cmd_domstats(shell_ctl *ctl, const shell_cmd *cmd)
 
             if (!dom)
                 return false;
-            g_ptr_array_add(doms, dom);
+            if (listed && !domstats_among(listed, dom))
+                vsh_domain_unref(dom);
+            else
+                g_ptr_array_add(doms, dom);
         }
-    } else if (vsh_conn_list_domains(ctl->conn, NULL, 0, &doms, &err) < 0) {
-        shell_error_gerror(ctl, err, "failed to list domains");
-        return false;
     } else {
+        doms = g_steal_pointer(&listed);
         g_ptr_array_sort(doms, list_compare);
     }
-    for (i = 0; i < doms->len; i++)
-        ok = domstats_print(ctl, doms->pdata[i]) && ok;
+    /* records apart by a blank line, as virsh prints them */
+    for (i = 0; i < doms->len; i++) {
+        if (i)
+            shell_print(ctl, "\n");
+        ok = domstats_print(ctl, cmd, doms->pdata[i]) && ok;
+    }
     return ok;
 }
 
@@ -902,9 +1006,15 @@ static const shell_opt_def opts_list[] = {
     { NULL },
 };
 
-static const shell_opt_def opts_file[] = {
+/* virsh's --validate asks for what vsh always does: every definition is checked against
+ * the schema before anything is written or started. */
+#define OPT_VALIDATE \
+    { "validate", SHELL_OPT_BOOL, 0, "validate the XML against the schema (always done)", 0 }
+
+static const shell_opt_def opts_define[] = {
     { "file", SHELL_OPT_STRING, SHELL_OPT_REQUIRED | SHELL_OPT_POSITIONAL,
       "file containing an XML domain description", SHELL_COMPLETE_FILE },
+    OPT_VALIDATE,
     { NULL },
 };
 
@@ -913,6 +1023,7 @@ static const shell_opt_def opts_create[] = {
       "file containing an XML domain description", SHELL_COMPLETE_FILE },
     { "console", SHELL_OPT_BOOL, 0, "attach to console after creation", 0 },
     { "paused", SHELL_OPT_BOOL, 0, "leave the guest paused after creation", 0 },
+    OPT_VALIDATE,
     { NULL },
 };
 
@@ -943,9 +1054,13 @@ static const shell_opt_def opts_domstate[] = {
     { NULL },
 };
 
+/* --security-info asks virsh to keep passwords and the like in the dump; a vsh
+ * definition holds none, so the dump is whole either way */
 static const shell_opt_def opts_dumpxml[] = {
     OPT_DOMAIN(SHELL_COMPLETE_DOMAIN),
     { "inactive", SHELL_OPT_BOOL, 0, "show inactive defined XML", 0 },
+    { "security-info", SHELL_OPT_BOOL, 0, "include security sensitive information in XML dump",
+      0 },
     { NULL },
 };
 
@@ -1006,6 +1121,29 @@ static const shell_opt_def opts_domifstat[] = {
 };
 
 static const shell_opt_def opts_domstats[] = {
+    { "state", SHELL_OPT_BOOL, 0, "report domain state", 0 },
+    { "cpu-total", SHELL_OPT_BOOL, 0, "report domain physical cpu usage", 0 },
+    { "balloon", SHELL_OPT_BOOL, 0, "report domain balloon statistics", 0 },
+    { "vcpu", SHELL_OPT_BOOL, 0, "report domain virtual cpu information", 0 },
+    { "interface", SHELL_OPT_BOOL, 0, "report domain network interface information", 0 },
+    { "block", SHELL_OPT_BOOL, 0, "report domain block device statistics", 0 },
+    { "perf", SHELL_OPT_BOOL, 0, "report domain perf event statistics", 0 },
+    { "iothread", SHELL_OPT_BOOL, 0, "report domain IOThread information", 0 },
+    { "memory", SHELL_OPT_BOOL, 0, "report domain memory usage", 0 },
+    { "dirtyrate", SHELL_OPT_BOOL, 0, "report domain dirty rate information", 0 },
+    { "vm", SHELL_OPT_BOOL, 0, "report hypervisor-specific statistics", 0 },
+    { "list-active", SHELL_OPT_BOOL, 0, "list only active domains", 0 },
+    { "list-inactive", SHELL_OPT_BOOL, 0, "list only inactive domains", 0 },
+    { "list-persistent", SHELL_OPT_BOOL, 0, "list only persistent domains", 0 },
+    { "list-transient", SHELL_OPT_BOOL, 0, "list only transient domains", 0 },
+    { "list-running", SHELL_OPT_BOOL, 0, "list only running domains", 0 },
+    { "list-paused", SHELL_OPT_BOOL, 0, "list only paused domains", 0 },
+    { "list-shutoff", SHELL_OPT_BOOL, 0, "list only shutoff domains", 0 },
+    { "list-other", SHELL_OPT_BOOL, 0, "list only domains in other states", 0 },
+    { "raw", SHELL_OPT_BOOL, 0, "do not pretty-print the fields", 0 },
+    { "enforce", SHELL_OPT_BOOL, 0, "enforce requested stats parameters", 0 },
+    { "backing", SHELL_OPT_BOOL, 0, "add backing chain information to block stats", 0 },
+    { "nowait", SHELL_OPT_BOOL, 0, "report only stats that are accessible instantly", 0 },
     { "domain", SHELL_OPT_STRING, SHELL_OPT_POSITIONAL | SHELL_OPT_MULTI,
       "list of domains to get stats for (all when none)", SHELL_COMPLETE_DOMAIN },
     { NULL },
@@ -1034,7 +1172,7 @@ const shell_cmd_def shell_domain_cmds[] = {
     { "list", cmd_list, opts_list, "list domains",
       "Returns the list of domains: running ones by default, every one with --all.\n"
       "A Type column appears when the connection serves several domain types.", 0, MON },
-    { "define", cmd_define, opts_file, "define (but don't start) a domain from an XML file",
+    { "define", cmd_define, opts_define, "define (but don't start) a domain from an XML file",
       "Define a domain.", MUT | SHELL_CMD_PARSES_XML, DOM },
     { "undefine", cmd_lifecycle, opts_dom_persistent, "undefine a domain",
       "Undefine an inactive domain, or convert a running one to transient.", MUT, DOM },

@@ -80,6 +80,21 @@ for opts in "--state-running" "--state-shutoff" "--all --state-shutoff --name" \
         "$(virsh -c test:///default "define $TMP/db-test.xml; list $opts" | sed '1,2d')"
 done
 
+# domstats: the same lines for the groups asked for, the same blank lines between records,
+# the same domains kept by a --list-* filter (values aside: each driver has its own)
+values() { sed 's/=.*/=V/'; }
+tap_is "domstats --state DOMAIN: virsh's lines" \
+    "$("$VSH" -c "$URI" domstats --state test | values)" \
+    "$(virsh -c test:///default domstats --state test | values)"
+tap_is "domstats --state --list-shutoff: the inactive domain, as virsh prints it" \
+    "$("$VSH" -c "$URI" domstats --state --list-shutoff | values)" \
+    "$(virsh -c test:///default "define $TMP/db-test.xml; domstats --state --list-shutoff" |
+       sed '1,2d' | values)"
+tap_is "domstats --state: records apart as virsh's, and one blank line at the end" \
+    "$("$VSH" -c "$URI" domstats --state | values | sed "s/^Domain: .*/D/"; echo .)" \
+    "$(virsh -c test:///default "define $TMP/db-test.xml; domstats --state" | sed '1,2d' |
+       values | sed "s/^Domain: .*/D/"; echo .)"
+
 # dominfo: the same keys in the same order, values starting in the same column. virsh's
 # test driver adds a security label vsh has no counterpart for; vsh adds its Type last.
 keys() { sed 's/^\(.\{16\}\).*/\1/'; }
