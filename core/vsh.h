@@ -282,6 +282,21 @@ typedef enum {
 
 VSH_EXPORT char *vsh_domain_get_xml(vsh_domain *dom, unsigned int flags, GError **error);
 
+typedef enum {
+    VSH_XML_XPATH_WRAP = 1 << 0,    /* every node as a child of one <nodes> element */
+} vsh_xml_xpath_flags;
+
+/*
+ * What the XPath expression @xpath selects in the XML document @xml (a definition from
+ * vsh_domain_get_xml(), the capabilities ...), as virsh's --xpath prints it: each node
+ * serialised on a line of its own (an attribute as ` name="value"`), or with
+ * VSH_XML_XPATH_WRAP all of them inside one <nodes> element; "" when nothing matches.
+ * Returns a new string, or NULL with VSH_ERROR_INVALID_XML (@xml does not parse) or
+ * VSH_ERROR_INVALID_ARG (@xpath does not parse, or yields a value instead of nodes).
+ */
+VSH_EXPORT char *vsh_xml_xpath(const char *xml, const char *xpath, unsigned int flags,
+                               GError **error);
+
 VSH_EXPORT int vsh_domain_get_autostart(vsh_domain *dom, bool *ret_autostart, GError **error);
 VSH_EXPORT int vsh_domain_set_autostart(vsh_domain *dom, bool autostart, GError **error);
 

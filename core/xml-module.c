@@ -5,6 +5,8 @@
  */
 #include <config.h>
 
+#include <string.h>
+
 #include <libxml/tree.h>
 
 #include "error.h"
@@ -74,6 +76,15 @@ status_parse(const char *path, const char *buf, size_t len, vsh_status_doc *ret,
     return ret->live ? 0 : -1;
 }
 
+/* What @expr selects in the document @xml (util/xml.h, vsh_xpath_select). */
+static char *
+xpath_select(const char *xml, const char *expr, bool wrap, GError **error)
+{
+    g_autoptr(xmlDoc) doc = vsh_xml_parse(xml, strlen(xml), NULL, error);
+
+    return doc ? vsh_xpath_select(doc, expr, wrap, error) : NULL;
+}
+
 extern const vsh_xml_reader vsh_xml_reader_module __attribute__((visibility("default")));
 const vsh_xml_reader vsh_xml_reader_module = {
     .abi = VSH_XML_READER_ABI,
@@ -82,4 +93,5 @@ const vsh_xml_reader vsh_xml_reader_module = {
     .parse_file = vsh_domain_def_parse_file,
     .validate = vsh_domain_def_validate,
     .parse_status = status_parse,
+    .xpath = xpath_select,
 };

@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "util/file.h"
+#include "vsh.h"
 #include "xml-reader.h"
 
 /*
@@ -105,4 +106,22 @@ vsh_xml_parse_status(const char *path, const char *buf, size_t len, vsh_status_d
     const vsh_xml_reader *r = vsh_xml_reader_get(error);
 
     return r ? r->parse_status(path, buf, len, ret, error) : -1;
+}
+
+char *
+vsh_xml_select(const char *xml, const char *expr, bool wrap, GError **error)
+{
+    const vsh_xml_reader *r = vsh_xml_reader_get(error);
+
+    return r ? r->xpath(xml, expr, wrap, error) : NULL;
+}
+
+char *
+vsh_xml_xpath(const char *xml, const char *xpath, unsigned int flags, GError **error)
+{
+    if (!xml || !xpath) {
+        vsh_error_set(error, VSH_ERROR_INVALID_ARG, "no %s to look in", xml ? "XPath" : "XML");
+        return NULL;
+    }
+    return vsh_xml_select(xml, xpath, (flags & VSH_XML_XPATH_WRAP) != 0, error);
 }

@@ -12,12 +12,13 @@
 #ifndef VSH_CORE_XML_READER_H
 #define VSH_CORE_XML_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "conf/domain-conf.h"
 
 /* Bumped whenever this table or a structure it passes changes. */
-#define VSH_XML_READER_ABI 1
+#define VSH_XML_READER_ABI 2
 
 /* The status document of an active domain, STATE/NAME.xml (core/store.c). */
 typedef struct {
@@ -38,6 +39,7 @@ typedef struct {
     int (*validate)(const vsh_domain_def *def, GError **error);
     int (*parse_status)(const char *path, const char *buf, size_t len, vsh_status_doc *ret,
                         GError **error);
+    char *(*xpath)(const char *xml, const char *expr, bool wrap, GError **error);
 } vsh_xml_reader;
 
 /* The symbol the module exports. */
@@ -59,5 +61,6 @@ vsh_domain_def *vsh_xml_parse_domain_file(const char *path, unsigned int flags,
 int vsh_xml_validate_domain(const vsh_domain_def *def, GError **error);
 int vsh_xml_parse_status(const char *path, const char *buf, size_t len, vsh_status_doc *ret,
                          GError **error);
+char *vsh_xml_select(const char *xml, const char *expr, bool wrap, GError **error);
 
 #endif /* VSH_CORE_XML_READER_H */

@@ -435,6 +435,7 @@ cmd_dumpxml(shell_ctl *ctl, const shell_cmd *cmd)
     g_autoptr(GError) err = NULL;
     g_autofree char *xml = NULL;
     unsigned int flags = shell_cmd_has(cmd, "inactive") ? VSH_DOMAIN_XML_INACTIVE : 0;
+    const char *xpath = shell_cmd_string(cmd, "xpath");
 
     if (!dom)
         return false;
@@ -442,6 +443,19 @@ cmd_dumpxml(shell_ctl *ctl, const shell_cmd *cmd)
         shell_error_gerror(ctl, err, "failed to get the XML of domain '%s'",
                            vsh_domain_get_name(dom));
         return false;
+    }
+    /* --wrap without --xpath has nothing to wrap: the whole document, as virsh prints it */
+    if (xpath) {
+        g_autofree char *nodes = vsh_xml_xpath(xml, xpath, shell_cmd_has(cmd, "wrap") ?
+                                               VSH_XML_XPATH_WRAP : 0, &err);
+
+        if (!nodes) {
+            shell_error_gerror(ctl, err, "failed to select in the XML of domain '%s'",
+                               vsh_domain_get_name(dom));
+            return false;
+        }
+        shell_print(ctl, "%s", nodes);
+        return true;
     }
     shell_print(ctl, "%s%s", xml, g_str_has_suffix(xml, "\n") ? "" : "\n");
     return true;
@@ -1061,6 +1075,8 @@ static const shell_opt_def opts_dumpxml[] = {
     { "inactive", SHELL_OPT_BOOL, 0, "show inactive defined XML", 0 },
     { "security-info", SHELL_OPT_BOOL, 0, "include security sensitive information in XML dump",
       0 },
+    { "xpath", SHELL_OPT_STRING, 0, "xpath expression to filter the XML document", 0 },
+    { "wrap", SHELL_OPT_BOOL, 0, "wrap xpath results in an common root element", 0 },
     { NULL },
 };
 

@@ -782,6 +782,153 @@ vsh_xpath_nodes(const char *xpath, xmlXPathContext *ctxt, xmlNode ***ret_nodes)
     return n;
 }
 
+/* What went wrong in an XPath expression, from libxml2's code for it. */
+static const char *
+xpath_problem(int code)
+{
+    switch (code) {
+    case XML_XPATH_NUMBER_ERROR: return "a number is malformed";
+    case XML_XPATH_UNFINISHED_LITERAL_ERROR: return "a string is not closed";
+    case XML_XPATH_START_LITERAL_ERROR: return "a string was expected";
+    case XML_XPATH_VARIABLE_REF_ERROR:
+    case XML_XPATH_UNDEF_VARIABLE_ERROR: return "variables are not supported";
+    case XML_XPATH_INVALID_PREDICATE_ERROR: return "a predicate is malformed";
+    case XML_XPATH_UNCLOSED_ERROR: return "a bracket is not closed";
+    case XML_XPATH_UNKNOWN_FUNC_ERROR: return "no such function";
+    case XML_XPATH_INVALID_OPERAND: return "an operand is of the wrong type";
+    case XML_XPATH_INVALID_TYPE: return "a value is of the wrong type";
+    case XML_XPATH_INVALID_ARITY: return "a function has the wrong number of arguments";
+    case XML_XPATH_UNDEF_PREFIX_ERROR: return "a namespace prefix is not defined";
+    case XML_XPATH_ENCODING_ERROR:
+    case XML_XPATH_INVALID_CHAR_ERROR: return "a character is not allowed";
+    default: return "it is not a valid expression";
+    }
+}
+
+/* Keeps the first error of an evaluation, which libxml2 would print on stderr: its
+ * problem and where in the expression it was found. */
+static void
+xpath_error_keep(void *data, const xmlError *err)
+{
+    char **message = data;
+
+    if (*message || !err)
+        return;
+    *message = err->int1 > 0 ? g_strdup_printf("%s (at character %d)",
+                                               xpath_problem(err->code), err->int1 + 1)
+                             : g_strdup(xpath_problem(err->code));
+}
+
+/* libxml2 reports a few evaluation problems on its generic channel as well */
+static void G_GNUC_PRINTF(2, 3)
+xpath_generic_quiet(void *ctx, const char *msg, ...)
+{
+    (void) ctx;
+    (void) msg;
+}
+
+/* One node as text, indented from level 0, on @out. */
+static void
+xpath_dump_node(GString *out, xmlDoc *doc, xmlNode *node)
+{
+    xmlBuffer *buf = xmlBufferCreate();
+
+    xmlNodeDump(buf, doc, node, 0, 1);
+    g_string_append(out, (const char *) xmlBufferContent(buf));
+    g_string_append_c(out, '\n');
+    xmlBufferFree(buf);
+}
+
+/*
+ * A node of a result set as something that can be dumped or copied: the document node
+ * ("/") stands for its root element. A namespace node is an xmlNs, not an xmlNode, and
+ * goes through neither: NULL, with its declaration (` xmlns:p="uri"`) in @ret_decl.
+ */
+static xmlNode *
+xpath_result_node(xmlDoc *doc, xmlNode *node, char **ret_decl)
+{
+    *ret_decl = NULL;
+    if (node->type == XML_DOCUMENT_NODE)
+        return xmlDocGetRootElement(doc);
+    if (node->type == XML_NAMESPACE_DECL) {
+        const xmlNs *ns = (const xmlNs *) node;
+
+        *ret_decl = g_strdup_printf(" xmlns%s%s=\"%s\"", ns->prefix ? ":" : "",
+                                    ns->prefix ? (const char *) ns->prefix : "",
+                                    ns->href ? (const char *) ns->href : "");
+        return NULL;
+    }
+    return node;
+}
+
+char *
+vsh_xpath_select(xmlDoc *doc, const char *xpath, bool wrap, GError **error)
+{
+    g_autoptr(xmlXPathContext) ctxt = vsh_xpath_context_new(doc);
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autofree char *message = NULL;
+    xmlGenericErrorFunc saved_func;
+    void *saved_ctx;
+    xmlXPathObject *obj;
+    xmlNodeSet *set;
+    int i;
+
+    ctxt->userData = &message;
+    ctxt->error = (xmlStructuredErrorFunc) xpath_error_keep;
+    saved_func = xmlGenericError;
+    saved_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, xpath_generic_quiet);
+    obj = xmlXPathEval((const xmlChar *) xpath, ctxt);
+    xmlSetGenericErrorFunc(saved_ctx, saved_func);
+    if (!obj) {
+        vsh_error_set(error, VSH_ERROR_INVALID_ARG, "invalid XPath expression '%s': %s",
+                      xpath, message ? message : xpath_problem(0));
+        return NULL;
+    }
+    if (obj->type != XPATH_NODESET) {
+        xmlXPathFreeObject(obj);
+        vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                      "XPath expression '%s' does not select nodes", xpath);
+        return NULL;
+    }
+    set = obj->nodesetval;
+    if (wrap) {
+        g_autoptr(xmlDoc) wrapper = xmlNewDoc(BAD_CAST "1.0");
+        xmlNode *root = xmlNewNode(NULL, BAD_CAST "nodes");
+
+        xmlDocSetRootElement(wrapper, root);
+        for (i = 0; set && i < set->nodeNr; i++) {
+            g_autofree char *decl = NULL;
+            xmlNode *node = xpath_result_node(doc, set->nodeTab[i], &decl);
+            xmlNode *copy;
+
+            if (!node) {
+                const xmlNs *ns = (const xmlNs *) set->nodeTab[i];
+
+                /* "xml" is declared on every document already */
+                if (!ns->prefix || !xmlStrEqual(ns->prefix, BAD_CAST "xml"))
+                    xmlNewNs(root, ns->href, ns->prefix);
+                continue;
+            }
+            if ((copy = xmlDocCopyNode(node, wrapper, 1)) && !xmlAddChild(root, copy))
+                xmlFreeNode(copy);
+        }
+        xpath_dump_node(out, wrapper, root);
+    } else {
+        for (i = 0; set && i < set->nodeNr; i++) {
+            g_autofree char *decl = NULL;
+            xmlNode *node = xpath_result_node(doc, set->nodeTab[i], &decl);
+
+            if (node)
+                xpath_dump_node(out, doc, node);
+            else
+                g_string_append_printf(out, "%s\n", decl);
+        }
+    }
+    xmlXPathFreeObject(obj);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
 /* ------------------------------------------------------------------ nodes and attributes */
 
 const char *

@@ -88,6 +88,15 @@ xmlNode *vsh_xpath_node(const char *xpath, xmlXPathContext *ctxt);
  * array (g_free it; NULL when there are none). */
 int vsh_xpath_nodes(const char *xpath, xmlXPathContext *ctxt, xmlNode ***ret_nodes);
 
+/*
+ * What a user's expression @xpath selects in @doc, as text: each node serialised on a line
+ * of its own (elements indented, an attribute as ` name="value"`), or with @wrap all of
+ * them as children of one <nodes> element; "" when nothing matches. An expression that
+ * does not parse, or yields a string, number or boolean instead of nodes, is an
+ * VSH_ERROR_INVALID_ARG error naming it.
+ */
+char *vsh_xpath_select(xmlDoc *doc, const char *xpath, bool wrap, GError **error);
+
 /* ------------------------------------------------------------------ nodes and attributes */
 
 typedef enum {

@@ -95,6 +95,14 @@ tap_is "domstats --state: records apart as virsh's, and one blank line at the en
     "$(virsh -c test:///default "define $TMP/db-test.xml; domstats --state" | sed '1,2d' |
        values | sed "s/^Domain: .*/D/"; echo .)"
 
+# dumpxml --xpath: the selected nodes as virsh prints them
+for args in "--xpath //name" "--xpath /domain/name/text()" "--xpath //name --wrap" \
+            "--xpath //nosuch" "--xpath //nosuch --wrap"; do
+    tap_is "dumpxml $args: what virsh prints" \
+        "$("$VSH" -c "$URI" dumpxml test $args; echo .)" \
+        "$(virsh -c test:///default dumpxml test $args; echo .)"
+done
+
 # dominfo: the same keys in the same order, values starting in the same column. virsh's
 # test driver adds a security label vsh has no counterpart for; vsh adds its Type last.
 keys() { sed 's/^\(.\{16\}\).*/\1/'; }

@@ -941,10 +941,83 @@ test_busy_domain_gives_a_clear_error(void **state)
     assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
 }
 
+/* vsh_xml_xpath: virsh's --xpath output, and one-line errors for what cannot be selected */
+static void
+test_xpath_selects_as_virsh(void **state)
+{
+    static const char xml[] =
+        "<domain type='lxc'><name>web</name><memory unit='KiB'>65536</memory>"
+        "<devices><interface type='bridge'><mac address='52:54:00:00:00:01'/></interface>"
+        "<interface type='bridge'><mac address='52:54:00:00:00:02'/></interface>"
+        "</devices><metadata><v:x xmlns:v='urn:vsh-test'>1</v:x></metadata></domain>";
+    static const struct {
+        const char *xpath;
+        unsigned int flags;
+        const char *expected;
+    } cases[] = {
+        { "//name", 0, "<name>web</name>\n" },
+        { "//name/text()", 0, "web\n" },
+        { "/domain/@type", 0, " type=\"lxc\"\n" },
+        { "//mac/@address", 0, " address=\"52:54:00:00:00:01\"\n address=\"52:54:00:00:00:02\"\n" },
+        { "//interface[2]", 0,
+          "<interface type=\"bridge\">\n  <mac address=\"52:54:00:00:00:02\"/>\n</interface>\n" },
+        { "//name|//memory", VSH_XML_XPATH_WRAP,
+          "<nodes>\n  <name>web</name>\n  <memory unit=\"KiB\">65536</memory>\n</nodes>\n" },
+        { "//disk", 0, "" },
+        { "//disk", VSH_XML_XPATH_WRAP, "<nodes/>\n" },
+        { "//metadata/*/namespace::*[name()='v']", 0, " xmlns:v=\"urn:vsh-test\"\n" },
+        { "//metadata/*/namespace::*[name()='v']", VSH_XML_XPATH_WRAP,
+          "<nodes xmlns:v=\"urn:vsh-test\"/>\n" },
+    };
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) err = NULL;
+        g_autofree char *got = vsh_xml_xpath(xml, cases[i].xpath, cases[i].flags, &err);
+
+        assert_non_null(got);
+        assert_string_equal(got, cases[i].expected);
+    }
+    {
+        g_autoptr(GError) err = NULL;
+        g_autofree char *all = vsh_xml_xpath(xml, "//namespace::*", VSH_XML_XPATH_WRAP, &err);
+        g_autofree char *root = vsh_xml_xpath(xml, "/", 0, &err);
+
+        /* every namespace node (xml's on each element too) and the document node */
+        assert_string_equal(all, "<nodes xmlns:v=\"urn:vsh-test\"/>\n");
+        assert_non_null(root);
+        assert_true(g_str_has_prefix(root, "<domain type=\"lxc\">\n  <name>web</name>\n"));
+    }
+    {
+        g_autoptr(GError) err = NULL;
+
+        assert_null(vsh_xml_xpath(xml, "string(//name)", 0, &err));
+        assert_error(err, VSH_ERROR_INVALID_ARG,
+                     "XPath expression 'string(//name)' does not select nodes");
+        g_clear_error(&err);
+        assert_null(vsh_xml_xpath(xml, "//name[", 0, &err));
+        assert_error(err, VSH_ERROR_INVALID_ARG,
+                     "invalid XPath expression '//name[': it is not a valid expression "
+                     "(at character 8)");
+        g_clear_error(&err);
+        assert_null(vsh_xml_xpath(xml, "nofunc()", 0, &err));
+        assert_true(g_error_matches(err, VSH_ERROR, VSH_ERROR_INVALID_ARG));
+        assert_non_null(strstr(err->message, "no such function"));
+        g_clear_error(&err);
+        assert_null(vsh_xml_xpath("<domain>", "//name", 0, &err));
+        assert_true(g_error_matches(err, VSH_ERROR, VSH_ERROR_INVALID_XML));
+        g_clear_error(&err);
+        assert_null(vsh_xml_xpath(NULL, "//name", 0, &err));
+        assert_true(g_error_matches(err, VSH_ERROR, VSH_ERROR_INVALID_ARG));
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_xpath_selects_as_virsh),
         TESTUTIL_TEST(test_every_transition),
         TESTUTIL_TEST(test_new_domain_is_shut_off_with_no_id),
         cmocka_unit_test(test_state_words_are_virsh_words),
