@@ -743,21 +743,58 @@ vsh_domain_tell_monitor(vsh_domain *dom, vsh_domain_obj *obj, const char *word,
     return vsh_store_write_stop(dom->conn, obj, word, error);
 }
 
+static const char *const shutdown_modes[] = { "acpi", "agent", "initctl", "signal",
+                                               "paravirt" };
+
+const char *
+vsh_domain_shutdown_mode_to_string(unsigned int flag)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(shutdown_modes); i++) {
+        if (flag == 1u << i)
+            return shutdown_modes[i];
+    }
+    return NULL;
+}
+
 int
-vsh_domain_shutdown(vsh_domain *dom, GError **error)
+vsh_domain_shutdown_flags(vsh_domain *dom, unsigned int flags, GError **error)
 {
     g_auto(vsh_domain_job) job = VSH_DOMAIN_JOB_INIT;
+    const unsigned int known = (1u << G_N_ELEMENTS(shutdown_modes)) - 1;
+    size_t i;
 
+    if (flags & ~known)
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "unknown shutdown flags 0x%x",
+                             flags & ~known);
     if (vsh_domain_job_begin_active(dom, &job, error) < 0)
         return -1;
     if (!dom->driver->shutdown)
         return vsh_domain_unsupported(job.obj, "shut domains down", error);
-    if (vsh_domain_tell_monitor(dom, job.obj, "shutdown", error) < 0 ||
-        dom->driver->shutdown(job.obj, error) < 0)
+    for (i = 0; i < G_N_ELEMENTS(shutdown_modes); i++) {
+        if ((flags & (1u << i)) && !(dom->driver->shutdown_modes & (1u << i)))
+            return vsh_error_set(error, VSH_ERROR_UNSUPPORTED,
+                                 "the %s driver cannot shut domains down by %s",
+                                 job.obj->driver->name, shutdown_modes[i]);
+    }
+    if (vsh_domain_tell_monitor(dom, job.obj, "shutdown", error) < 0)
         return -1;
+    if (dom->driver->shutdown(job.obj, flags, error) < 0) {
+        /* nothing was asked: the monitor must not take a later stop for a shutdown */
+        if (job.obj->driver->supervised)
+            vsh_store_clear_stop(dom->conn, job.obj);
+        return -1;
+    }
     /* A driver whose domains stop at once says so; others finish later, and the next
      * look at the domain (reconciliation) records it. */
     return vsh_domain_settle(dom, job.obj, error);
+}
+
+int
+vsh_domain_shutdown(vsh_domain *dom, GError **error)
+{
+    return vsh_domain_shutdown_flags(dom, 0, error);
 }
 
 int

@@ -89,8 +89,11 @@ struct vsh_driver {
      * failure leaves nothing behind. */
     int (*start)(vsh_domain_obj *obj, unsigned int flags, GError **error);
     /* Asks the domain to stop; returns once asked (the domain may still be running). A
-     * driver whose domains stop at once sets obj->state to SHUTOFF/SHUTDOWN. */
-    int (*shutdown)(vsh_domain_obj *obj, GError **error);
+     * driver whose domains stop at once sets obj->state to SHUTOFF/SHUTDOWN. @flags: 0
+     * or VSH_DOMAIN_SHUTDOWN_* ways among shutdown_modes (the core checks). */
+    int (*shutdown)(vsh_domain_obj *obj, unsigned int flags, GError **error);
+    /* The VSH_DOMAIN_SHUTDOWN_* ways shutdown takes. */
+    unsigned int shutdown_modes;
     /* Stops the domain now; returns when nothing of it is left running. */
     int (*destroy)(vsh_domain_obj *obj, GError **error);
     /* Restarts the domain's init; obj->id/pid may change. */

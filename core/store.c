@@ -869,6 +869,13 @@ vsh_store_write_stop(vsh_conn *conn, vsh_domain_obj *obj, const char *word, GErr
     return vsh_file_write_runtime(obj->paths.stop_path, line, strlen(line), 0600, error);
 }
 
+void
+vsh_store_clear_stop(vsh_conn *conn, vsh_domain_obj *obj)
+{
+    (void) conn;
+    (void) unlink(obj->paths.stop_path);
+}
+
 static int
 vsh_store_stop_detail(int reason)
 {

@@ -115,6 +115,8 @@ int vsh_store_prepare_start(vsh_conn *conn, vsh_domain_obj *obj, GError **error)
  * "destroyed", "reboot"): STATE/NAME.stop. */
 int vsh_store_write_stop(vsh_conn *conn, vsh_domain_obj *obj, const char *word,
                          GError **error);
+/* Takes that word back when the request did not go out (best effort). */
+void vsh_store_clear_stop(vsh_conn *conn, vsh_domain_obj *obj);
 
 /*
  * Records that the active domain @obj has stopped with shut-off @reason: when its monitor

@@ -194,8 +194,8 @@ typedef enum {
  * Lists the domains of the connection, filtered as libvirt's virConnectListAllDomains does:
  * within each pair (ACTIVE/INACTIVE, PERSISTENT/TRANSIENT, AUTOSTART/NO_AUTOSTART) no flag
  * set means both; among the states (RUNNING, PAUSED, SHUTOFF, OTHER) no flag set means
- * every state, and otherwise a domain must be in one of those set. @type (NULL = every type the connection serves) narrows to one driver.
- * On success *ret_domains is a new GPtrArray of vsh_domain * (its free function unrefs
+ * every state, and otherwise a domain must be in one of those set. @type (NULL = every
+ * type the connection serves) narrows to one driver. On success *ret_domains is a new GPtrArray of vsh_domain * (its free function unrefs
  * them), sorted by name, and the count is returned.
  */
 VSH_EXPORT int vsh_conn_list_domains(vsh_conn *conn, const char *type, unsigned int flags,
@@ -269,6 +269,27 @@ VSH_EXPORT int vsh_domain_get_info(vsh_domain *dom, vsh_domain_info *ret_info, G
  * VSH_ERROR_OPERATION_INVALID ("domain is not running", "domain is already running" ...). */
 VSH_EXPORT int vsh_domain_start(vsh_domain *dom, unsigned int flags, GError **error);
 VSH_EXPORT int vsh_domain_shutdown(vsh_domain *dom, GError **error);
+
+/* How a shutdown reaches the domain (libvirt's virDomainShutdownFlagValues). */
+typedef enum {
+    VSH_DOMAIN_SHUTDOWN_DEFAULT = 0,        /* each way the driver has, in its order */
+    VSH_DOMAIN_SHUTDOWN_ACPI = 1 << 0,      /* a VM's power button */
+    VSH_DOMAIN_SHUTDOWN_AGENT = 1 << 1,     /* a VM's guest agent */
+    VSH_DOMAIN_SHUTDOWN_INITCTL = 1 << 2,   /* runlevel 0 through a container's /dev/initctl */
+    VSH_DOMAIN_SHUTDOWN_SIGNAL = 1 << 3,    /* signals to init (to every process of a jail) */
+    VSH_DOMAIN_SHUTDOWN_PARAVIRT = 1 << 4,  /* a paravirtualised VM's own channel */
+} vsh_domain_shutdown_mode;
+
+/*
+ * vsh_domain_shutdown() by the ways in @flags, as libvirt's virDomainShutdownFlags: with
+ * several, the driver tries them in its order (a container: initctl, then signals) until
+ * one reaches the domain. A way the domain's driver does not have is
+ * VSH_ERROR_UNSUPPORTED; a container without an initctl pipe, when INITCTL is the only
+ * way asked, VSH_ERROR_OPERATION_FAILED. vsh_domain_shutdown() is @flags 0.
+ */
+VSH_EXPORT int vsh_domain_shutdown_flags(vsh_domain *dom, unsigned int flags, GError **error);
+/* "acpi", "agent", "initctl", "signal", "paravirt": the words virsh's --mode takes. */
+VSH_EXPORT const char *vsh_domain_shutdown_mode_to_string(unsigned int flag);
 VSH_EXPORT int vsh_domain_destroy(vsh_domain *dom, GError **error);
 VSH_EXPORT int vsh_domain_reboot(vsh_domain *dom, GError **error);
 VSH_EXPORT int vsh_domain_suspend(vsh_domain *dom, GError **error);

@@ -263,47 +263,86 @@ cmd_create(shell_ctl *ctl, const shell_cmd *cmd)
 
 typedef struct {
     const char *name;
-    int (*fn)(vsh_domain *dom, GError **error);
+    int (*fn)(vsh_domain *dom, unsigned int flags, GError **error);
     const char *done;           /* "Domain 'NAME' <done>", virsh's words */
 } lifecycle_verb;
 
 static int
-lifecycle_start(vsh_domain *dom, GError **error)
+lifecycle_start(vsh_domain *dom, unsigned int flags, GError **error)
 {
-    return vsh_domain_start(dom, 0, error);
+    return vsh_domain_start(dom, flags, error);
 }
+
+#define LIFECYCLE_NO_FLAGS(verb) \
+    static int \
+    lifecycle_##verb(vsh_domain *dom, unsigned int flags, GError **error) \
+    { \
+        (void) flags; \
+        return vsh_domain_##verb(dom, error); \
+    }
+LIFECYCLE_NO_FLAGS(destroy)
+LIFECYCLE_NO_FLAGS(reboot)
+LIFECYCLE_NO_FLAGS(suspend)
+LIFECYCLE_NO_FLAGS(resume)
+LIFECYCLE_NO_FLAGS(undefine)
 
 static const lifecycle_verb lifecycle_verbs[] = {
     { "start", lifecycle_start, "started" },
-    { "shutdown", vsh_domain_shutdown, "is being shutdown" },
-    { "destroy", vsh_domain_destroy, "destroyed" },
-    { "reboot", vsh_domain_reboot, "is being rebooted" },
-    { "suspend", vsh_domain_suspend, "suspended" },
-    { "resume", vsh_domain_resume, "resumed" },
-    { "undefine", vsh_domain_undefine, "has been undefined" },
+    { "shutdown", vsh_domain_shutdown_flags, "is being shutdown" },
+    { "destroy", lifecycle_destroy, "destroyed" },
+    { "reboot", lifecycle_reboot, "is being rebooted" },
+    { "suspend", lifecycle_suspend, "suspended" },
+    { "resume", lifecycle_resume, "resumed" },
+    { "undefine", lifecycle_undefine, "has been undefined" },
 };
+
+/* shutdown --mode: virsh's comma-separated ways, as VSH_DOMAIN_SHUTDOWN_* flags. */
+static bool
+shutdown_mode_flags(shell_ctl *ctl, const char *modes, unsigned int *ret_flags)
+{
+    g_auto(GStrv) words = g_strsplit(modes, ",", -1);
+    guint i;
+
+    *ret_flags = 0;
+    for (i = 0; words[i]; i++) {
+        unsigned int flag;
+
+        for (flag = 1; vsh_domain_shutdown_mode_to_string(flag); flag <<= 1) {
+            if (strcmp(words[i], vsh_domain_shutdown_mode_to_string(flag)) == 0)
+                break;
+        }
+        if (!vsh_domain_shutdown_mode_to_string(flag)) {
+            shell_error(ctl, "unknown shutdown mode '%s' (expected acpi, agent, initctl, "
+                        "signal or paravirt)", words[i]);
+            return false;
+        }
+        *ret_flags |= flag;
+    }
+    return true;
+}
 
 static bool
 cmd_lifecycle(shell_ctl *ctl, const shell_cmd *cmd)
 {
-    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+    g_autoptr(vsh_domain) dom = NULL;
     g_autoptr(GError) err = NULL;
     const lifecycle_verb *verb = NULL;
+    const char *mode = shell_cmd_string(cmd, "mode");
+    unsigned int flags = 0;
     gsize i;
-    int rc;
 
-    if (!dom)
-        return false;
     for (i = 0; i < G_N_ELEMENTS(lifecycle_verbs); i++) {
         if (strcmp(lifecycle_verbs[i].name, cmd->def->name) == 0)
             verb = &lifecycle_verbs[i];
     }
     g_assert(verb);
+    if (mode && !shutdown_mode_flags(ctl, mode, &flags))
+        return false;
     if (verb->fn == lifecycle_start && shell_cmd_has(cmd, "paused"))
-        rc = vsh_domain_start(dom, VSH_DOMAIN_START_PAUSED, &err);
-    else
-        rc = verb->fn(dom, &err);
-    if (rc < 0) {
+        flags |= VSH_DOMAIN_START_PAUSED;
+    if (!(dom = shell_domain_lookup(ctl, cmd, "domain")))
+        return false;
+    if (verb->fn(dom, flags, &err) < 0) {
         shell_error_gerror(ctl, err, "failed to %s domain '%s'", verb->name,
                            vsh_domain_get_name(dom));
         return false;
@@ -1048,6 +1087,13 @@ static const shell_opt_def opts_start[] = {
     { NULL },
 };
 
+static const shell_opt_def opts_shutdown[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_ACTIVE),
+    { "mode", SHELL_OPT_STRING, 0,
+      "shutdown mode: acpi|agent|initctl|signal|paravirt", 0 },
+    { NULL },
+};
+
 static const shell_opt_def opts_dom_all[] = { OPT_DOMAIN(SHELL_COMPLETE_DOMAIN), { NULL } };
 static const shell_opt_def opts_dom_active[] = {
     OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_ACTIVE), { NULL }
@@ -1196,8 +1242,10 @@ const shell_cmd_def shell_domain_cmds[] = {
       "Create a transient domain and start it.", MUT | SHELL_CMD_PARSES_XML, DOM },
     { "start", cmd_lifecycle, opts_start, "start a (previously defined) inactive domain",
       "Start a domain.", MUT, DOM },
-    { "shutdown", cmd_lifecycle, opts_dom_active, "gracefully shutdown a domain",
-      "Ask the domain to shut down (SIGTERM or the init's own signal).", MUT, DOM },
+    { "shutdown", cmd_lifecycle, opts_shutdown, "gracefully shutdown a domain",
+      "Ask the domain to shut down: a container through its /dev/initctl when it has\n"
+      "one, else with SIGTERM and SIGPWR to its init; every process of a jail with\n"
+      "SIGTERM. --mode initctl or --mode signal asks only that way.", MUT, DOM },
     { "destroy", cmd_lifecycle, opts_dom_active, "destroy (stop) a domain",
       "Stop a domain at once, without asking it.", MUT, DOM },
     { "reboot", cmd_lifecycle, opts_dom_active, "reboot a domain",

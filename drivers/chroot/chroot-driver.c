@@ -87,9 +87,9 @@ chroot_start(vsh_domain_obj *obj, unsigned int flags, GError **error)
 }
 
 static int
-chroot_shutdown(vsh_domain_obj *obj, GError **error)
+chroot_shutdown(vsh_domain_obj *obj, unsigned int flags, GError **error)
 {
-    return vsh_supervise_shutdown(&chroot_ops, obj, error);
+    return vsh_supervise_shutdown(&chroot_ops, obj, flags, error);
 }
 
 static int
@@ -185,6 +185,7 @@ const vsh_driver vsh_chroot_driver = {
     .def_validate = chroot_def_validate,
     .start = chroot_start,
     .shutdown = chroot_shutdown,
+    .shutdown_modes = VSH_DOMAIN_SHUTDOWN_SIGNAL,
     .destroy = chroot_destroy,
     .reboot = chroot_reboot,
     .suspend = chroot_suspend,

@@ -830,29 +830,108 @@ vsh_supervise_destroy(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError 
     return 0;
 }
 
+/* sysvinit's request on /dev/initctl (its initreq.h): 384 bytes, the init's byte order */
+#define INITCTL_MAGIC 0x03091969
+#define INITCTL_CMD_RUNLEVEL 1
+
+typedef struct {
+    int magic;
+    int cmd;
+    int runlevel;
+    int sleeptime;
+    char data[368];
+} initctl_request;
+
+G_STATIC_ASSERT(sizeof(initctl_request) == 384);
+
+/*
+ * Asks the container's init for @runlevel through its /dev/initctl, as sysvinit and
+ * systemd (systemd-initctl, /dev/initctl -> /run/initctl) take it. The path is resolved
+ * inside init's root, so a link in there cannot lead out, and the file is opened for
+ * writing only once it is known to be a FIFO (opening a device could do something);
+ * O_NONBLOCK makes the open fail with ENXIO when nobody reads it. Returns 1 when the
+ * request went out, 0 when it could not (the reason in *ret_errno).
+ */
+static int
+initctl_set_runlevel(pid_t init, char runlevel, int *ret_errno)
+{
+    struct open_how how = {
+        .flags = O_PATH | O_CLOEXEC,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    initctl_request req = { INITCTL_MAGIC, INITCTL_CMD_RUNLEVEL, runlevel, 0, { 0 } };
+    g_autofree char *root = g_strdup_printf("/proc/%d/root", (int) init);
+    char reopen[64];
+    vsh_autoclose int root_fd = -1;
+    vsh_autoclose int path_fd = -1;
+    vsh_autoclose int fd = -1;
+    struct stat st;
+
+    if ((root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+        (path_fd = (int) syscall(SYS_openat2, root_fd, "dev/initctl", &how,
+                                 sizeof(how))) < 0 ||
+        fstat(path_fd, &st) < 0) {
+        *ret_errno = errno;
+        return 0;
+    }
+    if (!S_ISFIFO(st.st_mode)) {
+        *ret_errno = EINVAL;
+        return 0;
+    }
+    (void) snprintf(reopen, sizeof(reopen), "/proc/self/fd/%d", path_fd);
+    if ((fd = open(reopen, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
+        *ret_errno = errno;
+        return 0;
+    }
+    /* one write below PIPE_BUF: it goes in whole or not at all */
+    if (write(fd, &req, sizeof(req)) != (ssize_t) sizeof(req)) {
+        *ret_errno = errno ? errno : EIO;
+        return 0;
+    }
+    return 1;
+}
+
+/*
+ * A jail has no init that stops the rest: every process gets SIGTERM (VSH_DOMAIN_SHUTDOWN
+ * SIGNAL, its only way). A container is asked as libvirt asks one: runlevel 0 through
+ * /dev/initctl when it has one (INITCTL), else signals to init (SIGNAL); by default both,
+ * in that order.
+ */
 int
-vsh_supervise_shutdown(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError **error)
+vsh_supervise_shutdown(const vsh_supervise_ops *ops, vsh_domain_obj *obj, unsigned int flags,
+                       GError **error)
 {
     struct vsh_cgroup cg;
     pid_t init = obj->pid;
     pid_t monitor = obj->monitor_pid;
+    bool initctl = !flags || (flags & VSH_DOMAIN_SHUTDOWN_INITCTL);
+    bool signals = !flags || (flags & VSH_DOMAIN_SHUTDOWN_SIGNAL);
 
     /* the store read the pid file when it loaded @obj; only a gap is filled here */
     if (monitor <= 0)
         (void) read_pid_file(obj, &init, &monitor);
     if (ops->kind == VSH_LAUNCH_CHROOT) {
-        /* a jail has no init that stops the rest: every process is asked */
         if (open_cgroup(obj, &cg, error) < 0)
             return -1;
         (void) vsh_cgroup_signal_all(&cg, SIGTERM);
         vsh_cgroup_clear(&cg);
     } else if (init > 0) {
+        int err = 0;
+
+        if (initctl && initctl_set_runlevel(init, '0', &err) == 1) {
+            signals = false;
+        } else if (!signals) {
+            return vsh_error_set_code_errno(error, VSH_ERROR_OPERATION_FAILED, err,
+                                            "the container has no initctl pipe to ask "
+                                            "(/dev/initctl): %s", g_strerror(err));
+        }
         /* SIGTERM for busybox init and scripts, SIGPWR as lxc-stop sends for systemd; an
          * init in a PID namespace only gets the signals it has a handler for */
-        if (kill(init, SIGTERM) < 0 && errno != ESRCH)
+        if (signals && kill(init, SIGTERM) < 0 && errno != ESRCH)
             return vsh_error_set_errno(error, errno, "cannot signal init of domain '%s'",
                                        obj->name);
-        (void) kill(init, SIGPWR);
+        if (signals)
+            (void) kill(init, SIGPWR);
     }
     /* the monitor kills what is left after the shutdown timeout */
     if (monitor > 0)

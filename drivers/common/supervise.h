@@ -74,7 +74,7 @@ char *vsh_supervise_monitor_path(void);
 int vsh_supervise_start(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
                         unsigned int flags, GError **error);
 int vsh_supervise_shutdown(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
-                           GError **error);
+                           unsigned int flags, GError **error);
 int vsh_supervise_destroy(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
                           GError **error);
 int vsh_supervise_reboot(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError **error);

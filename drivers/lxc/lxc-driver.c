@@ -457,9 +457,9 @@ lxc_start(vsh_domain_obj *obj, unsigned int flags, GError **error)
 }
 
 static int
-lxc_shutdown(vsh_domain_obj *obj, GError **error)
+lxc_shutdown(vsh_domain_obj *obj, unsigned int flags, GError **error)
 {
-    return vsh_supervise_shutdown(&lxc_ops, obj, error);
+    return vsh_supervise_shutdown(&lxc_ops, obj, flags, error);
 }
 
 static int
@@ -589,6 +589,7 @@ const vsh_driver vsh_lxc_driver = {
     .def_validate = lxc_def_validate,
     .start = lxc_start,
     .shutdown = lxc_shutdown,
+    .shutdown_modes = VSH_DOMAIN_SHUTDOWN_INITCTL | VSH_DOMAIN_SHUTDOWN_SIGNAL,
     .destroy = lxc_destroy,
     .reboot = lxc_reboot,
     .suspend = lxc_suspend,

@@ -175,10 +175,12 @@ qstub_action_restarts(vsh_lifecycle_action action)
         action == VSH_LIFECYCLE_COREDUMP_RESTART || action == VSH_LIFECYCLE_PRESERVE;
 }
 
-/* The guest "answers" the ACPI request at once; <on_poweroff> says what happens next. */
+/* The guest "answers" the ACPI request (or its agent's) at once; <on_poweroff> says what
+ * happens next. */
 static int
-qstub_shutdown(vsh_domain_obj *obj, GError **error)
+qstub_shutdown(vsh_domain_obj *obj, unsigned int flags, GError **error)
 {
+    (void) flags;
     (void) error;
     if (qstub_action_restarts(obj->live->on_poweroff))
         return 0;   /* powered off and straight back on: a reset */
@@ -338,6 +340,7 @@ const vsh_driver vsh_qemu_stub_driver = {
     .def_validate = qstub_def_validate,
     .start = qstub_start,
     .shutdown = qstub_shutdown,
+    .shutdown_modes = VSH_DOMAIN_SHUTDOWN_ACPI | VSH_DOMAIN_SHUTDOWN_AGENT,
     .destroy = qstub_destroy,
     .reboot = qstub_reboot,
     .suspend = qstub_suspend,

@@ -1,6 +1,6 @@
 #!/bin/sh
 # chroot jails through the vsh shell: start, list, info, exec, suspend/resume (a counter
-# inside stops and goes on), reboot, shutdown (and its escalation), destroy of a
+# inside stops and goes on), reboot, shutdown (--mode, and its escalation), destroy of a
 # double-forked daemon, a killed monitor, a missing init, a root filesystem made after the
 # define, a jail beside a stub VM.
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
@@ -85,6 +85,13 @@ tap_is "destroy leaves no process of the jail" "$left" ""
 tap_is "destroyed jail is shut off" "$(state jail)" "shut off (destroyed)"
 tap_check "destroy removed the cgroup" [ ! -d "$(t_cgroup_dir jail memory)" ]
 
+t_vsh start jail >/dev/null
+tap_is "shutdown --mode initctl: a jail has no init to ask that way" \
+    "$(t_vsh shutdown jail --mode initctl 2>&1)" \
+    "error: failed to shutdown domain 'jail': the chroot driver cannot shut domains down by initctl"
+tap_is "and it goes on running" "$(state jail)" "running (booted)"
+tap_check "shutdown --mode signal" t_vsh shutdown jail --mode signal
+tap_check "the jail stops after shutdown" t_wait is_state jail "shut off (shutdown)"
 t_vsh start jail >/dev/null
 tap_check "shutdown" t_vsh shutdown jail
 tap_check "the jail stops after shutdown" t_wait is_state jail "shut off (shutdown)"

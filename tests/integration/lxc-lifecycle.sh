@@ -1,13 +1,13 @@
 #!/bin/sh
-# Every lifecycle operation of a container: start, shutdown, destroy with a double-forked
-# daemon inside, reboot, suspend/resume (a counter inside stops and goes on), destroy of a
-# paused container, the monitor killed (shut off, crashed, with cgroup and veth cleaned at
-# the next look), a missing init (the exact error, nothing left behind) and a transient
-# domain that vanishes.
+# Every lifecycle operation of a container: start, shutdown (through /dev/initctl or with
+# signals, and --mode), destroy with a double-forked daemon inside, reboot, suspend/resume
+# (a counter inside stops and goes on), destroy of a paused container, the monitor killed
+# (shut off, crashed, with cgroup and veth cleaned at the next look), a missing init (the
+# exact error, nothing left behind) and a transient domain that vanishes.
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 35
+tap_plan 47
 
 lxc_pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 lxc_state_is() { [ "$(lxc_ns_vsh domstate "$1" 2>/dev/null)" = "$2" ]; }
@@ -22,6 +22,41 @@ tap_is "domstate running" "$(lxc_vsh domstate life)" "running"
 tap_check "shutdown" lxc_vsh shutdown life
 tap_check "init ended after shutdown" lxc_wait lxc_pid_gone "$init"
 tap_check "the domain is shut off after shutdown" lxc_wait lxc_state_is life "shut off"
+
+# ---- shutdown through /dev/initctl: an init that reads the pipe as sysvinit does (it
+# keeps the 384-byte request, or notes a signal), and --mode for one way only
+LXC_ICTL_INIT='rm -f /dev/initctl; mkfifo /dev/initctl
+trap "echo signal > /tmp/ictl.sig; exit 3" TERM PWR INT
+dd if=/dev/initctl of=/tmp/ictl.req bs=384 count=1 2>/dev/null & wait; exit 0'
+lxc_define ictl "$LXC_ICTL_INIT"
+lxc_ictl_ready() { [ -p "/proc/$(lxc_init_pid ictl)/root/dev/initctl" ]; }
+lxc_ictl_header() { od -An -tx1 -N12 "$LXC_ROOTFS/tmp/ictl.req" 2>/dev/null | tr -s ' '; }
+rm -f "$LXC_ROOTFS/tmp/ictl.req" "$LXC_ROOTFS/tmp/ictl.sig"
+lxc_vsh start ictl
+lxc_wait lxc_ictl_ready
+tap_check "shutdown of a container with an initctl pipe" lxc_vsh shutdown ictl
+tap_check "it stops: shut off (shutdown)" lxc_wait lxc_state_is ictl "shut off"
+tap_is "init got sysvinit's request for runlevel 0 (magic, command, level)" \
+    "$(lxc_ictl_header)" " 69 19 09 03 01 00 00 00 30 00 00 00"
+tap_check "and no signal" test ! -e "$LXC_ROOTFS/tmp/ictl.sig"
+rm -f "$LXC_ROOTFS/tmp/ictl.req" "$LXC_ROOTFS/tmp/ictl.sig"
+lxc_vsh start ictl
+lxc_wait lxc_ictl_ready
+tap_check "shutdown --mode signal of the same container" lxc_vsh shutdown ictl --mode signal
+tap_check "it stops" lxc_wait lxc_state_is ictl "shut off"
+tap_is "init got a signal, and no request" \
+    "$(cat "$LXC_ROOTFS/tmp/ictl.sig" 2>/dev/null) $(test -e "$LXC_ROOTFS/tmp/ictl.req"; echo $?)" \
+    "signal 1"
+rm -f "$LXC_ROOTFS/tmp/ictl.req" "$LXC_ROOTFS/tmp/ictl.sig"
+lxc_vsh start life
+tap_is "shutdown --mode initctl of a container without the pipe: the error" \
+    "$(lxc_vsh shutdown life --mode initctl 2>&1)" \
+    "error: failed to shutdown domain 'life': the container has no initctl pipe to ask (/dev/initctl): No such file or directory"
+tap_is "and it goes on running" "$(lxc_vsh domstate life)" "running"
+tap_check "--mode initctl,signal falls back to the signal" lxc_vsh shutdown life --mode initctl,signal
+tap_check "it stops" lxc_wait lxc_state_is life "shut off"
+tap_is "with the shutdown as its reason (the refused request left no word behind)" \
+    "$(lxc_vsh domstate --reason life)" "shut off (shutdown)"
 
 # ---- destroy with a daemon that double-forked and left its session
 tap_check "start again" lxc_vsh start life

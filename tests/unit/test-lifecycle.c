@@ -175,6 +175,34 @@ test_every_transition(void **state)
     }
 }
 
+/* shutdown's ways: virsh's words, a flag no one knows, a way the driver does not have */
+static void
+test_shutdown_modes(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    g_autoptr(GError) err = NULL;
+
+    assert_string_equal(vsh_domain_shutdown_mode_to_string(VSH_DOMAIN_SHUTDOWN_ACPI), "acpi");
+    assert_string_equal(vsh_domain_shutdown_mode_to_string(VSH_DOMAIN_SHUTDOWN_INITCTL),
+                        "initctl");
+    assert_string_equal(vsh_domain_shutdown_mode_to_string(VSH_DOMAIN_SHUTDOWN_PARAVIRT),
+                        "paravirt");
+    assert_null(vsh_domain_shutdown_mode_to_string(1 << 5));
+    assert_null(vsh_domain_shutdown_mode_to_string(VSH_DOMAIN_SHUTDOWN_ACPI |
+                                                   VSH_DOMAIN_SHUTDOWN_AGENT));
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_shutdown_flags(dom, 1 << 7, &err), -1);
+    assert_error(err, VSH_ERROR_INVALID_ARG, "unknown shutdown flags 0x80");
+    g_clear_error(&err);
+    assert_int_equal(vsh_domain_shutdown_flags(dom, VSH_DOMAIN_SHUTDOWN_ACPI |
+                                                    VSH_DOMAIN_SHUTDOWN_SIGNAL, &err), -1);
+    assert_error(err, VSH_ERROR_UNSUPPORTED, "the qemu driver cannot shut domains down by signal");
+    assert_state(dom, VSH_DOMAIN_RUNNING, VSH_DOMAIN_RUNNING_BOOTED);
+    assert_int_equal(vsh_domain_shutdown_flags(dom, VSH_DOMAIN_SHUTDOWN_AGENT, NULL), 0);
+    assert_state(dom, VSH_DOMAIN_SHUTOFF, VSH_DOMAIN_SHUTOFF_SHUTDOWN);
+}
+
 static void
 test_new_domain_is_shut_off_with_no_id(void **state)
 {
@@ -1020,6 +1048,7 @@ main(void)
         cmocka_unit_test(test_xpath_selects_as_virsh),
         TESTUTIL_TEST(test_every_transition),
         TESTUTIL_TEST(test_new_domain_is_shut_off_with_no_id),
+        TESTUTIL_TEST(test_shutdown_modes),
         cmocka_unit_test(test_state_words_are_virsh_words),
         TESTUTIL_TEST(test_define_refuses_a_taken_name_or_uuid),
         TESTUTIL_TEST(test_redefine_with_the_same_uuid_updates),
