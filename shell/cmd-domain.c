@@ -1232,7 +1232,8 @@ static const shell_opt_def opts_lxc_enter_namespace[] = {
 
 const shell_cmd_def shell_domain_cmds[] = {
     { "list", cmd_list, opts_list, "list domains",
-      "Returns the list of domains: running ones by default, every one with --all.\n"
+      "Returns the list of domains: active ones (running or paused) by default, every one\n"
+      "with --all; the --state-* options keep those in the states named.\n"
       "A Type column appears when the connection serves several domain types.", 0, MON },
     { "define", cmd_define, opts_define, "define (but don't start) a domain from an XML file",
       "Define a domain.", MUT | SHELL_CMD_PARSES_XML, DOM },
