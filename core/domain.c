@@ -1206,6 +1206,105 @@ vsh_domain_set_max_memory(vsh_domain *dom, guint64 kib, unsigned int flags, GErr
     return vsh_domain_change_apply(dom, flags, &change, &kib, error);
 }
 
+typedef struct {
+    int type;
+    const char *text;
+} vsh_domain_metadata;
+
+static int
+vsh_domain_metadata_type_check(int type, GError **error)
+{
+    if (type != VSH_DOMAIN_METADATA_DESCRIPTION && type != VSH_DOMAIN_METADATA_TITLE)
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "unknown metadata type %d", type);
+    return 0;
+}
+
+static int
+vsh_domain_check_metadata(const vsh_domain_obj *obj, const vsh_domain_def *def,
+                          gconstpointer data, GError **error)
+{
+    const vsh_domain_metadata *m = data;
+
+    (void) obj;
+    (void) def;
+    if (m->type == VSH_DOMAIN_METADATA_TITLE && m->text && strpbrk(m->text, "\r\n"))
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                             "a title is one line: it cannot contain a line break");
+    return 0;
+}
+
+/* Nothing runs on it: the live definition alone holds it. */
+static int
+vsh_domain_live_metadata(vsh_domain_obj *obj, gconstpointer data, GError **error)
+{
+    (void) obj;
+    (void) data;
+    (void) error;
+    return 0;
+}
+
+static void
+vsh_domain_apply_metadata(vsh_domain_def *def, gconstpointer data)
+{
+    const vsh_domain_metadata *m = data;
+    char **field = m->type == VSH_DOMAIN_METADATA_TITLE ? &def->title : &def->description;
+
+    g_free(*field);
+    *field = m->text && *m->text ? g_strdup(m->text) : NULL;
+}
+
+int
+vsh_domain_set_metadata(vsh_domain *dom, int type, const char *text, unsigned int flags,
+                        GError **error)
+{
+    static const vsh_domain_change change = {
+        vsh_domain_check_metadata, vsh_domain_live_metadata, vsh_domain_apply_metadata,
+    };
+    vsh_domain_metadata m = { type, text };
+
+    if (vsh_domain_metadata_type_check(type, error) < 0)
+        return -1;
+    return vsh_domain_change_apply(dom, flags, &change, &m, error);
+}
+
+char *
+vsh_domain_get_metadata(vsh_domain *dom, int type, unsigned int flags, GError **error)
+{
+    g_autoptr(vsh_domain_obj) obj = NULL;
+    const vsh_domain_def *def;
+
+    if (vsh_domain_metadata_type_check(type, error) < 0)
+        return NULL;
+    if (flags == (VSH_DOMAIN_AFFECT_LIVE | VSH_DOMAIN_AFFECT_CONFIG) ||
+        (flags & ~(unsigned int) (VSH_DOMAIN_AFFECT_LIVE | VSH_DOMAIN_AFFECT_CONFIG))) {
+        vsh_error_set(error, VSH_ERROR_INVALID_ARG, flags & ~(unsigned int)
+                      (VSH_DOMAIN_AFFECT_LIVE | VSH_DOMAIN_AFFECT_CONFIG) ?
+                      "unsupported flags 0x%x" :
+                      "cannot read the live and the persistent definition at once (0x%x)",
+                      flags);
+        return NULL;
+    }
+    if (!(obj = vsh_domain_load(dom, 0, error)))
+        return NULL;
+    if (flags == VSH_DOMAIN_AFFECT_LIVE && !vsh_domain_obj_is_active(obj)) {
+        vsh_error_set(error, VSH_ERROR_OPERATION_INVALID, "domain '%s' is not running",
+                      obj->name);
+        return NULL;
+    }
+    if (flags == VSH_DOMAIN_AFFECT_CONFIG && !obj->def) {
+        vsh_error_set(error, VSH_ERROR_OPERATION_INVALID,
+                      "transient domain '%s' has no persistent configuration", obj->name);
+        return NULL;
+    }
+    if (flags == VSH_DOMAIN_AFFECT_LIVE)
+        def = obj->live;
+    else if (flags == VSH_DOMAIN_AFFECT_CONFIG)
+        def = obj->def;
+    else
+        def = vsh_domain_obj_current_def(obj);
+    return g_strdup(type == VSH_DOMAIN_METADATA_TITLE ? def->title : def->description);
+}
+
 static int
 vsh_domain_check_vcpus(const vsh_domain_obj *obj, const vsh_domain_def *def,
                        gconstpointer data, GError **error)

@@ -336,6 +336,26 @@ VSH_EXPORT int vsh_domain_set_max_memory(vsh_domain *dom, guint64 kib, unsigned 
 VSH_EXPORT int vsh_domain_set_vcpus(vsh_domain *dom, unsigned int nvcpus, unsigned int flags,
                                     GError **error);
 
+/* A domain's free text (libvirt's virDomainMetadataType). */
+typedef enum {
+    VSH_DOMAIN_METADATA_DESCRIPTION = 0,    /* <description> */
+    VSH_DOMAIN_METADATA_TITLE = 1,          /* <title>: one line */
+} vsh_domain_metadata_type;
+
+/*
+ * The <description> or <title> (@type) of the definition @flags names: LIVE or CONFIG,
+ * one of them; CURRENT is the live definition of an active domain, else the persistent
+ * one. Returns a new string, or NULL: with @error set on failure, left unset when the
+ * domain has none.
+ */
+VSH_EXPORT char *vsh_domain_get_metadata(vsh_domain *dom, int type, unsigned int flags,
+                                         GError **error);
+/* Sets it to @text, or removes it when @text is NULL or empty, in the definitions @flags
+ * names (as vsh_domain_set_memory: nothing changes unless both can). A title with a line
+ * break is VSH_ERROR_INVALID_ARG. */
+VSH_EXPORT int vsh_domain_set_metadata(vsh_domain *dom, int type, const char *text,
+                                       unsigned int flags, GError **error);
+
 /* cpu scheduler parameters (virsh schedinfo). A has_ field false means "absent/unchanged". */
 typedef struct {
     bool has_cpu_shares;

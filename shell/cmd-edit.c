@@ -1,6 +1,7 @@
 /*
  * cmd-edit.c — the edit command: the user's editor on a copy of the persistent definition,
  * redefined when it changed and is valid; on an invalid result the question virsh asks.
+ * And desc, which shows or sets a domain's description or title, in the editor too.
  */
 #include <config.h>
 
@@ -93,12 +94,13 @@ edit_ask_again(shell_ctl *ctl)
     }
 }
 
-/* Writes @xml to a new private temporary file; returns its path, or NULL. */
+/* Writes @xml to a new private temporary file named after @name and ending in @suffix;
+ * returns its path, or NULL. */
 static char *
-edit_write_tmp(shell_ctl *ctl, const char *name, const char *xml)
+edit_write_tmp(shell_ctl *ctl, const char *name, const char *suffix, const char *xml)
 {
     g_autoptr(GError) err = NULL;
-    g_autofree char *tmpl = g_strdup_printf("vsh-edit-%s-XXXXXX.xml", name);
+    g_autofree char *tmpl = g_strdup_printf("vsh-edit-%s-XXXXXX%s", name, suffix);
     char *path = NULL;
     int fd = g_file_open_tmp(tmpl, &path, &err);
 
@@ -160,7 +162,7 @@ cmd_edit(shell_ctl *ctl, const shell_cmd *cmd)
                            vsh_domain_get_name(dom));
         return false;
     }
-    if (!(path = edit_write_tmp(ctl, vsh_domain_get_name(dom), orig)))
+    if (!(path = edit_write_tmp(ctl, vsh_domain_get_name(dom), ".xml", orig)))
         return false;
     while ((rc = edit_round(ctl, dom, orig, path, choice == EDIT_RETRY, &changed)) == 0) {
         if ((choice = edit_ask_again(ctl)) == EDIT_GIVE_UP)
@@ -178,6 +180,106 @@ cmd_edit(shell_ctl *ctl, const shell_cmd *cmd)
     return true;
 }
 
+/* desc --edit: the text in the editor; NULL when it could not be edited. A title loses
+ * the line break most editors add at its end. */
+static char *
+desc_edit(shell_ctl *ctl, vsh_domain *dom, const char *text, bool title)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *path = edit_write_tmp(ctl, vsh_domain_get_name(dom), ".txt",
+                                           text ? text : "");
+    char *edited = NULL;
+    size_t len;
+
+    if (!path)
+        return NULL;
+    if (shell_run_editor(ctl, path) < 0) {
+        (void) unlink(path);
+        return NULL;
+    }
+    if (!g_file_get_contents(path, &edited, &len, &err))
+        shell_error_gerror(ctl, err, "cannot read '%s'", path);
+    (void) unlink(path);
+    if (edited && title && len > 0 && edited[len - 1] == '\n')
+        edited[len - 1] = '\0';
+    return edited;
+}
+
+/*
+ * virsh desc: prints the description (the title with --title) of the definition the
+ * impact options name, or sets it to the words of --new-desc, joined by spaces, or to what
+ * the editor leaves with --edit. An empty text removes it.
+ */
+static bool
+cmd_desc(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    bool title = shell_cmd_has(cmd, "title");
+    int type = title ? VSH_DOMAIN_METADATA_TITLE : VSH_DOMAIN_METADATA_DESCRIPTION;
+    const char *what = title ? "title" : "description";
+    g_autofree const char **words = shell_cmd_strings(cmd, "new-desc");
+    g_autoptr(vsh_domain) dom = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *edited = NULL;
+    const char *new_text;
+    unsigned int flags;
+
+    if (shell_cmd_impact(cmd, &flags) < 0 || !(dom = shell_domain_lookup(ctl, cmd, "domain")))
+        return false;
+    if (words[0] && shell_cmd_has(cmd, "edit")) {
+        shell_error(ctl, "options --new-desc and --edit are mutually exclusive");
+        return false;
+    }
+    if (!words[0] || shell_cmd_has(cmd, "edit")) {
+        text = vsh_domain_get_metadata(dom, type, flags, &err);
+        if (err) {
+            shell_error_gerror(ctl, err, "failed to get the %s of domain '%s'", what,
+                               vsh_domain_get_name(dom));
+            return false;
+        }
+    }
+    /* as virsh prints them, without a line break: the one every command ends with (not
+     * with -q) follows */
+    if (!words[0] && !shell_cmd_has(cmd, "edit")) {
+        if (text && *text)
+            shell_print(ctl, "%s", text);
+        else
+            shell_print_extra(ctl, "No %s for domain: %s", what, vsh_domain_get_name(dom));
+        return true;
+    }
+    if (words[0]) {
+        new_text = edited = g_strjoinv(" ", (char **) words);
+    } else {
+        if (!(edited = desc_edit(ctl, dom, text, title)))
+            return false;
+        if (g_strcmp0(edited, text ? text : "") == 0) {
+            shell_print_extra(ctl, "Domain %s not changed", what);
+            return true;
+        }
+        new_text = edited;
+    }
+    if (vsh_domain_set_metadata(dom, type, new_text, flags, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to set the %s of domain '%s'", what,
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    shell_print_extra(ctl, "Domain %s updated successfully", what);
+    return true;
+}
+
+static const shell_opt_def opts_desc[] = {
+    { "domain", SHELL_OPT_STRING, SHELL_OPT_REQUIRED | SHELL_OPT_POSITIONAL,
+      "domain name, id or uuid", SHELL_COMPLETE_DOMAIN },
+    { "live", SHELL_OPT_BOOL, 0, "modify/get running state", 0 },
+    { "config", SHELL_OPT_BOOL, 0, "modify/get persistent configuration", 0 },
+    { "current", SHELL_OPT_BOOL, 0, "modify/get current state configuration", 0 },
+    { "title", SHELL_OPT_BOOL, 0, "modify/get the title instead of description", 0 },
+    { "edit", SHELL_OPT_BOOL, 0, "open an editor to modify the description", 0 },
+    /* virsh's [[--new-desc] <string>]...: named or not, every word is part of it */
+    { "new-desc", SHELL_OPT_STRING, SHELL_OPT_POSITIONAL | SHELL_OPT_MULTI, "message", 0 },
+    { NULL },
+};
+
 static const shell_opt_def opts_edit[] = {
     { "domain", SHELL_OPT_STRING, SHELL_OPT_REQUIRED | SHELL_OPT_POSITIONAL,
       "domain name, id or uuid", SHELL_COMPLETE_DOMAIN_PERSISTENT },
@@ -189,5 +291,10 @@ const shell_cmd_def shell_edit_cmds[] = {
       "Edit the XML configuration for a domain in $VISUAL or $EDITOR (vi when neither\n"
       "is set). An unchanged file changes nothing; an invalid one is never stored.",
       SHELL_CMD_MUTATING | SHELL_CMD_PARSES_XML, SHELL_GROUP_DOMAIN },
+    { "desc", cmd_desc, opts_desc, "show or set domain's description or title",
+      "Print the description of a domain (its title with --title), or set it to the\n"
+      "words of --new-desc, or to what $VISUAL or $EDITOR leaves with --edit. An empty\n"
+      "text removes it. --live, --config and --current say which definition.",
+      0, SHELL_GROUP_DOMAIN },
     { NULL },
 };

@@ -1,7 +1,7 @@
 #!/bin/sh
 # vsh edit with scripted editors: a change is stored, an unchanged file changes nothing,
 # an invalid file is never stored and brings virsh's question, answered from stdin (a
-# script) or at a terminal (pty harness).
+# script) or at a terminal (pty harness). And desc --edit.
 . "$VSH_TOP_SRCDIR/tests/tap.sh"
 
 VSH="$VSH_TOP_BUILDDIR/shell/vsh"
@@ -114,5 +114,22 @@ else
     tap_skip "tests/shell/pty-harness is not built"
     tap_skip "tests/shell/pty-harness is not built"
 fi
+
+# desc --edit: the editor gets the text as it is; what it leaves is the new text, with
+# the line break editors add at the end taken off a title; an untouched file changes nothing
+cat > "$TMP/ed-desc" <<EOF
+#!/bin/sh
+cp "\$1" "$TMP/desc-seen"
+printf 'Web front\\n' > "\$1"
+EOF
+chmod +x "$TMP/ed-desc"
+tap_is "desc --title --edit: the title set" \
+    "$(EDITOR="$TMP/ed-desc" "$VSH" desc vm1 --title --edit)" "Domain title updated successfully"
+tap_is "the editor got the old title" "$(cat "$TMP/desc-seen")" "first test machine"
+tap_is "the new title, without the line break" "$("$VSH" -q desc vm1 --title; echo .)" \
+    "Web front."
+tap_is "desc --edit with an untouched file" "$(EDITOR=true "$VSH" desc vm1 --title --edit)" \
+    "Domain title not changed"
+tap_is "and the title is as it was" "$("$VSH" -q desc vm1 --title)" "Web front"
 
 tap_done

@@ -136,6 +136,15 @@ tap_is "domifstat of an unknown interface: libvirt's words" \
     "$("$VSH" -q -c "$URI" domifstat test vnet9 2>&1 | sed 's/.*: //')" \
     "$(virsh -q -c test:///default domifstat test vnet9 2>&1 | tail -n 1 | sed 's/.*: //')"
 
+# desc: the same words shown and set (one session each, so that what is set is seen)
+desc_session="desc test --new-desc ''; desc test; desc test --title --new-desc A short title;
+ desc test --title; desc test --new-desc Some longer words; desc test;
+ desc test --title --new-desc ''; desc test --title"
+tap_is "desc: what virsh prints" "$("$VSH" -c "$URI" "$desc_session"; echo .)" \
+    "$(virsh -c test:///default "$desc_session"; echo .)"
+tap_is "desc -q: what virsh prints" "$("$VSH" -q -c "$URI" "$desc_session"; echo .)" \
+    "$(virsh -q -c test:///default "$desc_session"; echo .)"
+
 tap_is "help: virsh's section headings" \
     "$("$VSH" -q help start | grep -E '^  [A-Z]+$')" \
     "$(virsh -q help start | grep -E '^  [A-Z]+$')"

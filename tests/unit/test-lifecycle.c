@@ -203,6 +203,64 @@ test_shutdown_modes(void **state)
     assert_state(dom, VSH_DOMAIN_SHUTOFF, VSH_DOMAIN_SHUTOFF_SHUTDOWN);
 }
 
+/* desc: the title and description of either definition, set and removed */
+static void
+test_metadata_of_either_definition(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    g_autoptr(GError) err = NULL;
+    g_autofree char *got = NULL;
+
+    assert_null(vsh_domain_get_metadata(dom, VSH_DOMAIN_METADATA_TITLE, 0, &err));
+    assert_null(err);
+    assert_int_equal(vsh_domain_set_metadata(dom, VSH_DOMAIN_METADATA_DESCRIPTION,
+                                             "two\nlines", 0, NULL), 0);
+    got = vsh_domain_get_metadata(dom, VSH_DOMAIN_METADATA_DESCRIPTION, 0, NULL);
+    assert_string_equal(got, "two\nlines");
+    g_clear_pointer(&got, g_free);
+    assert_int_equal(vsh_domain_set_metadata(dom, VSH_DOMAIN_METADATA_TITLE, "a\nb", 0, &err),
+                     -1);
+    assert_error(err, VSH_ERROR_INVALID_ARG, "a title is one line: it cannot contain a line "
+                 "break");
+    g_clear_error(&err);
+    assert_null(vsh_domain_get_metadata(dom, 7, 0, &err));
+    assert_error(err, VSH_ERROR_INVALID_ARG, "unknown metadata type 7");
+    g_clear_error(&err);
+    assert_null(vsh_domain_get_metadata(dom, VSH_DOMAIN_METADATA_TITLE,
+                                        VSH_DOMAIN_AFFECT_LIVE, &err));
+    assert_error(err, VSH_ERROR_OPERATION_INVALID, "domain 't' is not running");
+    g_clear_error(&err);
+
+    /* running: CURRENT is the live definition; CONFIG the persistent one, kept apart */
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_set_metadata(dom, VSH_DOMAIN_METADATA_TITLE, "live", 0,
+                                             NULL), 0);
+    assert_int_equal(vsh_domain_set_metadata(dom, VSH_DOMAIN_METADATA_TITLE, "next",
+                                             VSH_DOMAIN_AFFECT_CONFIG, NULL), 0);
+    got = vsh_domain_get_title(dom, NULL);
+    assert_string_equal(got, "live");
+    g_clear_pointer(&got, g_free);
+    got = vsh_domain_get_metadata(dom, VSH_DOMAIN_METADATA_TITLE, VSH_DOMAIN_AFFECT_CONFIG,
+                                  NULL);
+    assert_string_equal(got, "next");
+    g_clear_pointer(&got, g_free);
+    assert_null(vsh_domain_get_metadata(dom, VSH_DOMAIN_METADATA_TITLE,
+                                        VSH_DOMAIN_AFFECT_LIVE | VSH_DOMAIN_AFFECT_CONFIG,
+                                        &err));
+    assert_true(g_error_matches(err, VSH_ERROR, VSH_ERROR_INVALID_ARG));
+    g_clear_error(&err);
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+    got = vsh_domain_get_title(dom, NULL);
+    assert_string_equal(got, "next");
+    g_clear_pointer(&got, g_free);
+
+    /* an empty text removes it */
+    assert_int_equal(vsh_domain_set_metadata(dom, VSH_DOMAIN_METADATA_TITLE, "", 0, NULL), 0);
+    assert_null(vsh_domain_get_title(dom, &err));
+    assert_null(err);
+}
+
 static void
 test_new_domain_is_shut_off_with_no_id(void **state)
 {
@@ -1049,6 +1107,7 @@ main(void)
         TESTUTIL_TEST(test_every_transition),
         TESTUTIL_TEST(test_new_domain_is_shut_off_with_no_id),
         TESTUTIL_TEST(test_shutdown_modes),
+        TESTUTIL_TEST(test_metadata_of_either_definition),
         cmocka_unit_test(test_state_words_are_virsh_words),
         TESTUTIL_TEST(test_define_refuses_a_taken_name_or_uuid),
         TESTUTIL_TEST(test_redefine_with_the_same_uuid_updates),
