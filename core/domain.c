@@ -1076,7 +1076,8 @@ typedef struct {
     /* Is @data acceptable for @def (bounds such as the maximum memory)? */
     int (*check)(const vsh_domain_obj *obj, const vsh_domain_def *def, gconstpointer data,
                  GError **error);
-    /* The driver's live change (reports VSH_ERROR_UNSUPPORTED when it has none). */
+    /* The driver's live change (reports VSH_ERROR_UNSUPPORTED when it has none); NULL
+     * when the live definition alone holds the value and nothing runs on it. */
     int (*live)(vsh_domain_obj *obj, gconstpointer data, GError **error);
     void (*apply)(vsh_domain_def *def, gconstpointer data);
 } vsh_domain_change;
@@ -1108,7 +1109,7 @@ vsh_domain_change_apply(vsh_domain *dom, unsigned int flags, const vsh_domain_ch
         (config && change->check(job.obj, job.obj->def, data, error) < 0))
         return -1;
     if (live) {
-        if (change->live(job.obj, data, error) < 0)
+        if (change->live && change->live(job.obj, data, error) < 0)
             return -1;
         change->apply(job.obj->live, data);
         if (vsh_domain_save_live(dom, job.obj, error) < 0)
@@ -1233,16 +1234,6 @@ vsh_domain_check_metadata(const vsh_domain_obj *obj, const vsh_domain_def *def,
     return 0;
 }
 
-/* Nothing runs on it: the live definition alone holds it. */
-static int
-vsh_domain_live_metadata(vsh_domain_obj *obj, gconstpointer data, GError **error)
-{
-    (void) obj;
-    (void) data;
-    (void) error;
-    return 0;
-}
-
 static void
 vsh_domain_apply_metadata(vsh_domain_def *def, gconstpointer data)
 {
@@ -1258,7 +1249,8 @@ vsh_domain_set_metadata(vsh_domain *dom, int type, const char *text, unsigned in
                         GError **error)
 {
     static const vsh_domain_change change = {
-        vsh_domain_check_metadata, vsh_domain_live_metadata, vsh_domain_apply_metadata,
+        /* nothing runs on it: the live definition alone holds it */
+        vsh_domain_check_metadata, NULL, vsh_domain_apply_metadata,
     };
     vsh_domain_metadata m = { type, text };
 

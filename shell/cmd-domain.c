@@ -46,10 +46,35 @@ list_check_type(shell_ctl *ctl, const char *type)
     return false;
 }
 
+/* An option that sets one flag when given. */
+typedef struct {
+    const char *option;
+    unsigned int flag;
+} option_flag;
+
+static unsigned int
+option_flags(const shell_cmd *cmd, const option_flag *table, size_t n)
+{
+    unsigned int flags = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (shell_cmd_has(cmd, table[i].option))
+            flags |= table[i].flag;
+    }
+    return flags;
+}
+
 static unsigned int
 list_flags(const shell_cmd *cmd)
 {
-    unsigned int flags = 0;
+    static const option_flag filters[] = {
+        { "persistent", VSH_LIST_PERSISTENT }, { "transient", VSH_LIST_TRANSIENT },
+        { "autostart", VSH_LIST_AUTOSTART }, { "no-autostart", VSH_LIST_NO_AUTOSTART },
+        { "state-running", VSH_LIST_RUNNING }, { "state-paused", VSH_LIST_PAUSED },
+        { "state-shutoff", VSH_LIST_SHUTOFF }, { "state-other", VSH_LIST_OTHER },
+    };
+    unsigned int flags = option_flags(cmd, filters, G_N_ELEMENTS(filters));
 
     /* Within each pair no flag means both; plain "list" means active domains only, and
      * --state-shutoff, like --inactive, looks at inactive ones (virsh's rule). */
@@ -58,22 +83,6 @@ list_flags(const shell_cmd *cmd)
         flags |= VSH_LIST_INACTIVE;
     else if (!shell_cmd_has(cmd, "all"))
         flags |= VSH_LIST_ACTIVE;
-    if (shell_cmd_has(cmd, "persistent"))
-        flags |= VSH_LIST_PERSISTENT;
-    if (shell_cmd_has(cmd, "transient"))
-        flags |= VSH_LIST_TRANSIENT;
-    if (shell_cmd_has(cmd, "autostart"))
-        flags |= VSH_LIST_AUTOSTART;
-    if (shell_cmd_has(cmd, "no-autostart"))
-        flags |= VSH_LIST_NO_AUTOSTART;
-    if (shell_cmd_has(cmd, "state-running"))
-        flags |= VSH_LIST_RUNNING;
-    if (shell_cmd_has(cmd, "state-paused"))
-        flags |= VSH_LIST_PAUSED;
-    if (shell_cmd_has(cmd, "state-shutoff"))
-        flags |= VSH_LIST_SHUTOFF;
-    if (shell_cmd_has(cmd, "state-other"))
-        flags |= VSH_LIST_OTHER;
     return flags;
 }
 
@@ -912,23 +921,14 @@ cmd_domifstat(shell_ctl *ctl, const shell_cmd *cmd)
 static unsigned int
 domstats_list_flags(const shell_cmd *cmd)
 {
-    static const struct {
-        const char *option;
-        unsigned int flag;
-    } filters[] = {
+    static const option_flag filters[] = {
         { "list-active", VSH_LIST_ACTIVE }, { "list-inactive", VSH_LIST_INACTIVE },
         { "list-persistent", VSH_LIST_PERSISTENT }, { "list-transient", VSH_LIST_TRANSIENT },
         { "list-running", VSH_LIST_RUNNING }, { "list-paused", VSH_LIST_PAUSED },
         { "list-shutoff", VSH_LIST_SHUTOFF }, { "list-other", VSH_LIST_OTHER },
     };
-    unsigned int flags = 0;
-    size_t i;
 
-    for (i = 0; i < G_N_ELEMENTS(filters); i++) {
-        if (shell_cmd_has(cmd, filters[i].option))
-            flags |= filters[i].flag;
-    }
-    return flags;
+    return option_flags(cmd, filters, G_N_ELEMENTS(filters));
 }
 
 /* Whether @dom is among @doms (the same domain, by UUID). */
