@@ -1532,6 +1532,246 @@ vsh_domain_set_memtune(vsh_domain *dom, const vsh_memtune_params *params, unsign
     return vsh_domain_change_apply(dom, flags, &change, params, error);
 }
 
+/* ---------------------------------------------------------------- devices */
+
+/* @def with the device of @xml added, the last of its kind: parsed as the store keeps
+ * @def, in the live form for the live definition. */
+static vsh_domain_def *
+vsh_domain_def_with_device(const vsh_domain_def *def, bool live, const char *xml,
+                           const char *filename, unsigned int parse_flags,
+                           vsh_device_kind *ret_kind, GError **error)
+{
+    g_autofree char *text = vsh_domain_def_format(def, live ? VSH_DOMAIN_DEF_FORMAT_LIVE : 0);
+
+    if (live)
+        parse_flags |= VSH_DOMAIN_DEF_PARSE_LIVE;
+    return vsh_xml_parse_with_device(text, parse_flags, xml, filename, ret_kind, error);
+}
+
+static int
+vsh_domain_driver_validate(const vsh_domain_obj *obj, const vsh_domain_def *def,
+                           GError **error)
+{
+    return obj->driver->def_validate ? obj->driver->def_validate(def, error) : 0;
+}
+
+/* The driver's limits on @def, which has a new device of @kind (its last): and, as
+ * libvirt refuses it, no second interface with a MAC address the domain has. */
+static int
+vsh_domain_check_new_device(const vsh_domain_obj *obj, const vsh_domain_def *def,
+                            vsh_device_kind kind, GError **error)
+{
+    if (kind == VSH_DEVICE_INTERFACE) {
+        const vsh_net_def *net = g_ptr_array_index(def->interfaces, def->interfaces->len - 1);
+        guint i;
+
+        for (i = 0; i + 1 < def->interfaces->len; i++) {
+            const vsh_net_def *other = g_ptr_array_index(def->interfaces, i);
+
+            if (g_strcmp0(other->mac, net->mac) == 0)
+                return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                                     "domain '%s' already has an interface with MAC address "
+                                     "%s", obj->name, net->mac);
+        }
+    }
+    return vsh_domain_driver_validate(obj, def, error);
+}
+
+int
+vsh_domain_attach_device(vsh_domain *dom, const char *xml, const char *filename,
+                         unsigned int flags, GError **error)
+{
+    g_auto(vsh_domain_job) job = VSH_DOMAIN_JOB_INIT;
+    g_autoptr(vsh_domain_def) live = NULL;
+    g_autoptr(vsh_domain_def) config = NULL;
+    vsh_device_kind kind = VSH_DEVICE_LAST;
+    bool do_live;
+    bool do_config;
+
+    if (!xml)
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "no device to attach");
+    if (vsh_domain_job_begin(dom, &job, error) < 0 ||
+        vsh_domain_impact(job.obj, flags, &do_live, &do_config, error) < 0)
+        return -1;
+    /* Both definitions are made and checked before either changes. */
+    if (do_live && (!(live = vsh_domain_def_with_device(job.obj->live, true, xml, filename, 0,
+                                                        &kind, error)) ||
+                    vsh_domain_check_new_device(job.obj, live, kind, error) < 0))
+        return -1;
+    if (do_config && (!(config = vsh_domain_def_with_device(job.obj->def, false, xml, filename,
+                                                            0, &kind, error)) ||
+                      vsh_domain_check_new_device(job.obj, config, kind, error) < 0))
+        return -1;
+    /* A MAC address made up for the live definition is the one the persistent one gets. */
+    if (live && config && kind == VSH_DEVICE_INTERFACE) {
+        vsh_net_def *l = g_ptr_array_index(live->interfaces, live->interfaces->len - 1);
+        vsh_net_def *c = g_ptr_array_index(config->interfaces, config->interfaces->len - 1);
+
+        if (c->mac_generated) {
+            g_free(c->mac);
+            c->mac = g_strdup(l->mac);
+        }
+    }
+    if (live) {
+        if (!job.obj->driver->attach_device)
+            return vsh_domain_unsupported(job.obj, "attach devices to a running domain", error);
+        if (job.obj->driver->attach_device(job.obj, live, kind, error) < 0)
+            return -1;
+        vsh_domain_def_free(job.obj->live);
+        job.obj->live = g_steal_pointer(&live);
+        if (vsh_domain_save_live(dom, job.obj, error) < 0)
+            return -1;
+    }
+    if (config) {
+        if (vsh_store_save_config(dom->conn, config, error) < 0)
+            return -1;
+        vsh_domain_def_free(job.obj->def);
+        job.obj->def = g_steal_pointer(&config);
+    }
+    return 0;
+}
+
+/* Whether @dev, a device of @kind, is the one @want describes. */
+static bool
+vsh_device_matches(vsh_device_kind kind, gconstpointer dev, gconstpointer want)
+{
+    const vsh_net_def *net = dev;
+    const vsh_net_def *w = want;
+
+    switch (kind) {
+    case VSH_DEVICE_DISK:
+        return g_strcmp0(((const vsh_disk_def *) dev)->target_dev,
+                         ((const vsh_disk_def *) want)->target_dev) == 0;
+    case VSH_DEVICE_FILESYSTEM:
+        return g_strcmp0(((const vsh_fs_def *) dev)->target,
+                         ((const vsh_fs_def *) want)->target) == 0;
+    case VSH_DEVICE_INTERFACE:
+    case VSH_DEVICE_LAST:
+        break;
+    }
+    /* MACs are kept in lowercase; one the description left out was made up for it. */
+    return net->type == w->type && (w->mac_generated || g_strcmp0(net->mac, w->mac) == 0) &&
+        (!w->bridge || g_strcmp0(net->bridge, w->bridge) == 0) &&
+        (!w->target_dev || g_strcmp0(net->target_dev, w->target_dev) == 0);
+}
+
+/* Words for the device @want (of @kind) in messages: "interface 52:54:00:..". */
+static char *
+vsh_device_describe(vsh_device_kind kind, gconstpointer want)
+{
+    const vsh_net_def *net = want;
+
+    switch (kind) {
+    case VSH_DEVICE_DISK:
+        return g_strdup_printf("disk '%s'", ((const vsh_disk_def *) want)->target_dev);
+    case VSH_DEVICE_FILESYSTEM:
+        return g_strdup_printf("filesystem '%s'", ((const vsh_fs_def *) want)->target);
+    case VSH_DEVICE_INTERFACE:
+    case VSH_DEVICE_LAST:
+        break;
+    }
+    if (!net->mac_generated)
+        return g_strdup_printf("interface with MAC address %s", net->mac);
+    if (net->bridge)
+        return g_strdup_printf("interface on bridge '%s'", net->bridge);
+    return g_strdup_printf("interface of type '%s'", vsh_net_type_to_string(net->type));
+}
+
+/* The index in @def of the device that @xml describes; -1 with @error set when there is
+ * none, or more than one. */
+static int
+vsh_domain_find_device(const vsh_domain_obj *obj, const vsh_domain_def *def, bool live,
+                       const char *xml, const char *filename, vsh_device_kind *ret_kind,
+                       GError **error)
+{
+    g_autoptr(vsh_domain_def) parsed = NULL;
+    g_autofree char *what = NULL;
+    gconstpointer want;
+    GPtrArray *list;
+    GPtrArray *have;
+    int found = -1;
+    guint i;
+
+    /* Parsed beside @def's own devices, so the element is read as a definition's device
+     * is; it is the last of its kind there, and may repeat one of @def's. */
+    if (!(parsed = vsh_domain_def_with_device(def, live, xml, filename,
+                                              VSH_DOMAIN_DEF_PARSE_NO_VALIDATE, ret_kind,
+                                              error)))
+        return -1;
+    list = vsh_domain_def_devices(parsed, *ret_kind);
+    want = g_ptr_array_index(list, list->len - 1);
+    have = vsh_domain_def_devices(def, *ret_kind);
+    what = vsh_device_describe(*ret_kind, want);
+    for (i = 0; i < have->len; i++) {
+        if (!vsh_device_matches(*ret_kind, g_ptr_array_index(have, i), want))
+            continue;
+        if (found >= 0)
+            return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                                 "%sdomain '%s' has more than one %s%s",
+                                 live ? "running " : "", obj->name, what,
+                                 *ret_kind == VSH_DEVICE_INTERFACE &&
+                                 ((const vsh_net_def *) want)->mac_generated ?
+                                 ": give its MAC address" : "");
+        found = (int) i;
+    }
+    if (found < 0)
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "%sdomain '%s' has no %s",
+                             live ? "running " : "", obj->name, what);
+    return found;
+}
+
+int
+vsh_domain_detach_device(vsh_domain *dom, const char *xml, const char *filename,
+                         unsigned int flags, GError **error)
+{
+    g_auto(vsh_domain_job) job = VSH_DOMAIN_JOB_INIT;
+    g_autoptr(vsh_domain_def) config = NULL;
+    vsh_device_kind kind = VSH_DEVICE_LAST;
+    int live_idx = -1;
+    int config_idx = -1;
+    bool do_live;
+    bool do_config;
+
+    if (!xml)
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "no device to detach");
+    if (vsh_domain_job_begin(dom, &job, error) < 0 ||
+        vsh_domain_impact(job.obj, flags, &do_live, &do_config, error) < 0)
+        return -1;
+    if (do_live && (live_idx = vsh_domain_find_device(job.obj, job.obj->live, true, xml,
+                                                      filename, &kind, error)) < 0)
+        return -1;
+    if (do_config) {
+        if ((config_idx = vsh_domain_find_device(job.obj, job.obj->def, false, xml, filename,
+                                                 &kind, error)) < 0)
+            return -1;
+        /* A copy, checked as it will be: a container cannot lose its root filesystem. */
+        config = vsh_domain_def_copy(job.obj->def);
+        g_ptr_array_remove_index(vsh_domain_def_devices(config, kind), (guint) config_idx);
+        if (vsh_domain_driver_validate(job.obj, config, error) < 0)
+            return -1;
+    }
+    if (live_idx >= 0) {
+        GPtrArray *list = vsh_domain_def_devices(job.obj->live, kind);
+
+        if (!job.obj->driver->detach_device)
+            return vsh_domain_unsupported(job.obj, "detach devices from a running domain",
+                                          error);
+        if (job.obj->driver->detach_device(job.obj, kind, g_ptr_array_index(list, live_idx),
+                                           error) < 0)
+            return -1;
+        g_ptr_array_remove_index(list, (guint) live_idx);
+        if (vsh_domain_save_live(dom, job.obj, error) < 0)
+            return -1;
+    }
+    if (config) {
+        if (vsh_store_save_config(dom->conn, config, error) < 0)
+            return -1;
+        vsh_domain_def_free(job.obj->def);
+        job.obj->def = g_steal_pointer(&config);
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------- statistics */
 
 static void

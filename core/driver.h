@@ -123,6 +123,15 @@ struct vsh_driver {
     int (*set_sched)(vsh_domain_obj *obj, const vsh_sched_params *params, GError **error);
     int (*set_memtune)(vsh_domain_obj *obj, const vsh_memtune_params *params, GError **error);
 
+    /* Device changes on the running domain. attach_device sets up the last device of
+     * @kind in @live, obj->live with that device added, and completes it with what the
+     * driver chose (host-side names); detach_device removes @dev, a device of obj->live.
+     * The core then saves the new live definition. NULL = the driver cannot. */
+    int (*attach_device)(vsh_domain_obj *obj, vsh_domain_def *live, vsh_device_kind kind,
+                         GError **error);
+    int (*detach_device)(vsh_domain_obj *obj, vsh_device_kind kind, gconstpointer dev,
+                         GError **error);
+
     int (*open_console)(vsh_domain_obj *obj, unsigned int flags, int *ret_fd, GError **error);
     int (*exec)(vsh_domain_obj *obj, const char *const *argv, int *ret_status,
                 GError **error);

@@ -356,6 +356,27 @@ VSH_EXPORT char *vsh_domain_get_metadata(vsh_domain *dom, int type, unsigned int
 VSH_EXPORT int vsh_domain_set_metadata(vsh_domain *dom, int type, const char *text,
                                        unsigned int flags, GError **error);
 
+/*
+ * Adds the device @xml describes (one <interface>, <filesystem> or <disk> element, as in a
+ * domain's <devices>; libvirt's virDomainAttachDeviceFlags) to the definitions @flags
+ * names, as vsh_domain_set_memory: checked in both before either changes. @filename names
+ * @xml in errors (NULL: "<string>"). A running domain gets the device live where its
+ * driver can: a container a new interface, hot-plugged into its network namespace. Fails
+ * with VSH_ERROR_INVALID_XML for a bad element (with its line) or a definition it would
+ * make invalid, VSH_ERROR_UNSUPPORTED when the driver cannot add it live.
+ */
+VSH_EXPORT int vsh_domain_attach_device(vsh_domain *dom, const char *xml, const char *filename,
+                                        unsigned int flags, GError **error);
+/*
+ * Removes the device @xml describes from the definitions @flags names (libvirt's
+ * virDomainDetachDeviceFlags), and from the running domain where it applies live. An
+ * interface is found by what @xml gives of its type, MAC address, bridge and target
+ * device; a filesystem by its target directory; a disk by its target device.
+ * VSH_ERROR_INVALID_ARG when nothing, or more than one interface, matches.
+ */
+VSH_EXPORT int vsh_domain_detach_device(vsh_domain *dom, const char *xml, const char *filename,
+                                        unsigned int flags, GError **error);
+
 /* cpu scheduler parameters (virsh schedinfo). A has_ field false means "absent/unchanged". */
 typedef struct {
     bool has_cpu_shares;

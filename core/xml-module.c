@@ -94,4 +94,5 @@ const vsh_xml_reader vsh_xml_reader_module = {
     .validate = vsh_domain_def_validate,
     .parse_status = status_parse,
     .xpath = xpath_select,
+    .parse_with_device = vsh_domain_def_parse_with_device,
 };

@@ -116,6 +116,16 @@ vsh_xml_select(const char *xml, const char *expr, bool wrap, GError **error)
     return r ? r->xpath(xml, expr, wrap, error) : NULL;
 }
 
+vsh_domain_def *
+vsh_xml_parse_with_device(const char *domain_xml, unsigned int flags, const char *device_xml,
+                          const char *filename, vsh_device_kind *ret_kind, GError **error)
+{
+    const vsh_xml_reader *r = vsh_xml_reader_get(error);
+
+    return r ? r->parse_with_device(domain_xml, flags, device_xml, filename, ret_kind, error)
+             : NULL;
+}
+
 char *
 vsh_xml_xpath(const char *xml, const char *xpath, unsigned int flags, GError **error)
 {

@@ -18,7 +18,7 @@
 #include "conf/domain-conf.h"
 
 /* Bumped whenever this table or a structure it passes changes. */
-#define VSH_XML_READER_ABI 2
+#define VSH_XML_READER_ABI 3
 
 /* The status document of an active domain, STATE/NAME.xml (core/store.c). */
 typedef struct {
@@ -40,6 +40,10 @@ typedef struct {
     int (*parse_status)(const char *path, const char *buf, size_t len, vsh_status_doc *ret,
                         GError **error);
     char *(*xpath)(const char *xml, const char *expr, bool wrap, GError **error);
+    /* vsh_domain_def_parse_with_device() (conf/domain-conf.h) */
+    vsh_domain_def *(*parse_with_device)(const char *domain_xml, unsigned int flags,
+                                         const char *device_xml, const char *filename,
+                                         vsh_device_kind *ret_kind, GError **error);
 } vsh_xml_reader;
 
 /* The symbol the module exports. */
@@ -62,5 +66,8 @@ int vsh_xml_validate_domain(const vsh_domain_def *def, GError **error);
 int vsh_xml_parse_status(const char *path, const char *buf, size_t len, vsh_status_doc *ret,
                          GError **error);
 char *vsh_xml_select(const char *xml, const char *expr, bool wrap, GError **error);
+vsh_domain_def *vsh_xml_parse_with_device(const char *domain_xml, unsigned int flags,
+                                          const char *device_xml, const char *filename,
+                                          vsh_device_kind *ret_kind, GError **error);
 
 #endif /* VSH_CORE_XML_READER_H */

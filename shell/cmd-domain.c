@@ -199,9 +199,8 @@ cmd_list(shell_ctl *ctl, const shell_cmd *cmd)
 /* ------------------------------------------------------------------------------------ */
 /* define, create, undefine                                                             */
 
-/* Reads an XML file named by the user; errors name the file and the system's reason. */
-static char *
-read_xml_file(shell_ctl *ctl, const char *path)
+char *
+shell_read_xml_file(shell_ctl *ctl, const char *path)
 {
     g_autoptr(GString) buf = g_string_new(NULL);
     char chunk[4096];
@@ -233,7 +232,7 @@ cmd_define(shell_ctl *ctl, const shell_cmd *cmd)
 {
     const char *file = shell_cmd_string(cmd, "file");
     g_autoptr(GError) err = NULL;
-    g_autofree char *xml = read_xml_file(ctl, file);
+    g_autofree char *xml = shell_read_xml_file(ctl, file);
     g_autoptr(vsh_domain) dom = NULL;
 
     if (!xml)
@@ -251,7 +250,7 @@ cmd_create(shell_ctl *ctl, const shell_cmd *cmd)
 {
     const char *file = shell_cmd_string(cmd, "file");
     g_autoptr(GError) err = NULL;
-    g_autofree char *xml = read_xml_file(ctl, file);
+    g_autofree char *xml = shell_read_xml_file(ctl, file);
     g_autoptr(vsh_domain) dom = NULL;
     unsigned int flags = shell_cmd_has(cmd, "paused") ? VSH_DOMAIN_START_PAUSED : 0;
 

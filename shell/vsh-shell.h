@@ -172,6 +172,10 @@ void shell_table_print_free(shell_ctl *ctl, shell_table *table);
  * things (schedinfo --set, memtune --hard-limit). Returns false after printing the error. */
 bool shell_check_writable(shell_ctl *ctl, const char *cmdname);
 
+/* The contents of the XML file @path named by the user, or NULL after printing an error
+ * naming the file and the system's reason (cmd-domain.c). */
+char *shell_read_xml_file(shell_ctl *ctl, const char *path);
+
 /* Relays the console of @dom to the terminal until Ctrl+] or the console closes
  * (cmd-console.c). Returns false after printing an error. */
 bool shell_console_attach(shell_ctl *ctl, vsh_domain *dom, bool force);

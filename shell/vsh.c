@@ -35,7 +35,8 @@
     X(shell_console_cmds) \
     X(shell_event_cmds) \
     X(shell_edit_cmds) \
-    X(shell_clone_cmds)
+    X(shell_clone_cmds) \
+    X(shell_device_cmds)
 
 static bool cmd_complete(shell_ctl *ctl, const shell_cmd *cmd);
 

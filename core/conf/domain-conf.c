@@ -15,6 +15,7 @@
 
 VSH_ENUM_IMPL(vsh_tristate, VSH_TRISTATE_LAST, "default", "yes", "no");
 VSH_ENUM_IMPL(vsh_domain_type, VSH_DOMAIN_TYPE_LAST, "lxc", "chroot", "qemu");
+VSH_ENUM_IMPL(vsh_device_kind, VSH_DEVICE_LAST, "disk", "filesystem", "interface");
 
 vsh_domain_def *
 vsh_domain_def_new(void)
@@ -244,7 +245,9 @@ vsh_domain_def_parse_doc(xmlDoc *doc, unsigned int flags, GError **error)
         vsh_domain_os_parse_xml(def, ctxt, error) < 0 ||
         vsh_domain_devices_parse_xml(def, ctxt, flags, error) < 0)
         return NULL;
-    if (vsh_domain_def_post_parse(def, error) < 0 ||
+    if (vsh_domain_def_post_parse(def, error) < 0)
+        return NULL;
+    if (!(flags & VSH_DOMAIN_DEF_PARSE_NO_VALIDATE) &&
         vsh_domain_def_validate_internal(def, ctxt, error) < 0)
         return NULL;
     return g_steal_pointer(&def);
@@ -260,6 +263,69 @@ vsh_domain_def_parse_string(const char *xml, const char *filename, unsigned int 
     if (!(doc = vsh_xml_parse(xml, strlen(xml), filename, error)))
         return NULL;
     return vsh_domain_def_parse_doc(doc, flags, error);
+}
+
+/* The element <devices> of @root, made (last, which the schema allows) when it has none. */
+static xmlNode *
+vsh_domain_devices_node(xmlNode *root)
+{
+    xmlNode *child;
+
+    for (child = root->children; child; child = child->next) {
+        if (child->type == XML_ELEMENT_NODE && !child->ns &&
+            xmlStrEqual(child->name, BAD_CAST "devices"))
+            return child;
+    }
+    return xmlNewChild(root, NULL, BAD_CAST "devices", NULL);
+}
+
+vsh_domain_def *
+vsh_domain_def_parse_with_device(const char *domain_xml, unsigned int flags,
+                                 const char *device_xml, const char *filename,
+                                 vsh_device_kind *ret_kind, GError **error)
+{
+    g_autoptr(xmlDoc) dev = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+    xmlNode *node;
+    xmlNode *copy;
+    int kind;
+
+    g_return_val_if_fail(domain_xml != NULL && device_xml != NULL, NULL);
+    if (!(dev = vsh_xml_parse(device_xml, strlen(device_xml), filename, error)))
+        return NULL;
+    node = xmlDocGetRootElement(dev);
+    if (node->ns || (kind = vsh_device_kind_from_string(vsh_xml_node_name(node))) < 0) {
+        vsh_xml_error(error, node, "unsupported device '%s' (expected 'interface', "
+                      "'filesystem' or 'disk')", vsh_xml_node_name(node));
+        return NULL;
+    }
+    /* The definition takes the device file's name, so that what is said of the device
+     * names its file and, the copy keeping each element's line, its line there. The rest
+     * of the document was valid before. */
+    if (!(doc = vsh_xml_parse(domain_xml, strlen(domain_xml), filename, error)))
+        return NULL;
+    if (!(copy = xmlDocCopyNode(node, doc, 1))) {
+        vsh_error_set(error, VSH_ERROR_INTERNAL, "cannot copy the device element");
+        return NULL;
+    }
+    xmlAddChild(vsh_domain_devices_node(xmlDocGetRootElement(doc)), copy);
+    *ret_kind = (vsh_device_kind) kind;
+    return vsh_domain_def_parse_doc(doc, flags, error);
+}
+
+GPtrArray *
+vsh_domain_def_devices(const vsh_domain_def *def, vsh_device_kind kind)
+{
+    switch (kind) {
+    case VSH_DEVICE_DISK:
+        return def->disks;
+    case VSH_DEVICE_FILESYSTEM:
+        return def->filesystems;
+    case VSH_DEVICE_INTERFACE:
+    case VSH_DEVICE_LAST:
+        break;
+    }
+    return def->interfaces;
 }
 
 /* Reads at most VSH_XML_MAX_SIZE + 1 bytes: enough for the parser to refuse a file that is

@@ -294,6 +294,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_domain_def, vsh_domain_def_free)
 typedef enum {
     VSH_DOMAIN_DEF_PARSE_LIVE = 1 << 0,   /* accept live-only data (id, console source) */
     VSH_DOMAIN_DEF_PARSE_NO_SCHEMA = 1 << 1, /* skip RelaxNG (for the store's own files) */
+    VSH_DOMAIN_DEF_PARSE_NO_VALIDATE = 1 << 2, /* skip the cross-field rules (a device
+                                                * described only to be found and removed) */
 } vsh_domain_def_parse_flags;
 
 /*
@@ -305,6 +307,30 @@ vsh_domain_def *vsh_domain_def_parse_string(const char *xml, const char *filenam
                                             unsigned int flags, GError **error);
 vsh_domain_def *vsh_domain_def_parse_file(const char *path, unsigned int flags,
                                           GError **error);
+
+/* The kinds of device a definition lists, and that can be added to one or removed. */
+typedef enum {
+    VSH_DEVICE_DISK = 0,
+    VSH_DEVICE_FILESYSTEM,
+    VSH_DEVICE_INTERFACE,
+    VSH_DEVICE_LAST
+} vsh_device_kind;
+VSH_ENUM_DECL(vsh_device_kind); /* "disk", "filesystem", "interface": the element names */
+
+/*
+ * @domain_xml (a definition as vsh_domain_def_format() writes it) with the device element
+ * that @device_xml holds appended to its <devices>, parsed with @flags: the device is the
+ * last of its kind in the result, *ret_kind says which. Errors about the device carry
+ * @filename (NULL: "<string>") and its line in @device_xml. With
+ * VSH_DOMAIN_DEF_PARSE_NO_VALIDATE the device is still checked on its own and against the
+ * schema, but not against the rest of the definition (it may repeat a device there).
+ */
+vsh_domain_def *vsh_domain_def_parse_with_device(const char *domain_xml, unsigned int flags,
+                                                 const char *device_xml, const char *filename,
+                                                 vsh_device_kind *ret_kind, GError **error);
+
+/* The list of @kind in @def (of vsh_disk_def *, vsh_fs_def * or vsh_net_def *). */
+GPtrArray *vsh_domain_def_devices(const vsh_domain_def *def, vsh_device_kind kind);
 
 typedef enum {
     VSH_DOMAIN_DEF_FORMAT_LIVE = 1 << 0,  /* include live-only data (id, console source) */

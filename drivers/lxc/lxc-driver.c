@@ -298,6 +298,17 @@ lxc_host_dev(const vsh_domain_def *def, guint idx, GError **error)
     return g_strdup(name);
 }
 
+/* What the monitor (or a hot-plug) needs of @net, but its two names. */
+static void
+lxc_launch_fill_net(const vsh_net_def *net, struct vsh_launch_net *out)
+{
+    out->type = net->type == VSH_NET_TYPE_BRIDGE ? VSH_LAUNCH_NET_BRIDGE
+                                                 : VSH_LAUNCH_NET_ETHERNET;
+    out->bridge = g_strdup(net->bridge);
+    out->mac = g_strdup(net->mac);
+    lxc_launch_fill_net_ips(net, out);
+}
+
 static int
 lxc_launch_fill_nets(const vsh_domain_def *def, struct vsh_launch *l, GError **error)
 {
@@ -309,15 +320,11 @@ lxc_launch_fill_nets(const vsh_domain_def *def, struct vsh_launch *l, GError **e
         const vsh_net_def *net = g_ptr_array_index(def->interfaces, i);
         struct vsh_launch_net *out = &l->nets[i];
 
-        out->type = net->type == VSH_NET_TYPE_BRIDGE ? VSH_LAUNCH_NET_BRIDGE
-                                                     : VSH_LAUNCH_NET_ETHERNET;
-        out->bridge = g_strdup(net->bridge);
+        lxc_launch_fill_net(net, out);
         if (!(out->host_dev = lxc_host_dev(def, i, error)))
             return -1;
         out->guest_dev = net->guest_dev ? g_strdup(net->guest_dev)
                                         : g_strdup_printf("eth%u", i);
-        out->mac = g_strdup(net->mac);
-        lxc_launch_fill_net_ips(net, out);
     }
     return 0;
 }
@@ -462,10 +469,23 @@ lxc_shutdown(vsh_domain_obj *obj, unsigned int flags, GError **error)
     return vsh_supervise_shutdown(&lxc_ops, obj, flags, error);
 }
 
+/* The monitor removes the host ends it made; those of interfaces plugged in since would
+ * go with the container's network namespace, which the kernel tears down a little later:
+ * removed here, so that nothing of the container is left when destroy returns. */
 static int
 lxc_destroy(vsh_domain_obj *obj, GError **error)
 {
-    return vsh_supervise_destroy(&lxc_ops, obj, error);
+    guint i;
+
+    if (vsh_supervise_destroy(&lxc_ops, obj, error) < 0)
+        return -1;
+    for (i = 0; obj->live && i < obj->live->interfaces->len; i++) {
+        const vsh_net_def *net = g_ptr_array_index(obj->live->interfaces, i);
+
+        if (net->target_dev)
+            (void) lxc_net_link_delete(net->target_dev);
+    }
+    return 0;
 }
 
 static int
@@ -501,6 +521,101 @@ lxc_cleanup(vsh_domain_obj *obj)
         if (name)
             (void) lxc_net_link_delete(name);
     }
+}
+
+/* ------------------------------------------------------------------ devices */
+
+/* The host-side name of a new interface, the last of @live's, that names none: the first
+ * generated name that no other interface of the container has. */
+static char *
+lxc_hotplug_host_dev(const vsh_domain_def *live, GError **error)
+{
+    char uuid[VSH_UUID_STRING_BUFLEN];
+    char name[IFNAMSIZ];
+    guint idx;
+    guint i;
+
+    vsh_uuid_format(live->uuid, uuid);
+    for (idx = 0; lxc_net_host_dev_name(uuid, idx, name) == 0; idx++) {
+        bool taken = false;
+
+        for (i = 0; i + 1 < live->interfaces->len && !taken; i++) {
+            const vsh_net_def *net = g_ptr_array_index(live->interfaces, i);
+
+            taken = g_strcmp0(net->target_dev, name) == 0;
+        }
+        if (!taken)
+            return g_strdup(name);
+    }
+    vsh_error_set(error, VSH_ERROR_OPERATION_FAILED, "no name left for a host interface of "
+                  "container '%s'", live->name);
+    return NULL;
+}
+
+static int
+lxc_device_not_live(const vsh_domain_obj *obj, vsh_device_kind kind, const char *how,
+                    GError **error)
+{
+    return vsh_error_set(error, VSH_ERROR_UNSUPPORTED,
+                         "a %s cannot be %s running container '%s': change its definition "
+                         "(--config), the container has it from its next start",
+                         vsh_device_kind_to_string(kind), how, obj->name);
+}
+
+/* A new interface, hot-plugged as libvirt's LXC driver does: a veth pair whose peer is
+ * moved into the container's network namespace, set up there as at start. */
+static int
+lxc_attach_device(vsh_domain_obj *obj, vsh_domain_def *live, vsh_device_kind kind,
+                  GError **error)
+{
+    struct vsh_launch l = { 0 };
+    vsh_net_def *net;
+    char guest[IFNAMSIZ];
+    char step[96];
+    int saved;
+    int r;
+
+    if (kind != VSH_DEVICE_INTERFACE)
+        return lxc_device_not_live(obj, kind, "attached to", error);
+    net = g_ptr_array_index(live->interfaces, live->interfaces->len - 1);
+    /* Its network is the host's: nothing of the container's own to plug into. */
+    if (lxc_net_shares_host(obj->pid))
+        return vsh_error_set(error, VSH_ERROR_OPERATION_INVALID,
+                             "container '%s' shares the host's network: an interface can only "
+                             "be added to its definition (--config), for its next start",
+                             obj->name);
+    if (!net->target_dev && !(net->target_dev = lxc_hotplug_host_dev(live, error)))
+        return -1;
+    l.n_nets = 1;
+    l.nets = g_new0(struct vsh_launch_net, 1);
+    lxc_launch_fill_net(net, &l.nets[0]);
+    l.nets[0].host_dev = g_strdup(net->target_dev);
+    l.nets[0].guest_dev = g_strdup(net->guest_dev);
+    r = lxc_net_hotplug(obj->monitor_pid, obj->pid, &l.nets[0], guest, step);
+    saved = errno;
+    vsh_launch_clear(&l);
+    if (r < 0)
+        return vsh_error_set_errno(error, saved, "cannot attach interface %s to container "
+                                   "'%s': %s", net->mac, obj->name, step);
+    /* The live definition says where it went. */
+    if (!net->guest_dev)
+        net->guest_dev = g_strdup(guest);
+    return 0;
+}
+
+/* Deleting the host end deletes the pair, the container's end with it. */
+static int
+lxc_detach_device(vsh_domain_obj *obj, vsh_device_kind kind, gconstpointer dev,
+                  GError **error)
+{
+    const vsh_net_def *net = dev;
+
+    if (kind != VSH_DEVICE_INTERFACE)
+        return lxc_device_not_live(obj, kind, "detached from", error);
+    if (net->target_dev && lxc_net_link_delete_in(obj->monitor_pid, net->target_dev) < 0)
+        return vsh_error_set_errno(error, errno, "cannot remove interface '%s' of container "
+                                   "'%s'", net->target_dev, obj->name);
+    return 0;
 }
 
 static int
@@ -603,6 +718,8 @@ const vsh_driver vsh_lxc_driver = {
     .set_memory = lxc_set_memory,
     .set_sched = lxc_set_sched,
     .set_memtune = lxc_set_memtune,
+    .attach_device = lxc_attach_device,
+    .detach_device = lxc_detach_device,
     .open_console = lxc_open_console,
     .exec = lxc_exec,
 };

@@ -456,15 +456,15 @@ lxc_net_mac_parse(const char *text, unsigned char mac[6])
     return 0;
 }
 
+/* In the container's namespace: the peer end named @peer becomes @net's guest end. */
 static int
-lxc_net_setup_one(int fd, const struct vsh_launch_net *net, size_t idx, const char **ret_step)
+lxc_net_setup_link(int fd, const char *peer, const struct vsh_launch_net *net,
+                   const char **ret_step)
 {
-    char peer[IFNAMSIZ];
     unsigned char mac[6];
     int index;
     size_t i;
 
-    lxc_net_peer_name(idx, peer);
     if ((index = (int) if_nametoindex(peer)) == 0) {
         *ret_step = lxc_net_step("find veth in the container", peer);
         return -1;
@@ -491,6 +491,15 @@ lxc_net_setup_one(int fd, const struct vsh_launch_net *net, size_t idx, const ch
         }
     }
     return 0;
+}
+
+static int
+lxc_net_setup_one(int fd, const struct vsh_launch_net *net, size_t idx, const char **ret_step)
+{
+    char peer[IFNAMSIZ];
+
+    lxc_net_peer_name(idx, peer);
+    return lxc_net_setup_link(fd, peer, net, ret_step);
 }
 
 int
@@ -672,6 +681,189 @@ lxc_net_link_stats(pid_t netns_pid, const char *name, struct rtnl_link_stats64 *
         ret = lxc_nl_link_query(fd, nh, ret_stats);
     saved = errno;
     close(fd);
+    errno = saved;
+    return ret;
+}
+
+/* ------------------------------------------------------------------ hot-plugging */
+
+typedef struct {
+    int host_ns;                        /* where the host end goes (the monitor's) */
+    int guest_ns;                       /* the container's */
+    const struct vsh_launch_net *net;
+    char guest[IFNAMSIZ];               /* out: the guest end's name */
+    char step[96];                      /* out: what failed */
+    int err;                            /* out: its errno, 0 on success */
+} lxc_hotplug_args;
+
+static void
+lxc_hotplug_fail(lxc_hotplug_args *a, const char *what, const char *name)
+{
+    a->err = errno ? errno : EIO;
+    if (name)
+        snprintf(a->step, sizeof(a->step), "%s '%s'", what, name);
+    else
+        snprintf(a->step, sizeof(a->step), "%s", what);
+}
+
+/* The first ethN this namespace does not have. */
+static void
+lxc_hotplug_guest_name(char buf[IFNAMSIZ])
+{
+    unsigned int i;
+
+    for (i = 0; i < 1000; i++) {
+        snprintf(buf, IFNAMSIZ, "eth%u", i);
+        if (if_nametoindex(buf) == 0)
+            return;
+    }
+}
+
+/*
+ * The whole plug, in a thread of its own that enters the namespaces in turn (a thread's
+ * network namespace is its own, and goes with it): the pair made in the host's, its peer
+ * named after this thread so that no other plug or start can take the name, moved into
+ * the container's, and set up there. On failure the host end is deleted, and with it the
+ * peer wherever it went.
+ */
+static void *
+lxc_hotplug_thread(void *opaque)
+{
+    lxc_hotplug_args *a = opaque;
+    struct vsh_launch_net net = *a->net;
+    char peer[IFNAMSIZ];
+    int host_fd = -1;
+    int guest_fd = -1;
+    int created = 0;
+    int master = 0;
+    int index;
+
+    snprintf(peer, sizeof(peer), "vh%u", (unsigned int) gettid() % 10000000u);
+    errno = 0;
+    if (setns(a->host_ns, CLONE_NEWNET) < 0) {
+        lxc_hotplug_fail(a, "enter the network namespace of the container's monitor", NULL);
+        goto out;
+    }
+    if ((host_fd = lxc_nl_open()) < 0) {
+        lxc_hotplug_fail(a, "open rtnetlink socket", NULL);
+        goto out;
+    }
+    if (net.type == VSH_LAUNCH_NET_BRIDGE && (master = (int) if_nametoindex(net.bridge)) == 0) {
+        errno = ENODEV;
+        lxc_hotplug_fail(a, "find bridge", net.bridge);
+        goto out;
+    }
+    if (lxc_nl_veth_create(host_fd, net.host_dev, peer) < 0) {
+        lxc_hotplug_fail(a, "create veth pair", net.host_dev);
+        goto out;
+    }
+    created = 1;
+    if ((index = (int) if_nametoindex(net.host_dev)) == 0 ||
+        lxc_nl_link_change(host_fd, index, NULL, NULL, master, 1) < 0) {
+        lxc_hotplug_fail(a, master ? "attach veth to bridge" : "bring up veth",
+                         master ? net.bridge : net.host_dev);
+        goto out;
+    }
+    if (lxc_nl_link_set_netns(host_fd, peer, a->guest_ns) < 0) {
+        lxc_hotplug_fail(a, "move veth into the container", peer);
+        goto out;
+    }
+    if (setns(a->guest_ns, CLONE_NEWNET) < 0) {
+        lxc_hotplug_fail(a, "enter the container's network namespace", NULL);
+        goto out;
+    }
+    if (net.guest_dev)
+        snprintf(a->guest, sizeof(a->guest), "%s", net.guest_dev);
+    else
+        lxc_hotplug_guest_name(a->guest);
+    net.guest_dev = a->guest;
+    if (if_nametoindex(a->guest) != 0) {
+        errno = EEXIST;
+        lxc_hotplug_fail(a, "name the interface in the container", a->guest);
+        goto out;
+    }
+    if ((guest_fd = lxc_nl_open()) < 0) {
+        lxc_hotplug_fail(a, "open rtnetlink socket in the container", NULL);
+        goto out;
+    }
+    {
+        const char *step = NULL;
+
+        if (lxc_net_setup_link(guest_fd, peer, &net, &step) < 0)
+            lxc_hotplug_fail(a, step ? step : "set up the interface", NULL);
+    }
+out:
+    if (a->err && created)
+        (void) lxc_nl_link_delete(host_fd, net.host_dev);
+    if (guest_fd >= 0)
+        (void) close(guest_fd);
+    if (host_fd >= 0)
+        (void) close(host_fd);
+    return NULL;
+}
+
+int
+lxc_net_hotplug(pid_t host_pid, pid_t init_pid, const struct vsh_launch_net *net,
+                char ret_guest[IFNAMSIZ], char ret_step[96])
+{
+    lxc_hotplug_args a = { .host_ns = -1, .guest_ns = -1, .net = net };
+    char path[64];
+    pthread_t thread;
+    int r;
+
+    snprintf(ret_step, 96, "open the container's network namespace");
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) init_pid);
+    if ((a.guest_ns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return -1;
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) host_pid);
+    if ((a.host_ns = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        r = errno;
+        snprintf(ret_step, 96, "open the network namespace of the container's monitor");
+        (void) close(a.guest_ns);
+        errno = r;
+        return -1;
+    }
+    if ((r = pthread_create(&thread, NULL, lxc_hotplug_thread, &a)) == 0)
+        r = pthread_join(thread, NULL);
+    else
+        snprintf(a.step, sizeof(a.step), "start a thread");
+    (void) close(a.guest_ns);
+    (void) close(a.host_ns);
+    if (r == 0 && a.err == 0) {
+        memcpy(ret_guest, a.guest, IFNAMSIZ);
+        return 0;
+    }
+    memcpy(ret_step, a.step, 96);
+    errno = r ? r : a.err;
+    return -1;
+}
+
+bool
+lxc_net_shares_host(pid_t init_pid)
+{
+    char path[64];
+    struct stat theirs;
+    struct stat ours;
+
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) init_pid);
+    return stat(path, &theirs) == 0 && stat("/proc/self/ns/net", &ours) == 0 &&
+        theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+}
+
+int
+lxc_net_link_delete_in(pid_t netns_pid, const char *name)
+{
+    int fd;
+    int ret;
+    int saved;
+
+    if ((fd = lxc_nl_open_in(netns_pid)) < 0)
+        return -1;
+    ret = lxc_nl_link_delete(fd, name);
+    saved = errno;
+    close(fd);
+    if (ret < 0 && saved == ENODEV)
+        return 0;
     errno = saved;
     return ret;
 }

@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <linux/if_link.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -74,6 +75,22 @@ int lxc_net_link_stats(pid_t netns_pid, const char *name, struct rtnl_link_stats
 /* Deletes the link named @name if present. Returns 0 (also when it was absent), or -1 with
  * errno set. */
 int lxc_net_link_delete(const char *name);
+/* The same in the network namespace of process @netns_pid (0: the caller's). */
+int lxc_net_link_delete_in(pid_t netns_pid, const char *name);
+
+/*
+ * Adds interface @net to the running container whose init is @init_pid: the pair made in
+ * the network namespace of @host_pid (the container's monitor, where its other host ends
+ * are) and wired as at start, the peer moved into the container and set up there as
+ * lxc_net_setup_guest() does, named @net->guest_dev or, when NULL, the first free ethN.
+ * Writes the guest end's name to @ret_guest. Returns 0, or -1 with errno set and @ret_step
+ * naming what failed; nothing is left then. The caller never changes namespace.
+ */
+int lxc_net_hotplug(pid_t host_pid, pid_t init_pid, const struct vsh_launch_net *net,
+                    char ret_guest[IFNAMSIZ], char ret_step[96]);
+
+/* Whether the process @init_pid is in the caller's network namespace. */
+bool lxc_net_shares_host(pid_t init_pid);
 
 /* ------------------------------------------------------------------ lxc-child.c (libc) */
 

@@ -108,9 +108,9 @@ qstub_next_id(const vsh_domain_obj *obj, int *ret_id, GError **error)
  * definition leaves out: vnet0, vnet1 ... from a counter of the store, so that no two
  * running VMs show the same one. The live definition records them. */
 static int
-qstub_name_interfaces(vsh_domain_obj *obj, GError **error)
+qstub_name_interfaces(vsh_domain_obj *obj, vsh_domain_def *live, GError **error)
 {
-    GPtrArray *nets = obj->live->interfaces;
+    GPtrArray *nets = live->interfaces;
     int unnamed = 0;
     int last;
     guint i;
@@ -158,13 +158,34 @@ qstub_start(vsh_domain_obj *obj, unsigned int flags, GError **error)
 
     if (qstub_check_disks(obj->live, error) < 0 ||
         qstub_next_id(obj, &id, error) < 0 ||
-        qstub_name_interfaces(obj, error) < 0 ||
+        qstub_name_interfaces(obj, obj->live, error) < 0 ||
         qstub_run_write(obj, &run, error) < 0)
         return -1;
     obj->id = id;
     obj->pid = obj->monitor_pid = 0;
     obj->state = paused ? VSH_DOMAIN_PAUSED : VSH_DOMAIN_RUNNING;
     obj->reason = paused ? VSH_DOMAIN_PAUSED_USER : VSH_DOMAIN_RUNNING_BOOTED;
+    return 0;
+}
+
+/* A device plugged into the modelled VM: an interface gets its tap name, a disk must
+ * exist, as at start. */
+static int
+qstub_attach_device(vsh_domain_obj *obj, vsh_domain_def *live, vsh_device_kind kind,
+                    GError **error)
+{
+    if (kind == VSH_DEVICE_INTERFACE)
+        return qstub_name_interfaces(obj, live, error);
+    if (kind == VSH_DEVICE_DISK)
+        return qstub_check_disks(live, error);
+    return 0;
+}
+
+/* Nothing runs: unplugging is the live definition's change alone. */
+static int
+qstub_detach_device(vsh_domain_obj *obj, vsh_device_kind kind, gconstpointer dev,
+                    GError **error)
+{
     return 0;
 }
 
@@ -352,4 +373,6 @@ const vsh_driver vsh_qemu_stub_driver = {
     .set_vcpus = qstub_set_vcpus,
     .set_sched = qstub_set_sched,
     .set_memtune = qstub_set_memtune,
+    .attach_device = qstub_attach_device,
+    .detach_device = qstub_detach_device,
 };

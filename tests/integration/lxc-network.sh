@@ -6,7 +6,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
 command -v ip >/dev/null || tap_skip_all "ip (iproute2) is not installed"
-tap_plan 25
+tap_plan 51
 
 LXC_NETNS="vsh-lxc-net-$$"
 ip netns add "$LXC_NETNS" || { echo "Bail out! cannot create a network namespace"; exit 1; }
@@ -117,10 +117,90 @@ case $stats in
     *) not_ok "domstats names the host end and counts its packets: $stats" ;;
 esac
 
+# Hot-plugging: a second interface into each running container, on the same bridge with
+# addresses of their own, then out again. Only the live definitions change.
+plug_xml() {
+    cat > "$LXC_T/$1.xml" <<EOF
+<interface type='bridge'>
+  <source bridge='vshbr0'/>
+  <mac address='$2'/>
+  <ip address='$3' prefix='24'/>
+</interface>
+EOF
+}
+plug_xml plug-a 52:54:00:aa:00:12 10.88.0.2
+plug_xml plug-b 52:54:00:aa:00:13 10.88.0.3
+tap_check "attach-device plugs an interface into a running container" \
+    lxc_ns_vsh attach-device neta "$LXC_T/plug-a.xml"
+tap_check "attach-device --live into the second" \
+    lxc_ns_vsh attach-device netb "$LXC_T/plug-b.xml" --live
+link=$(lxc_ns_vsh exec neta -- ip -o link show eth1)
+case $link in
+    *"52:54:00:aa:00:12"*) ok "the plugged interface is eth1 inside, with its MAC" ;;
+    *) not_ok "the plugged interface is eth1 inside, with its MAC: $link" ;;
+esac
+case $link in
+    *"<"*"UP"*">"*) ok "the plugged interface is up" ;;
+    *) not_ok "the plugged interface is up: $link" ;;
+esac
+tap_check "ping over the plugged interfaces" \
+    lxc_ns_vsh exec neta -- ping -c 1 -W 5 10.88.0.3
+tap_is "four host ends on the bridge" "$(nsip -o link show master vshbr0 | wc -l)" 4
+plugged=$(lxc_ns_vsh domiflist neta | awk '$5 == "52:54:00:aa:00:12" { print $1 }')
+tap_check "domiflist names the plugged host end ($plugged), which is on the bridge" \
+    sh -c "[ -n '$plugged' ] && ip netns exec $LXC_NETNS ip -o link show '$plugged' | grep -q 'master vshbr0'"
+tap_check "the live XML says where it went inside" \
+    sh -c "'$VSH' -q -c '$LXC_URI' dumpxml neta | grep -q \"<guest dev='eth1'/>\""
+tap_is "the definition is unchanged" "$(lxc_ns_vsh domiflist neta --inactive | wc -l)" 1
+tap_check "detach-device takes it out again" \
+    lxc_ns_vsh detach-device neta "$LXC_T/plug-a.xml"
+tap_check "eth1 is gone inside" sh -c "! '$VSH' -q -c '$LXC_URI' exec neta -- ip link show eth1 >/dev/null 2>&1"
+tap_check "its host end is gone" sh -c "! ip netns exec $LXC_NETNS ip link show '$plugged' >/dev/null 2>&1"
+tap_check "eth0 still reaches the other container" \
+    lxc_ns_vsh exec neta -- ping -c 1 -W 5 10.77.0.3
+# detach-interface finds it by MAC, as virsh does; attach-interface writes the element.
+tap_check "attach-interface into a running container" \
+    lxc_ns_vsh attach-interface neta bridge vshbr0 --mac 52:54:00:aa:00:14
+tap_check "detach-interface by MAC" \
+    lxc_ns_vsh detach-interface neta bridge --mac 52:54:00:AA:00:14
+err=$(lxc_ns_vsh detach-interface neta bridge --mac 52:54:00:aa:00:14 2>&1)
+case $err in
+    *"no interface of type 'bridge' with MAC address 52:54:00:aa:00:14"*) ok "detaching it twice names what is missing" ;;
+    *) not_ok "detaching it twice names what is missing: $err" ;;
+esac
+# Failures leave nothing: a missing bridge, an interface name already used inside.
+veths=$(nsip -o link show type veth | wc -l)
+err=$(lxc_ns_vsh attach-interface neta bridge vshbr9 2>&1)
+case $err in
+    *"vshbr9"*) ok "a missing bridge is named when plugging" ;;
+    *) not_ok "a missing bridge is named when plugging: $err" ;;
+esac
+printf "<interface type='ethernet'><guest dev='eth0'/></interface>\n" > "$LXC_T/plug-dup.xml"
+err=$(lxc_ns_vsh attach-device neta "$LXC_T/plug-dup.xml" 2>&1)
+case $err in
+    *"eth0"*"File exists"*) ok "a guest name in use inside is refused" ;;
+    *) not_ok "a guest name in use inside is refused: $err" ;;
+esac
+tap_is "failed plugs leave no veth behind" "$(nsip -o link show type veth | wc -l)" "$veths"
+tap_is "failed plugs leave the live definition as it was" \
+    "$(lxc_ns_vsh domiflist neta | wc -l)" 1
+# --config: the definition alone, for the next start.
+tap_check "attach-interface --config" \
+    lxc_ns_vsh attach-interface neta bridge vshbr0 --mac 52:54:00:aa:00:15 --config
+tap_is "the definition has it, the running container not" \
+    "$(lxc_ns_vsh domiflist neta --inactive | wc -l):$(lxc_ns_vsh domiflist neta | wc -l)" "2:1"
+tap_check "detach-interface --config" \
+    lxc_ns_vsh detach-interface neta bridge --mac 52:54:00:aa:00:15 --config
+# A plugged interface goes with destroy like the others (checked below: no port left).
+tap_check "plug a third interface into the second container before destroy" \
+    lxc_ns_vsh attach-interface netb ethernet --target vshplugb0
+
 lxc_destroy_both() { lxc_ns_vsh destroy neta >/dev/null && lxc_ns_vsh destroy netb >/dev/null; }
 tap_check "destroy both" lxc_destroy_both
 lxc_no_ports() { [ "$(nsip -o link show master vshbr0 | wc -l)" -eq 0 ]; }
 tap_check "the veth pairs are gone after destroy" lxc_wait lxc_no_ports
+tap_check "so is the plugged ethernet one, when destroy returns" \
+    sh -c "! ip netns exec $LXC_NETNS ip link show vshplugb0 >/dev/null 2>&1"
 
 # A missing bridge: a clear error and nothing created.
 lxc_define netc "$LXC_INIT" "" "$(net_xml vshbr9 52:54:00:aa:00:04 10.77.0.4)"
@@ -148,3 +228,14 @@ lxc_ns_vsh start netd
 tap_check "an ethernet interface leaves its host end unattached" \
     sh -c "ip netns exec $LXC_NETNS ip -o link show vshethd0 | grep -vq master"
 lxc_ns_vsh destroy netd >/dev/null
+
+# A container on the host's network (no interface, no <privnet/>) has no namespace of its
+# own to plug into: only its definition can take an interface.
+lxc_define netf "$LXC_INIT"
+lxc_ns_vsh start netf
+err=$(lxc_ns_vsh attach-interface netf ethernet 2>&1)
+case $err in
+    *"shares the host's network"*"--config"*) ok "plugging into a container on the host's network is refused" ;;
+    *) not_ok "plugging into a container on the host's network is refused: $err" ;;
+esac
+lxc_ns_vsh destroy netf >/dev/null

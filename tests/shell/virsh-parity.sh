@@ -145,6 +145,19 @@ tap_is "desc: what virsh prints" "$("$VSH" -c "$URI" "$desc_session"; echo .)" \
 tap_is "desc -q: what virsh prints" "$("$VSH" -q -c "$URI" "$desc_session"; echo .)" \
     "$(virsh -q -c test:///default "$desc_session"; echo .)"
 
+# attach-interface --print-xml: the element virsh writes (libvirt's test driver plugs
+# nothing, but prints the same), in a one-shot run and in a session
+for args in "test bridge br0" \
+    "test bridge br0 --target tap9 --mac 52:54:00:00:00:01 --model virtio" \
+    "test bridge br0 --model e1000 --mac 52:54:00:aa:bb:cc"; do
+    tap_is "attach-interface $args --print-xml: what virsh prints" \
+        "$("$VSH" -c "$URI" attach-interface $args --print-xml; echo .)" \
+        "$(virsh -c test:///default attach-interface $args --print-xml; echo .)"
+done
+tap_is "attach-interface --print-xml in a session: what virsh prints" \
+    "$("$VSH" -c "$URI" "attach-interface test bridge br1 --print-xml; domid test"; echo .)" \
+    "$(virsh -c test:///default "attach-interface test bridge br1 --print-xml; domid test"; echo .)"
+
 tap_is "help: virsh's section headings" \
     "$("$VSH" -q help start | grep -E '^  [A-Z]+$')" \
     "$(virsh -q help start | grep -E '^  [A-Z]+$')"

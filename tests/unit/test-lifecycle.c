@@ -261,6 +261,131 @@ test_metadata_of_either_definition(void **state)
     assert_null(err);
 }
 
+/* The interfaces' MACs of the definition @flags names (as vsh_domain_get_interfaces), one
+ * string "mac1 mac2". */
+static char *
+interface_macs(vsh_domain *dom, unsigned int flags)
+{
+    g_autoptr(GArray) ifaces = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+    guint i;
+
+    if (vsh_domain_get_interfaces(dom, flags, &ifaces, NULL) < 0)
+        fail_msg("cannot list the interfaces");
+    for (i = 0; i < ifaces->len; i++)
+        g_string_append_printf(out, "%s%s", i ? " " : "",
+                               g_array_index(ifaces, vsh_domain_interface, i).mac);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+static void
+assert_macs(vsh_domain *dom, unsigned int flags, const char *expected)
+{
+    g_autofree char *got = interface_macs(dom, flags);
+
+    assert_string_equal(got, expected);
+}
+
+#define NIC_A "<interface type='bridge'>\n  <source bridge='br0'/>\n" \
+    "  <mac address='52:54:00:00:00:0A'/>\n</interface>\n"
+#define NIC_B "<interface type='bridge'><source bridge='br1'/>" \
+    "<mac address='52:54:00:00:00:0b'/></interface>"
+
+/* attach-device and detach-device: either definition, both checked before either changes,
+ * devices found as virsh finds them, errors that name the device file's line */
+static void
+test_attach_and_detach_devices(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    g_autoptr(GError) err = NULL;
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    g_autofree char *xml = NULL;
+    const unsigned int both = VSH_DOMAIN_AFFECT_LIVE | VSH_DOMAIN_AFFECT_CONFIG;
+
+    /* shut off: CURRENT is the definition; LIVE is refused */
+    assert_int_equal(vsh_domain_attach_device(dom, NIC_A, "a.xml", VSH_DOMAIN_AFFECT_LIVE,
+                                              &err), -1);
+    assert_error(err, VSH_ERROR_OPERATION_INVALID, "domain 't' is not running");
+    g_clear_error(&err);
+    assert_int_equal(vsh_domain_attach_device(dom, NIC_A, "a.xml", 0, NULL), 0);
+    assert_macs(dom, 0, "52:54:00:00:00:0a");
+
+    /* bad elements: the file's line, and nothing written */
+    before = vsh_domain_get_xml(dom, 0, NULL);
+    assert_int_equal(vsh_domain_attach_device(dom, "<interface type='bridge'>\n"
+                                              "  <source bridge='br0'/>\n  <bogus/>\n"
+                                              "</interface>\n", "bad.xml", 0, &err), -1);
+    assert_true(g_error_matches(err, VSH_ERROR, VSH_ERROR_INVALID_XML));
+    assert_int_equal(vsh_error_line(err), 3);
+    assert_true(g_str_has_prefix(err->message, "bad.xml:3: "));
+    g_clear_error(&err);
+    assert_int_equal(vsh_domain_attach_device(dom, "<console type='pty'/>", "c.xml", 0, &err),
+                     -1);
+    assert_error(err, VSH_ERROR_INVALID_XML, "c.xml:1: /console: unsupported device 'console' "
+                 "(expected 'interface', 'filesystem' or 'disk')");
+    g_clear_error(&err);
+    assert_int_equal(vsh_domain_attach_device(dom, "<interface type='bridge'>", "m.xml", 0,
+                                              &err), -1);
+    assert_true(g_error_matches(err, VSH_ERROR, VSH_ERROR_INVALID_XML));
+    g_clear_error(&err);
+    assert_int_equal(vsh_domain_attach_device(dom, NULL, NULL, 0, &err), -1);
+    assert_error(err, VSH_ERROR_INVALID_ARG, "no device to attach");
+    g_clear_error(&err);
+    /* a disk whose target the domain has: the definition would be invalid */
+    assert_int_equal(vsh_domain_attach_device(dom, "<disk type='file'><source file='/x'/>"
+                                              "<target dev='vda'/></disk>", "d.xml", 0, NULL),
+                     0);
+    assert_int_equal(vsh_domain_attach_device(dom, "<disk type='file'><source file='/y'/>"
+                                              "<target dev='vda'/></disk>", "d2.xml", 0, &err),
+                     -1);
+    assert_true(g_error_matches(err, VSH_ERROR, VSH_ERROR_INVALID_XML));
+    assert_non_null(strstr(err->message, "vda"));
+    g_clear_error(&err);
+    assert_int_equal(vsh_domain_detach_device(dom, "<disk type='file'><target dev='vda'/>"
+                                              "</disk>", NULL, 0, NULL), 0);
+    after = vsh_domain_get_xml(dom, 0, NULL);
+    assert_string_equal(after, before);
+
+    /* running: the live definition alone, or both */
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    assert_int_equal(vsh_domain_attach_device(dom, NIC_B, NULL, 0, NULL), 0);
+    assert_macs(dom, 0, "52:54:00:00:00:0a 52:54:00:00:00:0b");
+    assert_macs(dom, VSH_DOMAIN_XML_INACTIVE, "52:54:00:00:00:0a");
+    /* the stub names the new tap device as at start */
+    xml = vsh_domain_get_xml(dom, 0, NULL);
+    assert_non_null(strstr(xml, "<target dev='vnet1'/>"));
+    g_clear_pointer(&xml, g_free);
+    /* both definitions: refused in both when one cannot take it, so neither changes */
+    assert_int_equal(vsh_domain_detach_device(dom, NIC_B, NULL, both, &err), -1);
+    assert_error(err, VSH_ERROR_INVALID_ARG, "domain 't' has no interface with MAC address "
+                 "52:54:00:00:00:0b");
+    g_clear_error(&err);
+    assert_macs(dom, 0, "52:54:00:00:00:0a 52:54:00:00:00:0b");
+    /* no MAC: matched on what is given; two on br0 cannot be told apart */
+    assert_int_equal(vsh_domain_attach_device(dom, "<interface type='bridge'><source "
+                                              "bridge='br0'/></interface>", NULL, both, NULL),
+                     0);
+    assert_int_equal(vsh_domain_detach_device(dom, "<interface type='bridge'><source "
+                                              "bridge='br0'/></interface>", NULL, 0, &err), -1);
+    assert_error(err, VSH_ERROR_INVALID_ARG, "running domain 't' has more than one interface "
+                 "on bridge 'br0': give its MAC address");
+    g_clear_error(&err);
+    assert_int_equal(vsh_domain_detach_device(dom, "<interface type='bridge'><source "
+                                              "bridge='br1'/></interface>", NULL, 0, NULL), 0);
+    /* MACs are found whatever their case */
+    assert_int_equal(vsh_domain_detach_device(dom, "<interface type='bridge'><mac "
+                                              "address='52:54:00:00:00:0A'/></interface>",
+                                              NULL, both, NULL), 0);
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+    /* the one attached to both definitions is what is left */
+    g_free(after);
+    after = interface_macs(dom, 0);
+    assert_int_equal(strlen(after), 17);
+    assert_false(g_str_has_prefix(after, "52:54:00:00:00:0a"));
+}
+
 static void
 test_new_domain_is_shut_off_with_no_id(void **state)
 {
@@ -1108,6 +1233,7 @@ main(void)
         TESTUTIL_TEST(test_new_domain_is_shut_off_with_no_id),
         TESTUTIL_TEST(test_shutdown_modes),
         TESTUTIL_TEST(test_metadata_of_either_definition),
+        TESTUTIL_TEST(test_attach_and_detach_devices),
         cmocka_unit_test(test_state_words_are_virsh_words),
         TESTUTIL_TEST(test_define_refuses_a_taken_name_or_uuid),
         TESTUTIL_TEST(test_redefine_with_the_same_uuid_updates),
