@@ -172,6 +172,11 @@ struct vsh_monitor_hooks {
     int (*child_joined)(const struct vsh_launch *l, const char **ret_step);
     /* In the monitor after the domain stopped for good: remove host-side leftovers. */
     void (*teardown)(const struct vsh_launch *l);
+    /* In the monitor before it starts a fresh init in place (a reboot), after teardown,
+     * with the launch the new init gets: remove what the last init's devices still hold
+     * on the host under the names @l's will take (interfaces plugged in by the library,
+     * which the monitor did not make and teardown leaves to the kernel). */
+    void (*reclaim)(const struct vsh_launch *l);
 };
 
 extern const struct vsh_monitor_hooks vsh_lxc_monitor_hooks;    /* drivers/lxc/ */

@@ -414,6 +414,33 @@ vsh_supervise_launch_build(const vsh_supervise_ops *ops, const vsh_domain_obj *o
     return 0;
 }
 
+int
+vsh_supervise_save_launch(const vsh_supervise_ops *ops, const vsh_domain_obj *obj,
+                          const vsh_domain_def *def, GError **error)
+{
+    struct vsh_launch l = { 0 };
+    g_autofree char *path = g_strdup_printf("%s/%s.launch", obj->paths.state_dir, obj->name);
+    /* a leftover starts with '.', as the store's own temporary files do */
+    g_autofree char *tmp = g_strdup_printf("%s/.%s.launch.XXXXXX", obj->paths.state_dir,
+                                           obj->name);
+    int fd = -1;
+    int r;
+
+    if ((r = vsh_supervise_launch_build(ops, obj, def, &l, error)) == 0 &&
+        (fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600)) < 0)
+        r = vsh_error_set_errno(error, errno, "cannot create '%s'", tmp);
+    if (r == 0 && vsh_launch_write(fd, &l) < 0)
+        r = vsh_error_set_errno(error, errno, "cannot write '%s'", tmp);
+    vsh_launch_clear(&l);
+    if (fd >= 0 && close(fd) < 0 && r == 0)
+        r = vsh_error_set_errno(error, errno, "cannot write '%s'", tmp);
+    if (r == 0 && rename(tmp, path) < 0)
+        r = vsh_error_set_errno(error, errno, "cannot write '%s'", path);
+    if (r < 0 && fd >= 0)
+        (void) unlink(tmp);
+    return r;
+}
+
 /* ------------------------------------------------------------------ the monitor */
 
 /*

@@ -64,6 +64,16 @@ int vsh_supervise_launch_build(const vsh_supervise_ops *ops, const vsh_domain_ob
                                GError **error);
 
 /*
+ * Writes the launch description of @def, the running @obj's new live definition, to
+ * STATE/NAME.launch, where the monitor takes the network interfaces of the next init it
+ * starts in place (a reboot) from: so an interface plugged in or out since the start is
+ * there after a reboot, or not, as the live definition says. Returns 0, or -1 with @error
+ * set.
+ */
+int vsh_supervise_save_launch(const vsh_supervise_ops *ops, const vsh_domain_obj *obj,
+                              const vsh_domain_def *def, GError **error);
+
+/*
  * The path of the vsh-monitor binary: $VSH_MONITOR when set, else the build tree's copy
  * (VSH_BUILD_LIBEXECDIR) when the running libvsh is the uninstalled one, else
  * VSH_LIBEXECDIR/vsh-monitor. Returns a new string.

@@ -850,6 +850,7 @@ undo(monitor *m)
         (void) unlink(state_file(m, ".console"));
     (void) unlink(state_file(m, ".pid"));
     (void) unlink(state_file(m, ".stop"));
+    (void) unlink(state_file(m, ".launch"));
 }
 
 static const char *
@@ -878,10 +879,48 @@ finish(monitor *m, int detail)
     _exit(0);
 }
 
+/*
+ * Before a fresh init: the host ends of the last one's veth pairs are deleted (its network
+ * namespace, and the peers with it, go away in the kernel's own time, and the new pairs
+ * take the same names), the interfaces are those of STATE/NAME.launch when the library
+ * wrote one since (an interface plugged in or out of the running domain), and the pairs
+ * are made anew.
+ */
+static int
+restart_prepare(monitor *m, const char **ret_step)
+{
+    struct vsh_launch fresh;
+    struct vsh_launch_net *nets;
+    size_t n_nets;
+    int fd;
+
+    if (m->hooks && m->hooks->teardown)
+        m->hooks->teardown(&m->l);
+    if ((fd = open(state_file(m, ".launch"), O_RDONLY | O_CLOEXEC)) >= 0) {
+        memset(&fresh, 0, sizeof(fresh));
+        if (vsh_launch_read(fd, &fresh) == 0) {
+            nets = m->l.nets;
+            n_nets = m->l.n_nets;
+            m->l.nets = fresh.nets;
+            m->l.n_nets = fresh.n_nets;
+            fresh.nets = nets;
+            fresh.n_nets = n_nets;
+        }
+        vsh_launch_clear(&fresh);
+        (void) close(fd);
+    }
+    if (m->hooks && m->hooks->reclaim)
+        m->hooks->reclaim(&m->l);
+    if (m->hooks && m->hooks->prepare && m->hooks->prepare(&m->l, ret_step) < 0)
+        return -1;
+    return 0;
+}
+
 /* What to do when init is gone: restart it in place, or stop for good. */
 static void
 init_exited(monitor *m, int status)
 {
+    const char *step = NULL;
     char word[32];
     char msg[512];
     int action;
@@ -913,7 +952,8 @@ init_exited(monitor *m, int status)
     /* a fresh init in the same monitor, cgroup and console */
     kill_everything(m);
     (void) unlink(state_file(m, ".stop"));
-    if (start_init(m, 0, msg, sizeof(msg), &err) < 0 || write_pid_file(m) < 0)
+    if (restart_prepare(m, &step) < 0 || start_init(m, 0, msg, sizeof(msg), &err) < 0 ||
+        write_pid_file(m) < 0)
         finish(m, DETAIL_FAILED);
 }
 

@@ -599,10 +599,17 @@ lxc_hook_teardown(const struct vsh_launch *l)
     lxc_net_teardown(l);
 }
 
+static void
+lxc_hook_reclaim(const struct vsh_launch *l)
+{
+    lxc_net_reclaim(l);
+}
+
 const struct vsh_monitor_hooks vsh_lxc_monitor_hooks = {
     .prepare = lxc_hook_prepare,
     .attach = lxc_hook_attach,
     .child_setup = lxc_child_setup,
     .child_joined = lxc_child_joined,
     .teardown = lxc_hook_teardown,
+    .reclaim = lxc_hook_reclaim,
 };

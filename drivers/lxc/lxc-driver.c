@@ -600,6 +600,11 @@ lxc_attach_device(vsh_domain_obj *obj, vsh_domain_def *live, vsh_device_kind kin
     /* The live definition says where it went. */
     if (!net->guest_dev)
         net->guest_dev = g_strdup(guest);
+    /* A reboot's init gets it too; an interface that would not is taken out again. */
+    if (vsh_supervise_save_launch(&lxc_ops, obj, live, error) < 0) {
+        (void) lxc_net_link_delete_in(obj->monitor_pid, net->target_dev);
+        return -1;
+    }
     return 0;
 }
 
@@ -610,11 +615,26 @@ lxc_detach_device(vsh_domain_obj *obj, vsh_device_kind kind, gconstpointer dev,
 {
     const vsh_net_def *net = dev;
 
+    g_autoptr(vsh_domain_def) after = NULL;
+    int saved;
+    guint i;
+
     if (kind != VSH_DEVICE_INTERFACE)
         return lxc_device_not_live(obj, kind, "detached from", error);
-    if (net->target_dev && lxc_net_link_delete_in(obj->monitor_pid, net->target_dev) < 0)
-        return vsh_error_set_errno(error, errno, "cannot remove interface '%s' of container "
+    /* What a reboot's init gets first, so that an interface taken out is never back. */
+    after = vsh_domain_def_copy(obj->live);
+    for (i = 0; i < obj->live->interfaces->len; i++) {
+        if (g_ptr_array_index(obj->live->interfaces, i) == dev)
+            g_ptr_array_remove_index(after->interfaces, i);
+    }
+    if (vsh_supervise_save_launch(&lxc_ops, obj, after, error) < 0)
+        return -1;
+    if (net->target_dev && lxc_net_link_delete_in(obj->monitor_pid, net->target_dev) < 0) {
+        saved = errno;
+        (void) vsh_supervise_save_launch(&lxc_ops, obj, obj->live, NULL);
+        return vsh_error_set_errno(error, saved, "cannot remove interface '%s' of container "
                                    "'%s'", net->target_dev, obj->name);
+    }
     return 0;
 }
 

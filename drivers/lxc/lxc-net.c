@@ -887,6 +887,19 @@ lxc_net_link_delete(const char *name)
 }
 
 void
+lxc_net_reclaim(const struct vsh_launch *l)
+{
+    size_t i;
+    int fd;
+
+    if (l->n_nets == 0 || (fd = lxc_nl_open()) < 0)
+        return;
+    for (i = 0; i < l->n_nets; i++)
+        (void) lxc_nl_link_delete(fd, l->nets[i].host_dev);
+    close(fd);
+}
+
+void
 lxc_net_teardown(const struct vsh_launch *l)
 {
     size_t i;

@@ -67,6 +67,11 @@ int lxc_net_setup_guest(const struct vsh_launch *l, const char **ret_step);
  * present (deleting one end removes the pair); never an interface it did not create. */
 void lxc_net_teardown(const struct vsh_launch *l);
 
+/* In the monitor, before a reboot's lxc_net_prepare(): deletes the host end of every
+ * interface of @l still present, the last init's, plugged in by the library while it ran
+ * (its network namespace would take them along only in the kernel's own time). */
+void lxc_net_reclaim(const struct vsh_launch *l);
+
 /* The 64-bit counters of the link named @name in the network namespace of process
  * @netns_pid (0: the caller's), as the link itself counts them (rx is what it received).
  * Returns 0, or -1 with errno set (ENODEV: no such link). */

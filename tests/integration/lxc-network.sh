@@ -6,7 +6,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
 command -v ip >/dev/null || tap_skip_all "ip (iproute2) is not installed"
-tap_plan 51
+tap_plan 59
 
 LXC_NETNS="vsh-lxc-net-$$"
 ip netns add "$LXC_NETNS" || { echo "Bail out! cannot create a network namespace"; exit 1; }
@@ -191,6 +191,33 @@ tap_is "the definition has it, the running container not" \
     "$(lxc_ns_vsh domiflist neta --inactive | wc -l):$(lxc_ns_vsh domiflist neta | wc -l)" "2:1"
 tap_check "detach-interface --config" \
     lxc_ns_vsh detach-interface neta bridge --mac 52:54:00:aa:00:15 --config
+# A reboot starts init afresh in new namespaces: the interfaces of the start and those
+# plugged in since come back, those taken out do not.
+old_init=
+neta_rebooted() {
+    new_init=$(lxc_init_pid neta)
+    [ -n "$new_init" ] && [ "$new_init" != "$old_init" ] &&
+        lxc_ns_vsh exec neta -- true 2>/dev/null
+}
+lxc_ns_vsh attach-device neta "$LXC_T/plug-a.xml" >/dev/null
+old_init=$(lxc_init_pid neta)
+tap_check "reboot a container with a plugged interface" lxc_ns_vsh reboot neta
+tap_check "a new init runs" lxc_wait neta_rebooted
+tap_check "after the reboot, eth0 reaches the other container" \
+    lxc_ns_vsh exec neta -- ping -c 1 -W 5 10.77.0.3
+tap_check "and the plugged interface is back, with its address" \
+    lxc_ns_vsh exec neta -- ping -c 1 -W 5 10.88.0.3
+tap_is "the bridge has the first container's two host ends and the second's two" \
+    "$(nsip -o link show master vshbr0 | wc -l)" 4
+lxc_ns_vsh detach-device neta "$LXC_T/plug-a.xml" >/dev/null
+old_init=$(lxc_init_pid neta)
+lxc_ns_vsh reboot neta >/dev/null
+tap_check "a second reboot, after unplugging" lxc_wait neta_rebooted
+tap_check "the unplugged interface stays out" \
+    sh -c "! '$VSH' -q -c '$LXC_URI' exec neta -- ip link show eth1 >/dev/null 2>&1"
+tap_is "the bridge has one host end of the first container left" \
+    "$(nsip -o link show master vshbr0 | wc -l)" 3
+
 # A plugged interface goes with destroy like the others (checked below: no port left).
 tap_check "plug a third interface into the second container before destroy" \
     lxc_ns_vsh attach-interface netb ethernet --target vshplugb0
