@@ -1045,6 +1045,7 @@ vsh_supervise_cleanup(const vsh_supervise_ops *ops, vsh_domain_obj *obj)
     g_autofree char *console = state_path(obj, ".console");
     g_autofree char *pid = state_path(obj, ".pid");
     g_autofree char *stop = state_path(obj, ".stop");
+    g_autofree char *launch = state_path(obj, ".launch");
 
     (void) ops;
     /* the monitor died: nothing may outlive it (a jail's processes have no PID namespace
@@ -1058,6 +1059,8 @@ vsh_supervise_cleanup(const vsh_supervise_ops *ops, vsh_domain_obj *obj)
     (void) unlink(console);
     (void) unlink(pid);
     (void) unlink(stop);
+    /* the next start's monitor must not take a reboot's interfaces from this run */
+    (void) unlink(launch);
     set_shutoff(obj, VSH_DOMAIN_SHUTOFF_CRASHED);
 }
 

@@ -6,7 +6,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
 command -v ip >/dev/null || tap_skip_all "ip (iproute2) is not installed"
-tap_plan 59
+tap_plan 62
 
 LXC_NETNS="vsh-lxc-net-$$"
 ip netns add "$LXC_NETNS" || { echo "Bail out! cannot create a network namespace"; exit 1; }
@@ -254,7 +254,14 @@ lxc_define netd "$LXC_INIT" "" "<interface type='ethernet'><target dev='vshethd0
 lxc_ns_vsh start netd
 tap_check "an ethernet interface leaves its host end unattached" \
     sh -c "ip netns exec $LXC_NETNS ip -o link show vshethd0 | grep -vq master"
-lxc_ns_vsh destroy netd >/dev/null
+# A monitor that dies after a plug: the next look cleans up, and the next start's reboot
+# does not take this run's interfaces.
+lxc_ns_vsh attach-interface netd ethernet --target vshethd1 >/dev/null
+tap_check "a plug writes the interfaces a reboot takes" test -f "$LXC_T/store/state/netd.launch"
+kill -9 "$(lxc_monitor_pid netd)"
+netd_crashed() { [ "$(lxc_ns_vsh domstate netd --reason)" = "shut off (crashed)" ]; }
+tap_check "the container whose monitor was killed is shut off (crashed)" lxc_wait netd_crashed
+tap_check "and what the plug wrote is gone" test ! -e "$LXC_T/store/state/netd.launch"
 
 # A container on the host's network (no interface, no <privnet/>) has no namespace of its
 # own to plug into: only its definition can take an interface.
