@@ -10,6 +10,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <net/if.h>
 #include <sched.h>
@@ -21,6 +22,7 @@
 
 #include "driver.h"
 #include "error.h"
+#include "util/file.h"
 #include "drivers/common/supervise.h"
 #include "lxc-priv.h"
 
@@ -471,19 +473,27 @@ lxc_shutdown(vsh_domain_obj *obj, unsigned int flags, GError **error)
 
 /* The monitor removes the host ends it made; those of interfaces plugged in since would
  * go with the container's network namespace, which the kernel tears down a little later:
- * removed here, so that nothing of the container is left when destroy returns. */
+ * removed here, so that nothing of the container is left when destroy returns. They are
+ * in the monitor's network namespace, which need not be ours and is held open across the
+ * monitor's exit: a name in ours may be another interface altogether. */
 static int
 lxc_destroy(vsh_domain_obj *obj, GError **error)
 {
+    vsh_autoclose int host_ns = -1;
     guint i;
 
+    if (obj->live && obj->live->interfaces->len > 0 && obj->monitor_pid > 0) {
+        g_autofree char *path = g_strdup_printf("/proc/%d/ns/net", (int) obj->monitor_pid);
+
+        host_ns = open(path, O_RDONLY | O_CLOEXEC);
+    }
     if (vsh_supervise_destroy(&lxc_ops, obj, error) < 0)
         return -1;
-    for (i = 0; obj->live && i < obj->live->interfaces->len; i++) {
+    for (i = 0; host_ns >= 0 && i < obj->live->interfaces->len; i++) {
         const vsh_net_def *net = g_ptr_array_index(obj->live->interfaces, i);
 
         if (net->target_dev)
-            (void) lxc_net_link_delete(net->target_dev);
+            (void) lxc_net_link_delete_ns(host_ns, net->target_dev);
     }
     return 0;
 }
@@ -506,8 +516,29 @@ lxc_resume(vsh_domain_obj *obj, GError **error)
     return vsh_supervise_resume(&lxc_ops, obj, error);
 }
 
+/* Whether @name is a host-end name generated for the domain @def ("vsh" + the first 8
+ * hex digits of its uuid + "-" + a number), which no other interface can have. */
+static bool
+lxc_host_dev_is_own(const vsh_domain_def *def, const char *name)
+{
+    char uuid[VSH_UUID_STRING_BUFLEN];
+    char prefix[IFNAMSIZ];
+    size_t len;
+
+    vsh_uuid_format(def->uuid, uuid);
+    if (lxc_net_host_dev_name(uuid, 0, prefix) < 0)
+        return false;
+    len = strlen(prefix) - 1;   /* without the 0 */
+    if (strncmp(name, prefix, len) != 0 || !name[len])
+        return false;
+    return strspn(name + len, "0123456789") == strlen(name + len);
+}
+
 /* After a crash of the monitor: the generic leftovers, then host ends of veth pairs the
- * kernel has not removed yet (it does once the container's network namespace is gone). */
+ * kernel has not removed yet (it does once the container's network namespace is gone).
+ * Which network namespace the monitor made them in is not known any more, so only names
+ * generated for this domain are deleted from ours: a name the definition gave may be
+ * another interface here. */
 static void
 lxc_cleanup(vsh_domain_obj *obj)
 {
@@ -518,7 +549,7 @@ lxc_cleanup(vsh_domain_obj *obj)
     for (i = 0; def && i < def->interfaces->len; i++) {
         g_autofree char *name = lxc_host_dev(def, i, NULL);
 
-        if (name)
+        if (name && lxc_host_dev_is_own(def, name))
             (void) lxc_net_link_delete(name);
     }
 }

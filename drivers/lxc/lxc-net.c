@@ -627,32 +627,23 @@ lxc_nl_open_thread(void *opaque)
     return NULL;
 }
 
-/* A netlink socket of the network namespace process @pid is in; ours when @pid is 0 or
- * shares it. A socket keeps the namespace it was made in, so a short-lived thread enters
- * @pid's to make it and the process itself never changes namespace. */
+/* A netlink socket of the network namespace @ns_fd refers to. A socket keeps the
+ * namespace it was made in, so a short-lived thread enters it to make one and the process
+ * itself never changes namespace; no thread when it is ours already. */
 static int
-lxc_nl_open_in(pid_t pid)
+lxc_nl_open_ns(int ns_fd)
 {
-    lxc_nl_open_args a = { .ns_fd = -1, .fd = -1, .err = 0 };
-    char path[64];
+    lxc_nl_open_args a = { .ns_fd = ns_fd, .fd = -1, .err = 0 };
     struct stat theirs;
     struct stat ours;
     pthread_t thread;
     int r;
 
-    if (pid <= 0)
+    if (fstat(ns_fd, &theirs) == 0 && stat("/proc/thread-self/ns/net", &ours) == 0 &&
+        theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino)
         return lxc_nl_open();
-    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
-    if ((a.ns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        return -1;
-    if (fstat(a.ns_fd, &theirs) == 0 && stat("/proc/thread-self/ns/net", &ours) == 0 &&
-        theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino) {
-        close(a.ns_fd);
-        return lxc_nl_open();
-    }
     if ((r = pthread_create(&thread, NULL, lxc_nl_open_thread, &a)) == 0)
         r = pthread_join(thread, NULL);
-    close(a.ns_fd);
     if (r != 0) {
         if (a.fd >= 0)
             close(a.fd);
@@ -661,6 +652,27 @@ lxc_nl_open_in(pid_t pid)
     }
     errno = a.err;
     return a.fd;
+}
+
+/* The same for the network namespace process @pid is in; ours when @pid is 0. */
+static int
+lxc_nl_open_in(pid_t pid)
+{
+    char path[64];
+    int ns_fd;
+    int fd;
+    int saved;
+
+    if (pid <= 0)
+        return lxc_nl_open();
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
+    if ((ns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return -1;
+    fd = lxc_nl_open_ns(ns_fd);
+    saved = errno;
+    close(ns_fd);
+    errno = saved;
+    return fd;
 }
 
 int
@@ -848,6 +860,24 @@ lxc_net_shares_host(pid_t init_pid)
     snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) init_pid);
     return stat(path, &theirs) == 0 && stat("/proc/self/ns/net", &ours) == 0 &&
         theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+}
+
+int
+lxc_net_link_delete_ns(int ns_fd, const char *name)
+{
+    int fd;
+    int ret;
+    int saved;
+
+    if ((fd = lxc_nl_open_ns(ns_fd)) < 0)
+        return -1;
+    ret = lxc_nl_link_delete(fd, name);
+    saved = errno;
+    close(fd);
+    if (ret < 0 && saved == ENODEV)
+        return 0;
+    errno = saved;
+    return ret;
 }
 
 int

@@ -80,8 +80,10 @@ int lxc_net_link_stats(pid_t netns_pid, const char *name, struct rtnl_link_stats
 /* Deletes the link named @name if present. Returns 0 (also when it was absent), or -1 with
  * errno set. */
 int lxc_net_link_delete(const char *name);
-/* The same in the network namespace of process @netns_pid (0: the caller's). */
+/* The same in the network namespace of process @netns_pid (0: the caller's), or in the
+ * one @ns_fd refers to. */
 int lxc_net_link_delete_in(pid_t netns_pid, const char *name);
+int lxc_net_link_delete_ns(int ns_fd, const char *name);
 
 /*
  * Adds interface @net to the running container whose init is @init_pid: the pair made in

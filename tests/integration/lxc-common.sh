@@ -28,6 +28,7 @@ LXC_T=$(mktemp -d "/tmp/vsh-$LXC_NAME.XXXXXX")
 LXC_URI="lxc:///embed?root=$LXC_T/store"
 LXC_ROOTFS=$LXC_T/rootfs
 LXC_NETNS=
+LXC_NETNS2=                     # a second one, for tests that need two
 # Our own cgroup partition: nothing the test does can touch other domains' groups.
 VSH_CGROUP_PARTITION="vsh-test-$LXC_NAME-$$"
 export VSH_CGROUP_PARTITION
@@ -167,6 +168,7 @@ lxc_cleanup() {
         lxc_wait lxc_rmdir_tree_done "$d"
     done
     [ -n "$LXC_NETNS" ] && ip netns del "$LXC_NETNS" 2>/dev/null
+    [ -n "$LXC_NETNS2" ] && ip netns del "$LXC_NETNS2" 2>/dev/null
     rm -rf "$LXC_T"
 }
 

@@ -6,7 +6,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
 command -v ip >/dev/null || tap_skip_all "ip (iproute2) is not installed"
-tap_plan 62
+tap_plan 65
 
 LXC_NETNS="vsh-lxc-net-$$"
 ip netns add "$LXC_NETNS" || { echo "Bail out! cannot create a network namespace"; exit 1; }
@@ -273,3 +273,20 @@ case $err in
     *) not_ok "plugging into a container on the host's network is refused: $err" ;;
 esac
 lxc_ns_vsh destroy netf >/dev/null
+
+# destroy from another network namespace: the plugged host end is deleted where the
+# container's monitor made it, and an interface of the same name where vsh runs is left
+# alone.
+LXC_NETNS2="vsh-lxc-net2-$$"
+ip netns add "$LXC_NETNS2"
+ip netns exec "$LXC_NETNS2" ip link add vshsameg0 type bridge
+lxc_define netg "$LXC_INIT" "<features><privnet/></features>"
+lxc_ns_vsh start netg
+lxc_ns_vsh attach-interface netg ethernet --target vshsameg0 >/dev/null
+tap_check "destroy from another network namespace" \
+    nsenter --net="/run/netns/$LXC_NETNS2" "$VSH" -q -c "$LXC_URI" destroy netg
+tap_check "the plugged host end is gone where it was made" \
+    sh -c "! ip netns exec $LXC_NETNS ip link show vshsameg0 >/dev/null 2>&1"
+tap_check "the same name in the other namespace is left alone" \
+    ip netns exec "$LXC_NETNS2" ip link show vshsameg0
+ip netns del "$LXC_NETNS2" && LXC_NETNS2=
