@@ -868,6 +868,87 @@ vsh_cgroup_get_cpu_time(const struct vsh_cgroup *cg, unsigned long long *ret_ns)
 }
 
 int
+vsh_cgroup_get_cpu_times(const struct vsh_cgroup *cg, unsigned long long *ret_user_ns,
+                         unsigned long long *ret_system_ns)
+{
+    char buf[1024];
+    unsigned long long user;
+    unsigned long long sys;
+    long hz;
+
+    if (is_v2(cg)) {
+        if (group_read(cg, VSH_CGROUP_CPU, "cpu.stat", buf, sizeof(buf)) < 0 ||
+            keyed_value(buf, "user_usec", &user) < 0 ||
+            keyed_value(buf, "system_usec", &sys) < 0)
+            return -1;
+        *ret_user_ns = user * 1000;
+        *ret_system_ns = sys * 1000;
+        return 0;
+    }
+    /* in USER_HZ ticks */
+    if ((hz = sysconf(_SC_CLK_TCK)) <= 0)
+        hz = 100;
+    if (group_read(cg, VSH_CGROUP_CPUACCT, "cpuacct.stat", buf, sizeof(buf)) < 0 ||
+        keyed_value(buf, "user", &user) < 0 || keyed_value(buf, "system", &sys) < 0)
+        return -1;
+    *ret_user_ns = user * (1000000000ULL / (unsigned long long) hz);
+    *ret_system_ns = sys * (1000000000ULL / (unsigned long long) hz);
+    return 0;
+}
+
+int
+vsh_cgroup_get_cpu_time_percpu(const struct vsh_cgroup *cg, unsigned long long **ret_ns)
+{
+    const size_t size = 64 * 1024;
+    unsigned long long *ns = NULL;
+    char *buf;
+    char *p;
+    char *end;
+    int n = 0;
+
+    *ret_ns = NULL;
+    if (is_v2(cg))
+        return (errno = ENOTSUP, -1);
+    if (!(buf = malloc(size)))
+        return -1;
+    if (group_read(cg, VSH_CGROUP_CPUACCT, "cpuacct.usage_percpu", buf, size) < 0)
+        goto fail;
+    /* one number per possible CPU, separated by spaces: at most one more than those */
+    for (p = buf; *p; p++)
+        n += *p == ' ';
+    if (!(ns = malloc(sizeof(*ns) * (size_t) (n + 1))))
+        goto fail;
+    n = 0;
+    for (p = buf; *p && *p != '\n'; p = end) {
+        while (*p == ' ')
+            p++;
+        if (!*p || *p == '\n')
+            break;
+        if (*p < '0' || *p > '9')
+            goto bad;
+        errno = 0;
+        ns[n++] = strtoull(p, &end, 10);
+        if (errno || (*end && *end != ' ' && *end != '\n'))
+            goto bad;
+    }
+    free(buf);
+    *ret_ns = ns;
+    return n;
+
+bad:
+    errno = EINVAL;
+fail:
+    {
+        int saved = errno;
+
+        free(buf);
+        free(ns);
+        errno = saved;
+    }
+    return -1;
+}
+
+int
 vsh_cgroup_get_memory_usage(const struct vsh_cgroup *cg, unsigned long long *ret_bytes)
 {
     char buf[64];

@@ -107,6 +107,14 @@ unsigned long long vsh_cgroup_shares_to_weight(unsigned long long shares);
 /* Usage: cpu time in ns (cpuacct.usage / cpu.stat usage_usec), memory in use in bytes
  * (memory.usage_in_bytes / memory.current), and one key of memory.stat. */
 int vsh_cgroup_get_cpu_time(const struct vsh_cgroup *cg, unsigned long long *ret_ns);
+/* The user and system parts of it in ns: cpu.stat user_usec and system_usec (v2),
+ * cpuacct.stat user and system, in USER_HZ ticks (v1). */
+int vsh_cgroup_get_cpu_times(const struct vsh_cgroup *cg, unsigned long long *ret_user_ns,
+                             unsigned long long *ret_system_ns);
+/* The cpu time of each possible CPU in ns (v1 cpuacct.usage_percpu), malloc'ed in
+ * *ret_ns. Returns the count, or -1: ENOTSUP on v2, whose cpu.stat counts the group as a
+ * whole only. */
+int vsh_cgroup_get_cpu_time_percpu(const struct vsh_cgroup *cg, unsigned long long **ret_ns);
 int vsh_cgroup_get_memory_usage(const struct vsh_cgroup *cg, unsigned long long *ret_bytes);
 int vsh_cgroup_get_memory_stat(const struct vsh_cgroup *cg, const char *key,
                                unsigned long long *ret_value);

@@ -972,6 +972,31 @@ vsh_domain_get_info(vsh_domain *dom, vsh_domain_info *ret_info, GError **error)
     return vsh_domain_obj_get_info(obj, ret_info, error);
 }
 
+int
+vsh_domain_get_cpu_stats(vsh_domain *dom, vsh_domain_cpu_total *ret_total,
+                         GArray **ret_percpu, GError **error)
+{
+    g_autoptr(vsh_domain_obj) obj = vsh_domain_load(dom, 0, error);
+    g_autoptr(GArray) percpu = g_array_new(FALSE, FALSE, sizeof(guint64));
+    vsh_domain_cpu_total total = { 0, -1, -1 };
+    vsh_domain_info info = { 0 };
+
+    if (!obj || vsh_domain_check_active(obj, error) < 0)
+        return -1;
+    if (obj->driver->get_cpu_stats) {
+        if (obj->driver->get_cpu_stats(obj, &total, percpu, error) < 0)
+            return -1;
+    } else {
+        if (vsh_domain_obj_get_info(obj, &info, error) < 0)
+            return -1;
+        total.cpu_time_ns = info.cpu_time_ns;
+    }
+    *ret_total = total;
+    if (ret_percpu)
+        *ret_percpu = g_steal_pointer(&percpu);
+    return 0;
+}
+
 char *
 vsh_domain_get_xml(vsh_domain *dom, unsigned int flags, GError **error)
 {

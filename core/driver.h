@@ -109,6 +109,11 @@ struct vsh_driver {
     /* Live data: cpu time and memory in use; NULL = the core's values from the def. */
     int (*get_info)(vsh_domain_obj *obj, vsh_domain_info *info, GError **error);
     int (*get_memory_stats)(vsh_domain_obj *obj, GArray *stats, GError **error);
+    /* The cpu time of a running domain (vsh_domain_get_cpu_stats): *total, preset to the
+     * user and system parts unknown (-1), and the ns of each CPU appended to @percpu (a
+     * GArray of guint64) when the driver can split it. NULL = the total from get_info. */
+    int (*get_cpu_stats)(vsh_domain_obj *obj, vsh_domain_cpu_total *total, GArray *percpu,
+                         GError **error);
     /* The memory limits in force on a running domain (VSH_MEMORY_UNLIMITED for none),
      * which setmem changes too; NULL = the core reports obj->live's <memtune>. */
     int (*get_memtune)(vsh_domain_obj *obj, vsh_memtune_params *ret_params, GError **error);

@@ -265,6 +265,24 @@ typedef struct {
 
 VSH_EXPORT int vsh_domain_get_info(vsh_domain *dom, vsh_domain_info *ret_info, GError **error);
 
+/* A running domain's cpu time as virsh cpu-stats shows it (libvirt's
+ * virDomainGetCPUStats), in ns: the whole, and its user and system parts (-1 when the
+ * driver cannot tell them apart). */
+typedef struct {
+    guint64 cpu_time_ns;
+    gint64 user_time_ns;
+    gint64 system_time_ns;
+} vsh_domain_cpu_total;
+
+/*
+ * The cpu time of the running @dom: *ret_total, and, when @ret_percpu is not NULL, a new
+ * GArray of guint64 there: the ns it spent on each of the host's possible CPUs, in CPU
+ * order, empty when it cannot be split (a cgroup v2 host counts a group as a whole only;
+ * a modelled VM). VSH_ERROR_OPERATION_INVALID when the domain is not running.
+ */
+VSH_EXPORT int vsh_domain_get_cpu_stats(vsh_domain *dom, vsh_domain_cpu_total *ret_total,
+                                        GArray **ret_percpu, GError **error);
+
 /* Lifecycle. Transitions are checked in the core; a wrong state gives
  * VSH_ERROR_OPERATION_INVALID ("domain is not running", "domain is already running" ...). */
 VSH_EXPORT int vsh_domain_start(vsh_domain *dom, unsigned int flags, GError **error);

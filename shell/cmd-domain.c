@@ -775,6 +775,86 @@ cmd_dommemstat(shell_ctl *ctl, const shell_cmd *cmd)
     return true;
 }
 
+static void
+cpu_stats_line(shell_ctl *ctl, const char *name, guint64 ns)
+{
+    shell_print(ctl, "\t%-12s%20.9f seconds\n", name, (double) ns / 1e9);
+}
+
+/*
+ * virsh cpu-stats: the cpu time of each CPU from --start (0), --count of them (all), then
+ * the total with its user and system parts. --start or --count alone show only CPUs,
+ * --total alone only the total. Where the time cannot be split by CPU (a cgroup v2 host,
+ * the stub) only the total is shown, and asking for CPUs is an error.
+ */
+static bool
+cmd_cpu_stats(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = shell_domain_lookup(ctl, cmd, "domain");
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GArray) percpu = NULL;
+    vsh_domain_cpu_total total;
+    bool show_total = shell_cmd_has(cmd, "total");
+    bool show_cpus;
+    int start = 0;
+    int count = -1;
+    int r_start;
+    int r_count;
+    int i;
+
+    if (!dom || (r_start = shell_cmd_int(cmd, "start", &start)) < 0 ||
+        (r_count = shell_cmd_int(cmd, "count", &count)) < 0)
+        return false;
+    if (start < 0) {
+        shell_error(ctl, "invalid value for start CPU: %d", start);
+        return false;
+    }
+    if (r_count > 0 && count < 0) {
+        shell_error(ctl, "invalid value for number of CPUs to show: %d", count);
+        return false;
+    }
+    show_cpus = r_start > 0 || r_count > 0;
+    if (!show_total && !show_cpus)
+        show_total = show_cpus = true;
+    if (vsh_domain_get_cpu_stats(dom, &total, &percpu, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to get the CPU statistics of domain '%s'",
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    if (show_cpus && percpu->len == 0 && (r_start > 0 || r_count > 0)) {
+        shell_error(ctl, "the cpu time of domain '%s' is not known per CPU (a cgroup v2 "
+                    "host, or a modelled VM, counts it as a whole): use --total",
+                    vsh_domain_get_name(dom));
+        return false;
+    }
+    if (show_cpus && percpu->len > 0) {
+        if ((guint) start >= percpu->len) {
+            shell_error(ctl, "start CPU %d is out of range (min: 0, max: %u)", start,
+                        percpu->len - 1);
+            return false;
+        }
+        if (count < 0)
+            count = (int) percpu->len - start;
+        if ((guint) start + (guint) count > percpu->len) {
+            shell_print(ctl, "Only %u CPUs available to show\n", percpu->len);
+            count = (int) percpu->len - start;
+        }
+        for (i = start; i < start + count; i++) {
+            shell_print(ctl, "CPU%d:\n", i);
+            cpu_stats_line(ctl, "cpu_time", g_array_index(percpu, guint64, i));
+        }
+    }
+    if (show_total) {
+        shell_print(ctl, "Total:\n");
+        cpu_stats_line(ctl, "cpu_time", total.cpu_time_ns);
+        if (total.user_time_ns >= 0)
+            cpu_stats_line(ctl, "user_time", (guint64) total.user_time_ns);
+        if (total.system_time_ns >= 0)
+            cpu_stats_line(ctl, "system_time", (guint64) total.system_time_ns);
+    }
+    return true;
+}
+
 /* virsh's statistics groups: the option that asks for one, and the prefix of its names.
  * vsh reports the first five; the others are left out, or refused with --enforce. */
 static const struct {
@@ -1097,6 +1177,13 @@ static const shell_opt_def opts_dom_all[] = { OPT_DOMAIN(SHELL_COMPLETE_DOMAIN),
 static const shell_opt_def opts_dom_active[] = {
     OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_ACTIVE), { NULL }
 };
+static const shell_opt_def opts_cpu_stats[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_ACTIVE),
+    { "total", SHELL_OPT_BOOL, 0, "Show total statistics only", 0 },
+    { "start", SHELL_OPT_NUMBER, 0, "Show statistics from this CPU", 0 },
+    { "count", SHELL_OPT_NUMBER, 0, "Number of shown CPUs at most", 0 },
+    { NULL }
+};
 static const shell_opt_def opts_dom_running[] = {
     OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_RUNNING), { NULL }
 };
@@ -1283,6 +1370,11 @@ const shell_cmd_def shell_domain_cmds[] = {
       "Get or set the current memory parameters for a guest domain.\n"
       "To get the memory parameters use following command:\n\n"
       "    vsh # memtune <domain>", 0, DOM },
+    { "cpu-stats", cmd_cpu_stats, opts_cpu_stats, "show domain cpu statistics",
+      "Display per-CPU and total statistics about the domain's CPUs: for a jail or a\n"
+      "container, the time its cgroup spent on each of the host's CPUs, and in all with\n"
+      "the user and system parts. A cgroup v2 host counts a group as a whole only: the\n"
+      "total is shown alone.", 0, MON },
     { "dommemstat", cmd_dommemstat, opts_dom_all, "get memory statistics for a domain",
       "Get memory statistics for a domain.", 0, MON },
     { "domiflist", cmd_domiflist, opts_domiflist, "list all domain virtual interfaces",

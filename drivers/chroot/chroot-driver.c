@@ -135,6 +135,13 @@ chroot_get_info(vsh_domain_obj *obj, vsh_domain_info *info, GError **error)
 }
 
 static int
+chroot_get_cpu_stats(vsh_domain_obj *obj, vsh_domain_cpu_total *total, GArray *percpu,
+                      GError **error)
+{
+    return vsh_supervise_get_cpu_stats(&chroot_ops, obj, total, percpu, error);
+}
+
+static int
 chroot_get_memory_stats(vsh_domain_obj *obj, GArray *stats, GError **error)
 {
     return vsh_supervise_get_memory_stats(&chroot_ops, obj, stats, error);
@@ -193,6 +200,7 @@ const vsh_driver vsh_chroot_driver = {
     .cleanup = chroot_cleanup,
     .refresh = chroot_refresh,
     .get_info = chroot_get_info,
+    .get_cpu_stats = chroot_get_cpu_stats,
     .get_memory_stats = chroot_get_memory_stats,
     .get_memtune = chroot_get_memtune,
     .set_memory = chroot_set_memory,

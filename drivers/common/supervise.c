@@ -1119,6 +1119,45 @@ vsh_supervise_get_info(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
     return 0;
 }
 
+int
+vsh_supervise_get_cpu_stats(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
+                            vsh_domain_cpu_total *total, GArray *percpu, GError **error)
+{
+    struct vsh_cgroup cg;
+    unsigned long long ns = 0;
+    unsigned long long user = 0;
+    unsigned long long sys = 0;
+    unsigned long long *cpus = NULL;
+    int n;
+
+    (void) ops;
+    if (open_cgroup(obj, &cg, error) < 0)
+        return -1;
+    if (vsh_cgroup_get_cpu_time(&cg, &ns) < 0) {
+        vsh_cgroup_clear(&cg);
+        return vsh_error_set_errno(error, errno, "cannot read the cpu time of domain '%s'",
+                                   obj->name);
+    }
+    total->cpu_time_ns = ns;
+    if (vsh_cgroup_get_cpu_times(&cg, &user, &sys) == 0) {
+        total->user_time_ns = (gint64) user;
+        total->system_time_ns = (gint64) sys;
+    }
+    /* per CPU where the host counts it so (cgroup v1); none otherwise */
+    if ((n = vsh_cgroup_get_cpu_time_percpu(&cg, &cpus)) > 0) {
+        int i;
+
+        for (i = 0; i < n; i++) {
+            guint64 v = cpus[i];
+
+            g_array_append_val(percpu, v);
+        }
+    }
+    free(cpus);
+    vsh_cgroup_clear(&cg);
+    return 0;
+}
+
 static void
 stat_add(GArray *stats, const char *name, guint64 value)
 {

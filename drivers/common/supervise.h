@@ -93,6 +93,9 @@ int vsh_supervise_suspend(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
 int vsh_supervise_resume(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError **error);
 void vsh_supervise_cleanup(const vsh_supervise_ops *ops, vsh_domain_obj *obj);
 int vsh_supervise_refresh(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError **error);
+int vsh_supervise_get_cpu_stats(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
+                                vsh_domain_cpu_total *total, GArray *percpu,
+                                GError **error);
 int vsh_supervise_get_info(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
                            vsh_domain_info *info, GError **error);
 int vsh_supervise_get_memory_stats(const vsh_supervise_ops *ops, vsh_domain_obj *obj,

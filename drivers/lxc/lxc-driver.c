@@ -682,6 +682,13 @@ lxc_get_info(vsh_domain_obj *obj, vsh_domain_info *info, GError **error)
 }
 
 static int
+lxc_get_cpu_stats(vsh_domain_obj *obj, vsh_domain_cpu_total *total, GArray *percpu,
+                   GError **error)
+{
+    return vsh_supervise_get_cpu_stats(&lxc_ops, obj, total, percpu, error);
+}
+
+static int
 lxc_get_memory_stats(vsh_domain_obj *obj, GArray *stats, GError **error)
 {
     return vsh_supervise_get_memory_stats(&lxc_ops, obj, stats, error);
@@ -763,6 +770,7 @@ const vsh_driver vsh_lxc_driver = {
     .cleanup = lxc_cleanup,
     .refresh = lxc_refresh,
     .get_info = lxc_get_info,
+    .get_cpu_stats = lxc_get_cpu_stats,
     .get_memory_stats = lxc_get_memory_stats,
     .get_memtune = lxc_get_memtune,
     .get_interface_stats = lxc_get_interface_stats,

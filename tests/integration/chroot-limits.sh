@@ -55,6 +55,8 @@ tap_is "the jail still runs after both" "$(t_vsh domstate jail)" "running"
 cpu=$(t_vsh dominfo jail | awk -F: '/^CPU time/ { gsub(/[ s]/, "", $2); print $2 }')
 tap_check "dominfo shows cpu time from the cgroup ($cpu s)" \
     sh -c "echo '$cpu' | awk '{ exit !(\$1 > 0) }'"
+tap_check "cpu-stats of a jail: its total, with user and system parts" \
+    sh -c "$VSH -q -c '$URI' cpu-stats jail --total | grep -c '^	[a-z]*_time  *[0-9.]* seconds$' | grep -qx 3"
 tap_check "dommemstat shows the resident memory" sh -c "t() { :; }; $VSH -c '$URI' dommemstat jail | grep -q '^rss [1-9]'"
 # A jail has no interfaces of its own: net.count=0 while it runs, and none to name.
 tap_is "domstats of a running jail has no interfaces" \

@@ -7,7 +7,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 34
+tap_plan 38
 
 LXC_META="<metadata><vsh:vsh xmlns:vsh='urn:vsh:domain:1.0'><vsh:pids limit='40'/></vsh:vsh></metadata>"
 LXC_TUNE="<memtune><hard_limit unit='MiB'>64</hard_limit></memtune>
@@ -108,6 +108,36 @@ if [ -e "$cpu_dir/cpu.shares" ]; then
     tap_is "schedinfo changed cpu.shares" "$(cat "$cpu_dir/cpu.shares")" 256
 else
     tap_is "schedinfo changed cpu.weight" "$(cat "$cpu_dir/cpu.weight")" 25
+fi
+
+# cpu-stats: the cgroup's time by CPU (v1 cpuacct.usage_percpu) adds up to the total, with
+# its user and system parts, after some work inside
+lxc_vsh exec iso -- sh -c 'i=0; while [ $i -lt 30000 ]; do i=$((i + 1)); done'
+stats=$(lxc_vsh cpu-stats iso)
+printf '%s\n' "$stats" | sed 's/^/# /'
+acct_dir=$(lxc_cgroup_dir iso cpuacct)
+if [ -r "$acct_dir/cpuacct.usage_percpu" ]; then
+    tap_is "cpu-stats shows each of the host's CPUs" \
+        "$(printf '%s\n' "$stats" | grep -c '^CPU[0-9]*:$')" \
+        "$(wc -w < "$acct_dir/cpuacct.usage_percpu")"
+else
+    tap_is "cpu-stats shows no CPUs where the host does not count them" \
+        "$(printf '%s\n' "$stats" | grep -c '^CPU[0-9]*:$')" 0
+fi
+tap_check "the CPUs' times add up to the total, which counts the work done" \
+    sh -c "printf '%s\n' \"\$1\" | awk '
+        /^CPU/ { percpu = 1 } /^Total:/ { percpu = 0 }
+        \$1 == \"cpu_time\" { if (percpu) sum += \$2; else total = \$2 }
+        END { d = sum - total; if (d < 0) d = -d
+              exit !(total > 0.02 && (sum == 0 || d < 0.01)) }'" _ "$stats"
+tap_check "the total has its user and system parts" \
+    sh -c "printf '%s\n' \"\$1\" | grep -q '^	user_time ' && printf '%s\n' \"\$1\" | grep -q '^	system_time '" _ "$stats"
+if [ -r "$acct_dir/cpuacct.usage_percpu" ]; then
+    tap_is "cpu-stats --start 0 --count 1 shows CPU0 alone" \
+        "$(lxc_vsh cpu-stats iso --start 0 --count 1 | grep -c ':$')" 1
+else
+    tap_check "cpu-stats --start 0 says the times are not known per CPU" \
+        sh -c "'$VSH' -q -c '$LXC_URI' cpu-stats iso --start 0 2>&1 | grep -q 'not known per CPU'"
 fi
 
 tap_check "destroy" lxc_vsh destroy iso

@@ -27,7 +27,8 @@ unset VSH_DEFAULT_URI VISUAL EDITOR XDG_STATE_HOME
 normalize() {
     sed -e "s|$TMP|TMPDIR|g" \
         -e 's|^\(CPU time: *\)[0-9.]*s$|\1N.Ns|' \
-        -e 's|^\(  cpu\.time=\)[0-9]*$|\1N|'
+        -e 's|^\(  cpu\.time=\)[0-9]*$|\1N|' \
+        -e 's|^\(	[a-z_]*time *\)[0-9][0-9.]* seconds$|\1N seconds|'
 }
 
 # run_case NAME: prints the transcript of tests/data/vsh/NAME.in

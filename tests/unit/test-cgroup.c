@@ -366,6 +366,9 @@ test_usage_is_read_from_each_layout(void **state)
     fixture *f = *state;
     struct vsh_cgroup cg;
     unsigned long long v = 0;
+    unsigned long long user = 0;
+    unsigned long long sys = 0;
+    unsigned long long *percpu = NULL;
     char dir[PATH_MAX * 2];
 
     open_web_v2(f, &cg, dir, sizeof(dir));
@@ -379,6 +382,13 @@ test_usage_is_read_from_each_layout(void **state)
     assert_int_equal(vsh_cgroup_get_memory_stat(&cg, "anon", &v), 0);
     assert_int_equal(v, 4096);
     assert_int_equal(vsh_cgroup_get_memory_stat(&cg, "shmem", &v), -1);
+    /* cpu-stats: user and system from cpu.stat; no per-CPU times on v2 */
+    assert_int_equal(vsh_cgroup_get_cpu_times(&cg, &user, &sys), 0);
+    assert_int_equal(user, 1000000);
+    assert_int_equal(sys, 500000);
+    assert_int_equal(vsh_cgroup_get_cpu_time_percpu(&cg, &percpu), -1);
+    assert_int_equal(errno, ENOTSUP);
+    assert_null(percpu);
     vsh_cgroup_clear(&cg);
 
     reopen_web_v1(f, &cg);
@@ -390,6 +400,22 @@ test_usage_is_read_from_each_layout(void **state)
     assert_int_equal(v, 123456789);
     assert_int_equal(vsh_cgroup_get_memory_usage(&cg, &v), 0);
     assert_int_equal(v, 4096);
+    /* user and system in USER_HZ ticks; one number per possible CPU, as the kernel
+     * writes them (a space after the last) */
+    xwrite(f->root, "cpu,cpuacct/web/cpuacct.stat", "user 250\nsystem 30\n");
+    assert_int_equal(vsh_cgroup_get_cpu_times(&cg, &user, &sys), 0);
+    assert_int_equal(user, 250 * (1000000000ULL / (unsigned long long) sysconf(_SC_CLK_TCK)));
+    assert_int_equal(sys, 30 * (1000000000ULL / (unsigned long long) sysconf(_SC_CLK_TCK)));
+    xwrite(f->root, "cpu,cpuacct/web/cpuacct.usage_percpu", "100000000 23456789 0 \n");
+    assert_int_equal(vsh_cgroup_get_cpu_time_percpu(&cg, &percpu), 3);
+    assert_int_equal(percpu[0], 100000000);
+    assert_int_equal(percpu[1], 23456789);
+    assert_int_equal(percpu[2], 0);
+    free(percpu);
+    xwrite(f->root, "cpu,cpuacct/web/cpuacct.usage_percpu", "12 x4\n");
+    assert_int_equal(vsh_cgroup_get_cpu_time_percpu(&cg, &percpu), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_null(percpu);
     vsh_cgroup_clear(&cg);
 }
 
