@@ -814,19 +814,40 @@ vsh_domain_destroy(vsh_domain *dom, GError **error)
 }
 
 int
-vsh_domain_reboot(vsh_domain *dom, GError **error)
+vsh_domain_reboot_flags(vsh_domain *dom, unsigned int flags, GError **error)
 {
     g_auto(vsh_domain_job) job = VSH_DOMAIN_JOB_INIT;
+    const unsigned int known = (1u << G_N_ELEMENTS(shutdown_modes)) - 1;
+    size_t i;
 
+    if (flags & ~known)
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "unknown reboot flags 0x%x",
+                             flags & ~known);
     if (vsh_domain_job_begin_active(dom, &job, error) < 0)
         return -1;
     if (!dom->driver->reboot)
         return vsh_domain_unsupported(job.obj, "reboot domains", error);
+    for (i = 0; i < G_N_ELEMENTS(shutdown_modes); i++) {
+        if ((flags & (1u << i)) && !(dom->driver->reboot_modes & (1u << i)))
+            return vsh_error_set(error, VSH_ERROR_UNSUPPORTED,
+                                 "the %s driver cannot reboot domains by %s",
+                                 job.obj->driver->name, shutdown_modes[i]);
+    }
+    /* Asked, the domain reboots itself: its monitor sees init end as a reboot does and
+     * follows <on_reboot>; there is nothing to tell it beforehand. */
+    if (flags)
+        return dom->driver->reboot(job.obj, flags, error);
     if (vsh_domain_tell_monitor(dom, job.obj, "reboot", error) < 0 ||
-        dom->driver->reboot(job.obj, error) < 0)
+        dom->driver->reboot(job.obj, 0, error) < 0)
         return -1;
     /* <on_reboot>destroy</on_reboot>: the domain stopped instead. */
     return vsh_domain_settle(dom, job.obj, error);
+}
+
+int
+vsh_domain_reboot(vsh_domain *dom, GError **error)
+{
+    return vsh_domain_reboot_flags(dom, 0, error);
 }
 
 int

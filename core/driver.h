@@ -96,8 +96,12 @@ struct vsh_driver {
     unsigned int shutdown_modes;
     /* Stops the domain now; returns when nothing of it is left running. */
     int (*destroy)(vsh_domain_obj *obj, GError **error);
-    /* Restarts the domain's init; obj->id/pid may change. */
-    int (*reboot)(vsh_domain_obj *obj, GError **error);
+    /* Restarts the domain's init; obj->id/pid may change. With @flags (VSH_DOMAIN_SHUTDOWN_*
+     * ways among reboot_modes, the core checks) the domain is asked to reboot itself
+     * instead, and the call returns once asked. */
+    int (*reboot)(vsh_domain_obj *obj, unsigned int flags, GError **error);
+    /* The ways reboot takes. */
+    unsigned int reboot_modes;
     int (*suspend)(vsh_domain_obj *obj, GError **error);
     int (*resume)(vsh_domain_obj *obj, GError **error);
     /* Removes what a dead domain left (cgroup, veth, sockets) after its monitor died. */

@@ -310,6 +310,15 @@ VSH_EXPORT int vsh_domain_shutdown_flags(vsh_domain *dom, unsigned int flags, GE
 VSH_EXPORT const char *vsh_domain_shutdown_mode_to_string(unsigned int flag);
 VSH_EXPORT int vsh_domain_destroy(vsh_domain *dom, GError **error);
 VSH_EXPORT int vsh_domain_reboot(vsh_domain *dom, GError **error);
+/*
+ * A reboot (libvirt's virDomainReboot, its flags the vsh_domain_shutdown_mode ways).
+ * @flags 0 restarts the domain's init at once, as vsh_domain_reboot(). With ways, the
+ * domain is asked to reboot itself and the call returns once asked, as libvirt's LXC
+ * driver asks a container: runlevel 6 through its /dev/initctl (INITCTL), else SIGINT to
+ * its init (SIGNAL), which LXC sends for a reboot and which busybox, sysvinit and systemd
+ * take for ctrl-alt-del. Errors as vsh_domain_shutdown_flags().
+ */
+VSH_EXPORT int vsh_domain_reboot_flags(vsh_domain *dom, unsigned int flags, GError **error);
 VSH_EXPORT int vsh_domain_suspend(vsh_domain *dom, GError **error);
 VSH_EXPORT int vsh_domain_resume(vsh_domain *dom, GError **error);
 /* Removes the persistent definition. A running domain becomes transient (libvirt). */

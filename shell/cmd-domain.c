@@ -289,7 +289,6 @@ lifecycle_start(vsh_domain *dom, unsigned int flags, GError **error)
         return vsh_domain_##verb(dom, error); \
     }
 LIFECYCLE_NO_FLAGS(destroy)
-LIFECYCLE_NO_FLAGS(reboot)
 LIFECYCLE_NO_FLAGS(suspend)
 LIFECYCLE_NO_FLAGS(resume)
 LIFECYCLE_NO_FLAGS(undefine)
@@ -298,15 +297,17 @@ static const lifecycle_verb lifecycle_verbs[] = {
     { "start", lifecycle_start, "started" },
     { "shutdown", vsh_domain_shutdown_flags, "is being shutdown" },
     { "destroy", lifecycle_destroy, "destroyed" },
-    { "reboot", lifecycle_reboot, "is being rebooted" },
+    { "reboot", vsh_domain_reboot_flags, "is being rebooted" },
     { "suspend", lifecycle_suspend, "suspended" },
     { "resume", lifecycle_resume, "resumed" },
     { "undefine", lifecycle_undefine, "has been undefined" },
 };
 
-/* shutdown --mode: virsh's comma-separated ways, as VSH_DOMAIN_SHUTDOWN_* flags. */
+/* shutdown and reboot --mode: virsh's comma-separated ways, as VSH_DOMAIN_SHUTDOWN_*
+ * flags. */
 static bool
-shutdown_mode_flags(shell_ctl *ctl, const char *modes, unsigned int *ret_flags)
+shutdown_mode_flags(shell_ctl *ctl, const char *verb, const char *modes,
+                    unsigned int *ret_flags)
 {
     g_auto(GStrv) words = g_strsplit(modes, ",", -1);
     guint i;
@@ -320,8 +321,8 @@ shutdown_mode_flags(shell_ctl *ctl, const char *modes, unsigned int *ret_flags)
                 break;
         }
         if (!vsh_domain_shutdown_mode_to_string(flag)) {
-            shell_error(ctl, "unknown shutdown mode '%s' (expected acpi, agent, initctl, "
-                        "signal or paravirt)", words[i]);
+            shell_error(ctl, "unknown %s mode '%s' (expected acpi, agent, initctl, "
+                        "signal or paravirt)", verb, words[i]);
             return false;
         }
         *ret_flags |= flag;
@@ -344,7 +345,7 @@ cmd_lifecycle(shell_ctl *ctl, const shell_cmd *cmd)
             verb = &lifecycle_verbs[i];
     }
     g_assert(verb);
-    if (mode && !shutdown_mode_flags(ctl, mode, &flags))
+    if (mode && !shutdown_mode_flags(ctl, verb->name, mode, &flags))
         return false;
     if (verb->fn == lifecycle_start && shell_cmd_has(cmd, "paused"))
         flags |= VSH_DOMAIN_START_PAUSED;
@@ -1173,6 +1174,12 @@ static const shell_opt_def opts_shutdown[] = {
     { NULL },
 };
 
+static const shell_opt_def opts_reboot[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_ACTIVE),
+    { "mode", SHELL_OPT_STRING, 0, "shutdown mode: acpi|agent|initctl|signal|paravirt", 0 },
+    { NULL },
+};
+
 static const shell_opt_def opts_dom_all[] = { OPT_DOMAIN(SHELL_COMPLETE_DOMAIN), { NULL } };
 static const shell_opt_def opts_dom_active[] = {
     OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_ACTIVE), { NULL }
@@ -1335,8 +1342,11 @@ const shell_cmd_def shell_domain_cmds[] = {
       "SIGTERM. --mode initctl or --mode signal asks only that way.", MUT, DOM },
     { "destroy", cmd_lifecycle, opts_dom_active, "destroy (stop) a domain",
       "Stop a domain at once, without asking it.", MUT, DOM },
-    { "reboot", cmd_lifecycle, opts_dom_active, "reboot a domain",
-      "Run a reboot in the target domain.", MUT, DOM },
+    { "reboot", cmd_lifecycle, opts_reboot, "reboot a domain",
+      "Run a reboot in the target domain: its init is started afresh at once. With\n"
+      "--mode, the domain is asked to reboot itself instead: a container through its\n"
+      "/dev/initctl (initctl) or with SIGINT to its init (signal), as LXC asks one.", MUT,
+      DOM },
     { "suspend", cmd_lifecycle, opts_dom_running, "suspend a domain",
       "Suspend a running domain (freeze every process in it).", MUT, DOM },
     { "resume", cmd_lifecycle, opts_dom_paused, "resume a domain",

@@ -99,8 +99,9 @@ chroot_destroy(vsh_domain_obj *obj, GError **error)
 }
 
 static int
-chroot_reboot(vsh_domain_obj *obj, GError **error)
+chroot_reboot(vsh_domain_obj *obj, unsigned int flags, GError **error)
 {
+    (void) flags;               /* no reboot_modes: the core lets none through */
     return vsh_supervise_reboot(&chroot_ops, obj, error);
 }
 

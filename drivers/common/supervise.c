@@ -967,6 +967,32 @@ vsh_supervise_shutdown(const vsh_supervise_ops *ops, vsh_domain_obj *obj, unsign
 }
 
 int
+vsh_supervise_reboot_request(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
+                             unsigned int flags, GError **error)
+{
+    pid_t init = obj->pid;
+    pid_t monitor = obj->monitor_pid;
+    int err = 0;
+
+    (void) ops;
+    if (init <= 0)
+        (void) read_pid_file(obj, &init, &monitor);
+    if (init <= 0)
+        return vsh_error_set(error, VSH_ERROR_OPERATION_FAILED,
+                             "cannot find the init of domain '%s'", obj->name);
+    if ((flags & VSH_DOMAIN_SHUTDOWN_INITCTL) && initctl_set_runlevel(init, '6', &err) == 1)
+        return 0;
+    if (!(flags & VSH_DOMAIN_SHUTDOWN_SIGNAL))
+        return vsh_error_set_code_errno(error, VSH_ERROR_OPERATION_FAILED, err,
+                                        "the container has no initctl pipe to ask "
+                                        "(/dev/initctl): %s", g_strerror(err));
+    if (kill(init, SIGINT) < 0)
+        return vsh_error_set_errno(error, errno, "cannot signal init of domain '%s'",
+                                   obj->name);
+    return 0;
+}
+
+int
 vsh_supervise_reboot(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError **error)
 {
     struct vsh_cgroup cg;

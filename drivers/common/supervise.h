@@ -87,6 +87,10 @@ int vsh_supervise_shutdown(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
                            unsigned int flags, GError **error);
 int vsh_supervise_destroy(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
                           GError **error);
+/* Asks the container's init to reboot itself, the ways @flags gives: runlevel 6 through
+ * its /dev/initctl (INITCTL), else SIGINT (SIGNAL). */
+int vsh_supervise_reboot_request(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
+                                 unsigned int flags, GError **error);
 int vsh_supervise_reboot(const vsh_supervise_ops *ops, vsh_domain_obj *obj, GError **error);
 int vsh_supervise_suspend(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
                           GError **error);

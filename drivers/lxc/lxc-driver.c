@@ -499,8 +499,10 @@ lxc_destroy(vsh_domain_obj *obj, GError **error)
 }
 
 static int
-lxc_reboot(vsh_domain_obj *obj, GError **error)
+lxc_reboot(vsh_domain_obj *obj, unsigned int flags, GError **error)
 {
+    if (flags)
+        return vsh_supervise_reboot_request(&lxc_ops, obj, flags, error);
     return vsh_supervise_reboot(&lxc_ops, obj, error);
 }
 
@@ -765,6 +767,7 @@ const vsh_driver vsh_lxc_driver = {
     .shutdown_modes = VSH_DOMAIN_SHUTDOWN_INITCTL | VSH_DOMAIN_SHUTDOWN_SIGNAL,
     .destroy = lxc_destroy,
     .reboot = lxc_reboot,
+    .reboot_modes = VSH_DOMAIN_SHUTDOWN_INITCTL | VSH_DOMAIN_SHUTDOWN_SIGNAL,
     .suspend = lxc_suspend,
     .resume = lxc_resume,
     .cleanup = lxc_cleanup,

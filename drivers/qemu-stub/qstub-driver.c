@@ -221,8 +221,9 @@ qstub_destroy(vsh_domain_obj *obj, GError **error)
 /* A reset: same id, same cpu account, same run state; unless <on_reboot> says the guest
  * stops when it reboots. */
 static int
-qstub_reboot(vsh_domain_obj *obj, GError **error)
+qstub_reboot(vsh_domain_obj *obj, unsigned int flags, GError **error)
 {
+    (void) flags;               /* acpi or agent: the modelled guest obeys at once */
     qstub_run run;
 
     if (qstub_run_read(obj, &run, error) < 0)
@@ -364,6 +365,7 @@ const vsh_driver vsh_qemu_stub_driver = {
     .shutdown_modes = VSH_DOMAIN_SHUTDOWN_ACPI | VSH_DOMAIN_SHUTDOWN_AGENT,
     .destroy = qstub_destroy,
     .reboot = qstub_reboot,
+    .reboot_modes = VSH_DOMAIN_SHUTDOWN_ACPI | VSH_DOMAIN_SHUTDOWN_AGENT,
     .suspend = qstub_suspend,
     .resume = qstub_resume,
     .get_info = qstub_get_info,

@@ -7,7 +7,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 47
+tap_plan 56
 
 lxc_pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 lxc_state_is() { [ "$(lxc_ns_vsh domstate "$1" 2>/dev/null)" = "$2" ]; }
@@ -94,6 +94,44 @@ lxc_new_init() { p=$(lxc_init_pid life); [ -n "$p" ] && [ "$p" != "$old" ] && lx
 tap_check "reboot gives a new init" lxc_wait lxc_new_init
 tap_is "running after reboot" "$(lxc_vsh domstate life)" "running"
 tap_check "destroy after reboot" lxc_vsh destroy life
+
+# ---- reboot --mode: the container is asked and reboots itself, as LXC and libvirt ask
+# one. Its init reads /dev/initctl as sysvinit does and reboots (reboot(2) in its PID
+# namespace) on runlevel 6, or on SIGINT; each boot leaves a line.
+LXC_RB_INIT='rm -f /dev/initctl; mkfifo /dev/initctl; echo boot >> /tmp/rb.log
+trap "echo int >> /tmp/rb.log; reboot -f" INT
+trap "exit 0" TERM PWR
+dd if=/dev/initctl of=/tmp/rb.req bs=384 count=1 2>/dev/null & wait
+case "$(od -An -c -j8 -N1 /tmp/rb.req)" in *6*) echo runlevel6 >> /tmp/rb.log; reboot -f ;; esac
+while :; do sleep 1000 & wait; done'
+lxc_define rb "$LXC_RB_INIT"
+rm -f "$LXC_ROOTFS/tmp/rb.log" "$LXC_ROOTFS/tmp/rb.req"
+lxc_vsh start rb
+lxc_rb_ready() { [ -p "/proc/$(lxc_init_pid rb)/root/dev/initctl" ]; }
+lxc_rb_new_init() {
+    p=$(lxc_init_pid rb)
+    [ -n "$p" ] && [ "$p" != "$old" ] && [ -p "/proc/$p/root/dev/initctl" ]
+}
+lxc_wait lxc_rb_ready
+old=$(lxc_init_pid rb)
+tap_check "reboot --mode initctl asks through the pipe" lxc_vsh reboot rb --mode initctl
+tap_check "the container rebooted itself: a new init" lxc_wait lxc_rb_new_init
+tap_is "it was asked for runlevel 6, and booted again" \
+    "$(tr '\n' ' ' < "$LXC_ROOTFS/tmp/rb.log")" "boot runlevel6 boot "
+old=$(lxc_init_pid rb)
+tap_check "reboot --mode signal sends SIGINT" lxc_vsh reboot rb --mode signal
+tap_check "a new init again" lxc_wait lxc_rb_new_init
+tap_is "it got the signal, and booted again" \
+    "$(tr '\n' ' ' < "$LXC_ROOTFS/tmp/rb.log")" "boot runlevel6 boot int boot "
+tap_is "running, rebooted: its monitor followed <on_reboot>" "$(lxc_vsh domstate rb --reason)" \
+    "running (booted)"
+lxc_vsh destroy rb >/dev/null
+tap_is "reboot --mode initctl of a container without the pipe: the error" \
+    "$(lxc_vsh start life >/dev/null; lxc_vsh reboot life --mode initctl 2>&1)" \
+    "error: failed to reboot domain 'life': the container has no initctl pipe to ask (/dev/initctl): No such file or directory"
+tap_is "reboot --mode acpi is not a container's" "$(lxc_vsh reboot life --mode acpi 2>&1)" \
+    "error: failed to reboot domain 'life': the lxc driver cannot reboot domains by acpi"
+lxc_vsh destroy life >/dev/null
 
 # ---- suspend and resume: a counter inside stops, then goes on
 lxc_define count 'i=0; trap "exit 0" TERM PWR; while :; do i=$((i+1)); echo $i > /tmp/count; usleep 20000; done' \

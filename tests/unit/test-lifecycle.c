@@ -199,8 +199,20 @@ test_shutdown_modes(void **state)
                                                     VSH_DOMAIN_SHUTDOWN_SIGNAL, &err), -1);
     assert_error(err, VSH_ERROR_UNSUPPORTED, "the qemu driver cannot shut domains down by signal");
     assert_state(dom, VSH_DOMAIN_RUNNING, VSH_DOMAIN_RUNNING_BOOTED);
+    g_clear_error(&err);
+    /* reboot takes the same ways: the stub's guest obeys acpi and agent at once */
+    assert_int_equal(vsh_domain_reboot_flags(dom, 1 << 7, &err), -1);
+    assert_error(err, VSH_ERROR_INVALID_ARG, "unknown reboot flags 0x80");
+    g_clear_error(&err);
+    assert_int_equal(vsh_domain_reboot_flags(dom, VSH_DOMAIN_SHUTDOWN_INITCTL, &err), -1);
+    assert_error(err, VSH_ERROR_UNSUPPORTED, "the qemu driver cannot reboot domains by initctl");
+    g_clear_error(&err);
+    assert_int_equal(vsh_domain_reboot_flags(dom, VSH_DOMAIN_SHUTDOWN_ACPI, NULL), 0);
+    assert_state(dom, VSH_DOMAIN_RUNNING, VSH_DOMAIN_RUNNING_BOOTED);
     assert_int_equal(vsh_domain_shutdown_flags(dom, VSH_DOMAIN_SHUTDOWN_AGENT, NULL), 0);
     assert_state(dom, VSH_DOMAIN_SHUTOFF, VSH_DOMAIN_SHUTOFF_SHUTDOWN);
+    assert_int_equal(vsh_domain_reboot_flags(dom, VSH_DOMAIN_SHUTDOWN_ACPI, &err), -1);
+    assert_error(err, VSH_ERROR_OPERATION_INVALID, "domain 't' is not running");
 }
 
 /* desc: the title and description of either definition, set and removed */
