@@ -610,6 +610,9 @@ vsh_domain_obj_start(vsh_conn *conn, vsh_domain_obj *obj, unsigned int flags, GE
 {
     if (!obj->driver->start)
         return vsh_domain_unsupported(obj, "start domains", error);
+    /* the monitor is what watches the starting process */
+    if ((flags & VSH_DOMAIN_START_AUTODESTROY) && !obj->driver->supervised)
+        return vsh_domain_unsupported(obj, "destroy domains when their starter exits", error);
     if (vsh_store_prepare_start(conn, obj, error) < 0)
         return -1;
     if (obj->driver->start(obj, flags, error) < 0) {
@@ -632,7 +635,7 @@ vsh_domain_obj_start(vsh_conn *conn, vsh_domain_obj *obj, unsigned int flags, GE
 static int
 vsh_domain_check_start_flags(unsigned int flags, GError **error)
 {
-    if (flags & ~(unsigned int) VSH_DOMAIN_START_PAUSED)
+    if (flags & ~(unsigned int) (VSH_DOMAIN_START_PAUSED | VSH_DOMAIN_START_AUTODESTROY))
         return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "unsupported start flags 0x%x",
                              flags);
     return 0;

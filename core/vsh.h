@@ -219,6 +219,10 @@ VSH_EXPORT vsh_domain *vsh_domain_define_xml(vsh_conn *conn, const char *xml,
 
 typedef enum {
     VSH_DOMAIN_START_PAUSED = 1 << 0,
+    /* Destroyed when the process that started it exits, however it exits (libvirt's
+     * VIR_DOMAIN_START_AUTODESTROY, whose connection is the process here). The domain's
+     * driver must supervise it (VSH_ERROR_UNSUPPORTED otherwise). */
+    VSH_DOMAIN_START_AUTODESTROY = 1 << 1,
 } vsh_domain_start_flags;
 
 /* Creates and starts a transient domain (no definition is kept once it stops). */

@@ -252,7 +252,8 @@ cmd_create(shell_ctl *ctl, const shell_cmd *cmd)
     g_autoptr(GError) err = NULL;
     g_autofree char *xml = shell_read_xml_file(ctl, file);
     g_autoptr(vsh_domain) dom = NULL;
-    unsigned int flags = shell_cmd_has(cmd, "paused") ? VSH_DOMAIN_START_PAUSED : 0;
+    unsigned int flags = (shell_cmd_has(cmd, "paused") ? VSH_DOMAIN_START_PAUSED : 0) |
+        (shell_cmd_has(cmd, "autodestroy") ? VSH_DOMAIN_START_AUTODESTROY : 0);
 
     if (!xml)
         return false;
@@ -349,6 +350,8 @@ cmd_lifecycle(shell_ctl *ctl, const shell_cmd *cmd)
         return false;
     if (verb->fn == lifecycle_start && shell_cmd_has(cmd, "paused"))
         flags |= VSH_DOMAIN_START_PAUSED;
+    if (verb->fn == lifecycle_start && shell_cmd_has(cmd, "autodestroy"))
+        flags |= VSH_DOMAIN_START_AUTODESTROY;
     if (!(dom = shell_domain_lookup(ctl, cmd, "domain")))
         return false;
     if (verb->fn(dom, flags, &err) < 0) {
@@ -1156,6 +1159,7 @@ static const shell_opt_def opts_create[] = {
       "file containing an XML domain description", SHELL_COMPLETE_FILE },
     { "console", SHELL_OPT_BOOL, 0, "attach to console after creation", 0 },
     { "paused", SHELL_OPT_BOOL, 0, "leave the guest paused after creation", 0 },
+    { "autodestroy", SHELL_OPT_BOOL, 0, "automatically destroy the guest when vsh quits", 0 },
     OPT_VALIDATE,
     { NULL },
 };
@@ -1164,6 +1168,7 @@ static const shell_opt_def opts_start[] = {
     OPT_DOMAIN(SHELL_COMPLETE_DOMAIN_INACTIVE),
     { "console", SHELL_OPT_BOOL, 0, "attach to console after creation", 0 },
     { "paused", SHELL_OPT_BOOL, 0, "leave the guest paused after creation", 0 },
+    { "autodestroy", SHELL_OPT_BOOL, 0, "automatically destroy the guest when vsh quits", 0 },
     { NULL },
 };
 

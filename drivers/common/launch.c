@@ -264,6 +264,7 @@ write_body(launch_buf *b, const struct vsh_launch *l)
     line_n(b, "on_reboot", (unsigned int) l->on_reboot);
     line_n(b, "on_crash", (unsigned int) l->on_crash);
     line_n(b, "start_paused", l->start_paused ? 1 : 0);
+    line_n(b, "owner_pid", (unsigned int) l->owner_pid);
     line_n(b, "shutdown_timeout_ms", (unsigned int) l->shutdown_timeout_ms);
     buf_key(b, "end");
     buf_end(b);
@@ -464,7 +465,7 @@ typedef enum {
     K_GROUP, K_UIDMAP, K_GIDMAP, K_CAPS_KEEP, K_NO_NEW_PRIVS, K_RLIMIT, K_MEM_HARD,
     K_MEM_SOFT, K_MEM_SWAP, K_CPU_SHARES, K_CPU_PERIOD, K_CPU_QUOTA, K_CPUSET, K_PIDS_MAX,
     K_NET, K_IP, K_ROUTE, K_ON_POWEROFF, K_ON_REBOOT, K_ON_CRASH, K_START_PAUSED,
-    K_SHUTDOWN_TIMEOUT,
+    K_SHUTDOWN_TIMEOUT, K_OWNER_PID,
 } launch_key;
 
 static const struct {
@@ -488,6 +489,7 @@ static const struct {
     { "ip", K_IP, 3 }, { "route", K_ROUTE, 4 }, { "on_poweroff", K_ON_POWEROFF, 1 },
     { "on_reboot", K_ON_REBOOT, 1 }, { "on_crash", K_ON_CRASH, 1 },
     { "start_paused", K_START_PAUSED, 1 }, { "shutdown_timeout_ms", K_SHUTDOWN_TIMEOUT, 1 },
+    { "owner_pid", K_OWNER_PID, 1 },
 };
 
 static int
@@ -641,6 +643,8 @@ read_number_item(struct vsh_launch *l, launch_key key, const char *f)
         return parse_int(f, &l->on_crash);
     case K_SHUTDOWN_TIMEOUT:
         return parse_int(f, &l->shutdown_timeout_ms);
+    case K_OWNER_PID:
+        return parse_int(f, &l->owner_pid);
     case K_DROP_USER:
         return read_bool(f, &l->drop_user);
     case K_NO_NEW_PRIVS:

@@ -144,6 +144,7 @@ struct vsh_launch {
     int on_reboot;
     int on_crash;
     int start_paused;           /* freeze the cgroup before init runs its first instruction */
+    int owner_pid;              /* destroy the domain when this process exits (0: never) */
     int shutdown_timeout_ms;    /* after a shutdown request, kill everything after this */
 };
 

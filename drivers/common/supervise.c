@@ -695,6 +695,7 @@ vsh_supervise_start(const vsh_supervise_ops *ops, vsh_domain_obj *obj, unsigned 
     g_return_val_if_fail(def != NULL, -1);
     r = vsh_supervise_launch_build(ops, obj, def, &l, error);
     l.start_paused = (flags & VSH_DOMAIN_START_PAUSED) != 0;
+    l.owner_pid = (flags & VSH_DOMAIN_START_AUTODESTROY) ? (int) getpid() : 0;
     if (r == 0)
         launch_fd = launch_to_memfd(&l, error);
     vsh_launch_clear(&l);

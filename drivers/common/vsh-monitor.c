@@ -87,6 +87,7 @@ typedef struct {
     int client_fd;              /* the console client, -1 when none */
     int signal_fd;
     int timer_fd;               /* shutdown escalation */
+    int owner_fd;               /* pidfd of the process whose exit destroys the domain */
     pid_t init_pid;
     int killing;                /* a destroy or an escalation is under way */
     cpu_set_t *cpus;            /* the CPUs the domain may use (domain_cpus) */
@@ -1043,15 +1044,17 @@ static void
 main_loop(monitor *m)
 {
     for (;;) {
-        struct pollfd pfds[5] = {
+        /* a descriptor of -1 (no console client, no owner) is one poll skips */
+        struct pollfd pfds[6] = {
             { m->signal_fd, POLLIN, 0 },
             { m->timer_fd, POLLIN, 0 },
             { m->listen_fd, POLLIN, 0 },
             { m->master_fd, POLLIN, 0 },
             { m->client_fd, POLLIN, 0 },
+            { m->owner_fd, POLLIN, 0 },
         };
 
-        if (poll(pfds, m->client_fd >= 0 ? 5 : 4, -1) < 0) {
+        if (poll(pfds, 6, -1) < 0) {
             if (errno == EINTR)
                 continue;
             m->killing = 1;
@@ -1076,6 +1079,13 @@ main_loop(monitor *m)
             close(m->client_fd);
             m->client_fd = -1;
         }
+        if (m->owner_fd >= 0 && pfds[5].revents) {
+            /* the process that started the domain with autodestroy is gone: a destroy */
+            close(m->owner_fd);
+            m->owner_fd = -1;
+            m->killing = 1;
+            kill_everything(m);
+        }
     }
 }
 
@@ -1096,6 +1106,11 @@ setup(monitor *m, char *msg, size_t size, int *ret_err)
     }
     (void) unlink(state_file(m, ".exit"));
     (void) unlink(state_file(m, ".stop"));
+    /* before anything runs: an owner already gone is seen at the first poll */
+    step = "watch the process that starts the domain";
+    if (m->l.owner_pid > 0 &&
+        (m->owner_fd = (int) syscall(SYS_pidfd_open, (pid_t) m->l.owner_pid, 0)) < 0)
+        goto fail;
     step = "become the subreaper of the domain's processes";
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         goto fail;
@@ -1131,7 +1146,7 @@ main(void)
 {
     static monitor mon = { .lock_fd = -1, .status_fd = STATUS_FD, .master_fd = -1,
                            .slave_fd = -1, .listen_fd = -1, .client_fd = -1,
-                           .signal_fd = -1, .timer_fd = -1 };
+                           .signal_fd = -1, .timer_fd = -1, .owner_fd = -1 };
     monitor *m = &mon;
     char msg[512] = "";
     char ok[160];

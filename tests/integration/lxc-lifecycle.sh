@@ -7,7 +7,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 56
+tap_plan 61
 
 lxc_pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 lxc_state_is() { [ "$(lxc_ns_vsh domstate "$1" 2>/dev/null)" = "$2" ]; }
@@ -25,13 +25,16 @@ tap_check "the domain is shut off after shutdown" lxc_wait lxc_state_is life "sh
 
 # ---- shutdown through /dev/initctl: an init that reads the pipe as sysvinit does (it
 # keeps the 384-byte request, or notes a signal), and --mode for one way only
-LXC_ICTL_INIT='rm -f /dev/initctl; mkfifo /dev/initctl
+# The pipe is held open for reading (read-write, which never blocks) before the init says
+# it is ready: a request sent before dd opened it would otherwise find no reader.
+LXC_ICTL_INIT='rm -f /dev/initctl; mkfifo /dev/initctl; exec 3<>/dev/initctl
 trap "echo signal > /tmp/ictl.sig; exit 3" TERM PWR INT
-dd if=/dev/initctl of=/tmp/ictl.req bs=384 count=1 2>/dev/null & wait; exit 0'
+touch /tmp/ictl.ready
+dd of=/tmp/ictl.req bs=384 count=1 <&3 2>/dev/null & wait; exit 0'
 lxc_define ictl "$LXC_ICTL_INIT"
-lxc_ictl_ready() { [ -p "/proc/$(lxc_init_pid ictl)/root/dev/initctl" ]; }
+lxc_ictl_ready() { [ -e "$LXC_ROOTFS/tmp/ictl.ready" ]; }
 lxc_ictl_header() { od -An -tx1 -N12 "$LXC_ROOTFS/tmp/ictl.req" 2>/dev/null | tr -s ' '; }
-rm -f "$LXC_ROOTFS/tmp/ictl.req" "$LXC_ROOTFS/tmp/ictl.sig"
+rm -f "$LXC_ROOTFS/tmp/ictl.req" "$LXC_ROOTFS/tmp/ictl.sig" "$LXC_ROOTFS/tmp/ictl.ready"
 lxc_vsh start ictl
 lxc_wait lxc_ictl_ready
 tap_check "shutdown of a container with an initctl pipe" lxc_vsh shutdown ictl
@@ -39,13 +42,13 @@ tap_check "it stops: shut off (shutdown)" lxc_wait lxc_state_is ictl "shut off"
 tap_is "init got sysvinit's request for runlevel 0 (magic, command, level)" \
     "$(lxc_ictl_header)" " 69 19 09 03 01 00 00 00 30 00 00 00"
 tap_check "and no signal" test ! -e "$LXC_ROOTFS/tmp/ictl.sig"
-rm -f "$LXC_ROOTFS/tmp/ictl.req" "$LXC_ROOTFS/tmp/ictl.sig"
+rm -f "$LXC_ROOTFS/tmp/ictl.req" "$LXC_ROOTFS/tmp/ictl.sig" "$LXC_ROOTFS/tmp/ictl.ready"
 lxc_vsh start ictl
 lxc_wait lxc_ictl_ready
 tap_check "shutdown --mode signal of the same container" lxc_vsh shutdown ictl --mode signal
 tap_check "it stops" lxc_wait lxc_state_is ictl "shut off"
 tap_is "init got a signal, and no request" \
-    "$(cat "$LXC_ROOTFS/tmp/ictl.sig" 2>/dev/null) $(test -e "$LXC_ROOTFS/tmp/ictl.req"; echo $?)" \
+    "$(cat "$LXC_ROOTFS/tmp/ictl.sig" 2>/dev/null) $(test -s "$LXC_ROOTFS/tmp/ictl.req"; echo $?)" \
     "signal 1"
 rm -f "$LXC_ROOTFS/tmp/ictl.req" "$LXC_ROOTFS/tmp/ictl.sig"
 lxc_vsh start life
@@ -98,27 +101,30 @@ tap_check "destroy after reboot" lxc_vsh destroy life
 # ---- reboot --mode: the container is asked and reboots itself, as LXC and libvirt ask
 # one. Its init reads /dev/initctl as sysvinit does and reboots (reboot(2) in its PID
 # namespace) on runlevel 6, or on SIGINT; each boot leaves a line.
-LXC_RB_INIT='rm -f /dev/initctl; mkfifo /dev/initctl; echo boot >> /tmp/rb.log
+LXC_RB_INIT='rm -f /dev/initctl; mkfifo /dev/initctl; exec 3<>/dev/initctl
 trap "echo int >> /tmp/rb.log; reboot -f" INT
 trap "exit 0" TERM PWR
-dd if=/dev/initctl of=/tmp/rb.req bs=384 count=1 2>/dev/null & wait
+echo boot >> /tmp/rb.log; touch /tmp/rb.ready
+dd of=/tmp/rb.req bs=384 count=1 <&3 2>/dev/null & wait
 case "$(od -An -c -j8 -N1 /tmp/rb.req)" in *6*) echo runlevel6 >> /tmp/rb.log; reboot -f ;; esac
 while :; do sleep 1000 & wait; done'
 lxc_define rb "$LXC_RB_INIT"
-rm -f "$LXC_ROOTFS/tmp/rb.log" "$LXC_ROOTFS/tmp/rb.req"
+rm -f "$LXC_ROOTFS/tmp/rb.log" "$LXC_ROOTFS/tmp/rb.req" "$LXC_ROOTFS/tmp/rb.ready"
 lxc_vsh start rb
-lxc_rb_ready() { [ -p "/proc/$(lxc_init_pid rb)/root/dev/initctl" ]; }
+lxc_rb_ready() { [ -e "$LXC_ROOTFS/tmp/rb.ready" ]; }
 lxc_rb_new_init() {
     p=$(lxc_init_pid rb)
-    [ -n "$p" ] && [ "$p" != "$old" ] && [ -p "/proc/$p/root/dev/initctl" ]
+    [ -n "$p" ] && [ "$p" != "$old" ] && lxc_rb_ready
 }
 lxc_wait lxc_rb_ready
 old=$(lxc_init_pid rb)
+rm -f "$LXC_ROOTFS/tmp/rb.ready"
 tap_check "reboot --mode initctl asks through the pipe" lxc_vsh reboot rb --mode initctl
 tap_check "the container rebooted itself: a new init" lxc_wait lxc_rb_new_init
 tap_is "it was asked for runlevel 6, and booted again" \
     "$(tr '\n' ' ' < "$LXC_ROOTFS/tmp/rb.log")" "boot runlevel6 boot "
 old=$(lxc_init_pid rb)
+rm -f "$LXC_ROOTFS/tmp/rb.ready"
 tap_check "reboot --mode signal sends SIGINT" lxc_vsh reboot rb --mode signal
 tap_check "a new init again" lxc_wait lxc_rb_new_init
 tap_is "it got the signal, and booted again" \
@@ -132,6 +138,25 @@ tap_is "reboot --mode initctl of a container without the pipe: the error" \
 tap_is "reboot --mode acpi is not a container's" "$(lxc_vsh reboot life --mode acpi 2>&1)" \
     "error: failed to reboot domain 'life': the lxc driver cannot reboot domains by acpi"
 lxc_vsh destroy life >/dev/null
+
+# ---- start --autodestroy: the domain lasts as long as the vsh that started it, however
+# that vsh ends
+tap_is "start --autodestroy: running while the session lasts" \
+    "$(lxc_vsh "start life --autodestroy; domstate life")" "running"
+tap_check "destroyed when the session ends" lxc_wait lxc_state_is life "shut off"
+tap_is "with destroy's reason" "$(lxc_vsh domstate --reason life)" "shut off (destroyed)"
+mkfifo "$LXC_T/session.in"
+"$VSH" -q -c "$LXC_URI" < "$LXC_T/session.in" > "$LXC_T/session.out" 2>&1 &
+session=$!
+exec 9> "$LXC_T/session.in"
+echo "start life --autodestroy" >&9
+lxc_session_started() { [ "$(lxc_vsh domstate life)" = running ]; }
+tap_check "a session that goes on keeps its domain running" lxc_wait lxc_session_started
+kill -9 "$session"
+wait "$session" 2>/dev/null
+exec 9>&-
+tap_check "a session killed with SIGKILL takes its domain down too" \
+    lxc_wait lxc_state_is life "shut off"
 
 # ---- suspend and resume: a counter inside stops, then goes on
 lxc_define count 'i=0; trap "exit 0" TERM PWR; while :; do i=$((i+1)); echo $i > /tmp/count; usleep 20000; done' \

@@ -98,6 +98,7 @@ fill_launch(struct vsh_launch *l)
     l->on_reboot = 1;
     l->start_paused = 1;
     l->shutdown_timeout_ms = 5000;
+    l->owner_pid = 4242;
 }
 
 static int
@@ -160,6 +161,7 @@ test_round_trip_keeps_every_field(void **state)
     assert_int_equal(out.on_reboot, 1);
     assert_int_equal(out.start_paused, 1);
     assert_int_equal(out.shutdown_timeout_ms, 5000);
+    assert_int_equal(out.owner_pid, 4242);
     vsh_launch_clear(&in);
     vsh_launch_clear(&out);
 }
