@@ -260,23 +260,23 @@ const shell_cmd_def shell_device_cmds[] = {
       "element) to a domain. --config changes its definition; --live, the default,\n"
       "the running domain, where its driver can: a container takes a new interface at\n"
       "once, a veth pair whose peer is set up in its network namespace.",
-      SHELL_CMD_MUTATING, SHELL_GROUP_DOMAIN },
+      SHELL_CMD_MUTATING | SHELL_CMD_PARSES_XML, SHELL_GROUP_DOMAIN },
     { "detach-device", cmd_attach_device, opts_device, "detach device from an XML file",
       "Remove the device an XML file describes from a domain: an interface found by its\n"
       "MAC address (or, without one, by what else the element gives), a filesystem by its\n"
       "target directory, a disk by its target device. --config, --live and --persistent\n"
-      "as for attach-device.", SHELL_CMD_MUTATING,
+      "as for attach-device.", SHELL_CMD_MUTATING | SHELL_CMD_PARSES_XML,
       SHELL_GROUP_DOMAIN },
     { "attach-interface", cmd_attach_interface, opts_attach_interface,
       "attach network interface",
       "Add a network interface to a domain: of type bridge, on the bridge SOURCE, or of\n"
       "type ethernet, whose host end --target names. A running container takes it at\n"
       "once. --print-xml prints the element instead.",
-      SHELL_CMD_MUTATING, SHELL_GROUP_DOMAIN },
+      SHELL_CMD_MUTATING | SHELL_CMD_PARSES_XML, SHELL_GROUP_DOMAIN },
     { "detach-interface", cmd_detach_interface, opts_detach_interface,
       "detach network interface",
       "Remove the interface of type TYPE from a domain; with more than one, --mac names\n"
       "it. --print-xml prints its element instead.",
-      SHELL_CMD_MUTATING, SHELL_GROUP_DOMAIN },
+      SHELL_CMD_MUTATING | SHELL_CMD_PARSES_XML, SHELL_GROUP_DOMAIN },
     { NULL },
 };

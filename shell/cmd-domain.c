@@ -1334,11 +1334,11 @@ const shell_cmd_def shell_domain_cmds[] = {
       "with --all; the --state-* options keep those in the states named.\n"
       "A Type column appears when the connection serves several domain types.", 0, MON },
     { "define", cmd_define, opts_define, "define (but don't start) a domain from an XML file",
-      "Define a domain.", MUT, DOM },
+      "Define a domain.", MUT | SHELL_CMD_PARSES_XML, DOM },
     { "undefine", cmd_lifecycle, opts_dom_persistent, "undefine a domain",
       "Undefine an inactive domain, or convert a running one to transient.", MUT, DOM },
     { "create", cmd_create, opts_create, "create a domain from an XML file",
-      "Create a transient domain and start it.", MUT, DOM },
+      "Create a transient domain and start it.", MUT | SHELL_CMD_PARSES_XML, DOM },
     { "start", cmd_lifecycle, opts_start, "start a (previously defined) inactive domain",
       "Start a domain.", MUT, DOM },
     { "shutdown", cmd_lifecycle, opts_shutdown, "gracefully shutdown a domain",

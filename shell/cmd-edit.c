@@ -290,7 +290,7 @@ const shell_cmd_def shell_edit_cmds[] = {
     { "edit", cmd_edit, opts_edit, "edit XML configuration for a domain",
       "Edit the XML configuration for a domain in $VISUAL or $EDITOR (vi when neither\n"
       "is set). An unchanged file changes nothing; an invalid one is never stored.",
-      SHELL_CMD_MUTATING, SHELL_GROUP_DOMAIN },
+      SHELL_CMD_MUTATING | SHELL_CMD_PARSES_XML, SHELL_GROUP_DOMAIN },
     { "desc", cmd_desc, opts_desc, "show or set domain's description or title",
       "Print the description of a domain (its title with --title), or set it to the\n"
       "words of --new-desc, or to what $VISUAL or $EDITOR leaves with --edit. An empty\n"

@@ -66,6 +66,8 @@ typedef enum {
 enum {
     SHELL_CMD_MUTATING = 1 << 0,   /* refused on a read-only (-r) shell */
     SHELL_CMD_NO_CONNECT = 1 << 1, /* runs without opening a connection */
+    SHELL_CMD_PARSES_XML = 1 << 2, /* parses domain XML: its heap grows in huge pages
+                                    * (vsh-heap.h) */
 };
 
 typedef struct shell_ctl shell_ctl;

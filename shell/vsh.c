@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vsh-heap.h"
 #include "vsh-readline.h"
 #include "vsh-shell.h"
 
@@ -924,6 +925,8 @@ shell_cmd_run(shell_ctl *ctl, const shell_cmd *cmd)
     }
     if ((def->flags & SHELL_CMD_MUTATING) && !shell_check_writable(ctl, def->name))
         return false;
+    if (def->flags & SHELL_CMD_PARSES_XML)
+        shell_heap_huge_pages();
     if (!(def->flags & SHELL_CMD_NO_CONNECT) && !shell_conn(ctl))
         return false;
     return def->handler(ctl, cmd);
