@@ -19,13 +19,17 @@
  * The init of the busybox template. A shell script rather than busybox's own init because
  * it must work as PID 1 of a container and as an ordinary process of a chroot jail (busybox
  * init refuses to run unless it is PID 1), and because shutting down must be one signal
- * whatever the driver sends: TERM, INT, PWR or USR2 end it with status 0.
+ * whatever the driver sends: TERM, PWR or USR2 end it with status 0. INT is ctrl-alt-del,
+ * what `vsh reboot --mode signal` and LXC send for a reboot: as PID 1 of a container it
+ * reboots (reboot(2) in a PID namespace ends init, and the monitor starts a new one); in a
+ * jail, where it is not PID 1 and a reboot(2) would be the host's, it stops as for TERM.
  * fd 3 keeps the console: a background job's stdin would otherwise be /dev/null.
  */
 const char install_init_script[] =
     "#!/bin/sh\n"
     "# vsh minimal init: keeps a login shell on the console, respawned when it exits.\n"
-    "# SIGTERM, SIGINT, SIGPWR or SIGUSR2 stop the domain cleanly.\n"
+    "# SIGTERM, SIGPWR or SIGUSR2 stop the domain cleanly; SIGINT (ctrl-alt-del) reboots\n"
+    "# a container and stops a jail.\n"
     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
     "export PATH\n"
     "[ -e /proc/self ] || mount -t proc proc /proc 2>/dev/null\n"
@@ -34,7 +38,15 @@ const char install_init_script[] =
     "    [ -n \"$shell\" ] && kill -HUP \"$shell\" 2>/dev/null\n"
     "    exit 0\n"
     "}\n"
-    "trap stop TERM INT PWR USR2\n"
+    "ctrlaltdel() {\n"
+    "    if [ \"$$\" = 1 ]; then\n"
+    "        [ -n \"$shell\" ] && kill -HUP \"$shell\" 2>/dev/null\n"
+    "        reboot -f\n"
+    "    fi\n"
+    "    stop\n"
+    "}\n"
+    "trap stop TERM PWR USR2\n"
+    "trap ctrlaltdel INT\n"
     "exec 3<&0\n"
     "while :; do\n"
     "    if command -v setsid >/dev/null 2>&1; then\n"

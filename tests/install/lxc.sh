@@ -53,6 +53,19 @@ tap_is "busybox template: init in the XML" \
     "$("$VSH" -c "$URI" dumpxml caja | sed -n 's/.*<init>\(.*\)<\/init>.*/\1/p')" /sbin/init
 tap_is "busybox template: a shell runs inside" \
     "$("$VSH" -c "$URI" exec caja -- /bin/sh -c 'echo $((6 * 7))' 2>&1)" 42
+# reboot --mode signal: SIGINT, which the template's init takes for ctrl-alt-del
+old_id=$("$VSH" -q -c "$URI" domid caja)
+"$VSH" -q -c "$URI" reboot caja --mode signal >/dev/null
+n=0
+while { [ "$(dom_field caja State)" != running ] ||
+        [ "$("$VSH" -q -c "$URI" domid caja)" = "$old_id" ]; } && [ $n -lt 100 ]; do
+    sleep 0.1; n=$((n + 1))
+done
+tap_is "busybox template: reboot --mode signal gives a new init, running" \
+    "$(dom_field caja State) $([ "$("$VSH" -q -c "$URI" domid caja)" != "$old_id" ] && echo new)" \
+    "running new"
+tap_is "busybox template: a shell runs inside after the reboot" \
+    "$("$VSH" -c "$URI" exec caja -- /bin/sh -c 'echo $((6 * 7))' 2>&1)" 42
 "$VSH" -q -c "$URI" shutdown caja >/dev/null
 n=0
 while [ "$(dom_field caja State)" != "shut off" ] && [ $n -lt 100 ]; do
