@@ -761,26 +761,46 @@ vsh_domain_shutdown_mode_to_string(unsigned int flag)
     return NULL;
 }
 
+/* That each way @flags asks for a shutdown or reboot (@verb) is one vsh knows. */
+static int
+vsh_domain_check_known_modes(unsigned int flags, const char *verb, GError **error)
+{
+    const unsigned int known = (1u << G_N_ELEMENTS(shutdown_modes)) - 1;
+
+    if (flags & ~known)
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "unknown %s flags 0x%x", verb,
+                             flags & ~known);
+    return 0;
+}
+
+/* That @obj's driver has each way of @flags among @modes (@action for the message). */
+static int
+vsh_domain_check_driver_modes(const vsh_domain_obj *obj, unsigned int flags,
+                              unsigned int modes, const char *action, GError **error)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(shutdown_modes); i++) {
+        if ((flags & (1u << i)) && !(modes & (1u << i)))
+            return vsh_error_set(error, VSH_ERROR_UNSUPPORTED, "the %s driver cannot %s by %s",
+                                 obj->driver->name, action, shutdown_modes[i]);
+    }
+    return 0;
+}
+
 int
 vsh_domain_shutdown_flags(vsh_domain *dom, unsigned int flags, GError **error)
 {
     g_auto(vsh_domain_job) job = VSH_DOMAIN_JOB_INIT;
-    const unsigned int known = (1u << G_N_ELEMENTS(shutdown_modes)) - 1;
-    size_t i;
 
-    if (flags & ~known)
-        return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "unknown shutdown flags 0x%x",
-                             flags & ~known);
-    if (vsh_domain_job_begin_active(dom, &job, error) < 0)
+    if (vsh_domain_check_known_modes(flags, "shutdown", error) < 0 ||
+        vsh_domain_job_begin_active(dom, &job, error) < 0)
         return -1;
     if (!dom->driver->shutdown)
         return vsh_domain_unsupported(job.obj, "shut domains down", error);
-    for (i = 0; i < G_N_ELEMENTS(shutdown_modes); i++) {
-        if ((flags & (1u << i)) && !(dom->driver->shutdown_modes & (1u << i)))
-            return vsh_error_set(error, VSH_ERROR_UNSUPPORTED,
-                                 "the %s driver cannot shut domains down by %s",
-                                 job.obj->driver->name, shutdown_modes[i]);
-    }
+    if (vsh_domain_check_driver_modes(job.obj, flags, dom->driver->shutdown_modes,
+                                      "shut domains down", error) < 0)
+        return -1;
     if (vsh_domain_tell_monitor(dom, job.obj, "shutdown", error) < 0)
         return -1;
     if (dom->driver->shutdown(job.obj, flags, error) < 0) {
@@ -820,22 +840,15 @@ int
 vsh_domain_reboot_flags(vsh_domain *dom, unsigned int flags, GError **error)
 {
     g_auto(vsh_domain_job) job = VSH_DOMAIN_JOB_INIT;
-    const unsigned int known = (1u << G_N_ELEMENTS(shutdown_modes)) - 1;
-    size_t i;
 
-    if (flags & ~known)
-        return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "unknown reboot flags 0x%x",
-                             flags & ~known);
-    if (vsh_domain_job_begin_active(dom, &job, error) < 0)
+    if (vsh_domain_check_known_modes(flags, "reboot", error) < 0 ||
+        vsh_domain_job_begin_active(dom, &job, error) < 0)
         return -1;
     if (!dom->driver->reboot)
         return vsh_domain_unsupported(job.obj, "reboot domains", error);
-    for (i = 0; i < G_N_ELEMENTS(shutdown_modes); i++) {
-        if ((flags & (1u << i)) && !(dom->driver->reboot_modes & (1u << i)))
-            return vsh_error_set(error, VSH_ERROR_UNSUPPORTED,
-                                 "the %s driver cannot reboot domains by %s",
-                                 job.obj->driver->name, shutdown_modes[i]);
-    }
+    if (vsh_domain_check_driver_modes(job.obj, flags, dom->driver->reboot_modes,
+                                      "reboot domains", error) < 0)
+        return -1;
     /* Asked, the domain reboots itself: its monitor sees init end as a reboot does and
      * follows <on_reboot>; there is nothing to tell it beforehand. */
     if (flags)
@@ -1583,6 +1596,18 @@ vsh_domain_set_memtune(vsh_domain *dom, const vsh_memtune_params *params, unsign
 
 /* ---------------------------------------------------------------- devices */
 
+/* Stores *@config as @obj's persistent definition and takes it over. */
+static int
+vsh_domain_replace_config(vsh_domain *dom, vsh_domain_obj *obj, vsh_domain_def **config,
+                          GError **error)
+{
+    if (vsh_store_save_config(dom->conn, *config, error) < 0)
+        return -1;
+    vsh_domain_def_free(obj->def);
+    obj->def = g_steal_pointer(config);
+    return 0;
+}
+
 /* @def with the device of @xml added, the last of its kind: parsed as the store keeps
  * @def, in the live form for the live definition. */
 static vsh_domain_def *
@@ -1671,13 +1696,7 @@ vsh_domain_attach_device(vsh_domain *dom, const char *xml, const char *filename,
         if (vsh_domain_save_live(dom, job.obj, error) < 0)
             return -1;
     }
-    if (config) {
-        if (vsh_store_save_config(dom->conn, config, error) < 0)
-            return -1;
-        vsh_domain_def_free(job.obj->def);
-        job.obj->def = g_steal_pointer(&config);
-    }
-    return 0;
+    return config ? vsh_domain_replace_config(dom, job.obj, &config, error) : 0;
 }
 
 /* Whether @dev, a device of @kind, is the one @want describes. */
@@ -1812,13 +1831,7 @@ vsh_domain_detach_device(vsh_domain *dom, const char *xml, const char *filename,
         if (vsh_domain_save_live(dom, job.obj, error) < 0)
             return -1;
     }
-    if (config) {
-        if (vsh_store_save_config(dom->conn, config, error) < 0)
-            return -1;
-        vsh_domain_def_free(job.obj->def);
-        job.obj->def = g_steal_pointer(&config);
-    }
-    return 0;
+    return config ? vsh_domain_replace_config(dom, job.obj, &config, error) : 0;
 }
 
 /* ---------------------------------------------------------------- statistics */
