@@ -611,8 +611,9 @@ lxc_attach_device(vsh_domain_obj *obj, vsh_domain_def *live, vsh_device_kind kin
     if (kind != VSH_DEVICE_INTERFACE)
         return lxc_device_not_live(obj, kind, "attached to", error);
     net = g_ptr_array_index(live->interfaces, live->interfaces->len - 1);
-    /* Its network is the host's: nothing of the container's own to plug into. */
-    if (lxc_net_shares_host(obj->pid))
+    /* Its network is the one its monitor is in, the host's: nothing of the container's
+     * own to plug into. */
+    if (lxc_net_same_netns(obj->pid, obj->monitor_pid))
         return vsh_error_set(error, VSH_ERROR_OPERATION_INVALID,
                              "container '%s' shares the host's network: an interface can only "
                              "be added to its definition (--config), for its next start",

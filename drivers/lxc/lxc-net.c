@@ -851,69 +851,54 @@ lxc_net_hotplug(pid_t host_pid, pid_t init_pid, const struct vsh_launch_net *net
 }
 
 bool
-lxc_net_shares_host(pid_t init_pid)
+lxc_net_same_netns(pid_t a, pid_t b)
 {
     char path[64];
-    struct stat theirs;
-    struct stat ours;
+    struct stat sa;
+    struct stat sb;
 
-    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) init_pid);
-    return stat(path, &theirs) == 0 && stat("/proc/self/ns/net", &ours) == 0 &&
-        theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) a);
+    if (stat(path, &sa) < 0)
+        return false;
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) b);
+    return stat(path, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Deletes the link @name through the netlink socket @fd (-1: it could not be opened),
+ * which it closes: 0 also when there is no such link. */
+static int
+lxc_net_link_delete_with(int fd, const char *name)
+{
+    int ret;
+    int saved;
+
+    if (fd < 0)
+        return -1;
+    ret = lxc_nl_link_delete(fd, name);
+    saved = errno;
+    close(fd);
+    if (ret < 0 && saved == ENODEV)
+        return 0;
+    errno = saved;
+    return ret;
 }
 
 int
 lxc_net_link_delete_ns(int ns_fd, const char *name)
 {
-    int fd;
-    int ret;
-    int saved;
-
-    if ((fd = lxc_nl_open_ns(ns_fd)) < 0)
-        return -1;
-    ret = lxc_nl_link_delete(fd, name);
-    saved = errno;
-    close(fd);
-    if (ret < 0 && saved == ENODEV)
-        return 0;
-    errno = saved;
-    return ret;
+    return lxc_net_link_delete_with(lxc_nl_open_ns(ns_fd), name);
 }
 
 int
 lxc_net_link_delete_in(pid_t netns_pid, const char *name)
 {
-    int fd;
-    int ret;
-    int saved;
-
-    if ((fd = lxc_nl_open_in(netns_pid)) < 0)
-        return -1;
-    ret = lxc_nl_link_delete(fd, name);
-    saved = errno;
-    close(fd);
-    if (ret < 0 && saved == ENODEV)
-        return 0;
-    errno = saved;
-    return ret;
+    return lxc_net_link_delete_with(lxc_nl_open_in(netns_pid), name);
 }
 
 int
 lxc_net_link_delete(const char *name)
 {
-    int fd;
-    int ret;
-    int saved;
-
-    if ((fd = lxc_nl_open()) < 0)
-        return -1;
-    ret = lxc_nl_link_delete(fd, name);
-    saved = errno;
-    close(fd);
-    if (ret < 0 && saved == ENODEV)
-        return 0;
-    errno = saved;
-    return ret;
+    return lxc_net_link_delete_with(lxc_nl_open(), name);
 }
 
 void

@@ -96,8 +96,8 @@ int lxc_net_link_delete_ns(int ns_fd, const char *name);
 int lxc_net_hotplug(pid_t host_pid, pid_t init_pid, const struct vsh_launch_net *net,
                     char ret_guest[IFNAMSIZ], char ret_step[96]);
 
-/* Whether the process @init_pid is in the caller's network namespace. */
-bool lxc_net_shares_host(pid_t init_pid);
+/* Whether processes @a and @b are in one network namespace. */
+bool lxc_net_same_netns(pid_t a, pid_t b);
 
 /* ------------------------------------------------------------------ lxc-child.c (libc) */
 
