@@ -6,7 +6,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
 command -v ip >/dev/null || tap_skip_all "ip (iproute2) is not installed"
-tap_plan 65
+tap_plan 66
 
 LXC_NETNS="vsh-lxc-net-$$"
 ip netns add "$LXC_NETNS" || { echo "Bail out! cannot create a network namespace"; exit 1; }
@@ -271,6 +271,12 @@ err=$(lxc_ns_vsh attach-interface netf ethernet 2>&1)
 case $err in
     *"shares the host's network"*"--config"*) ok "plugging into a container on the host's network is refused" ;;
     *) not_ok "plugging into a container on the host's network is refused: $err" ;;
+esac
+# asked from another network namespace: the container's network is still its monitor's
+err=$(lxc_vsh attach-interface netf ethernet 2>&1)
+case $err in
+    *"shares the host's network"*) ok "and so from another network namespace" ;;
+    *) not_ok "and so from another network namespace: $err" ;;
 esac
 lxc_ns_vsh destroy netf >/dev/null
 
