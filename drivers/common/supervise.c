@@ -920,6 +920,25 @@ initctl_set_runlevel(pid_t init, char runlevel, int *ret_errno)
 }
 
 /*
+ * Asks @init for @runlevel through its /dev/initctl when @initctl: 1 when it was asked, 0
+ * when the caller is to send its signals instead (@signals), -1 with @error set when the
+ * pipe was the only way and there is none.
+ */
+static int
+ask_init(pid_t init, char runlevel, bool initctl, bool signals, GError **error)
+{
+    int err = 0;
+
+    if (initctl && initctl_set_runlevel(init, runlevel, &err) == 1)
+        return 1;
+    if (!signals)
+        return vsh_error_set_code_errno(error, VSH_ERROR_OPERATION_FAILED, err,
+                                        "the container has no initctl pipe to ask "
+                                        "(/dev/initctl): %s", g_strerror(err));
+    return 0;
+}
+
+/*
  * A jail has no init that stops the rest: every process gets SIGTERM (VSH_DOMAIN_SHUTDOWN
  * SIGNAL, its only way). A container is asked as libvirt asks one: runlevel 0 through
  * /dev/initctl when it has one (INITCTL), else signals to init (SIGNAL); by default both,
@@ -944,15 +963,12 @@ vsh_supervise_shutdown(const vsh_supervise_ops *ops, vsh_domain_obj *obj, unsign
         (void) vsh_cgroup_signal_all(&cg, SIGTERM);
         vsh_cgroup_clear(&cg);
     } else if (init > 0) {
-        int err = 0;
+        int asked = ask_init(init, '0', initctl, signals, error);
 
-        if (initctl && initctl_set_runlevel(init, '0', &err) == 1) {
+        if (asked < 0)
+            return -1;
+        if (asked)
             signals = false;
-        } else if (!signals) {
-            return vsh_error_set_code_errno(error, VSH_ERROR_OPERATION_FAILED, err,
-                                            "the container has no initctl pipe to ask "
-                                            "(/dev/initctl): %s", g_strerror(err));
-        }
         /* SIGTERM for busybox init and scripts, SIGPWR as lxc-stop sends for systemd; an
          * init in a PID namespace only gets the signals it has a handler for */
         if (signals && kill(init, SIGTERM) < 0 && errno != ESRCH)
@@ -973,7 +989,7 @@ vsh_supervise_reboot_request(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
 {
     pid_t init = obj->pid;
     pid_t monitor = obj->monitor_pid;
-    int err = 0;
+    int asked;
 
     (void) ops;
     if (init <= 0)
@@ -981,12 +997,9 @@ vsh_supervise_reboot_request(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
     if (init <= 0)
         return vsh_error_set(error, VSH_ERROR_OPERATION_FAILED,
                              "cannot find the init of domain '%s'", obj->name);
-    if ((flags & VSH_DOMAIN_SHUTDOWN_INITCTL) && initctl_set_runlevel(init, '6', &err) == 1)
-        return 0;
-    if (!(flags & VSH_DOMAIN_SHUTDOWN_SIGNAL))
-        return vsh_error_set_code_errno(error, VSH_ERROR_OPERATION_FAILED, err,
-                                        "the container has no initctl pipe to ask "
-                                        "(/dev/initctl): %s", g_strerror(err));
+    if ((asked = ask_init(init, '6', flags & VSH_DOMAIN_SHUTDOWN_INITCTL,
+                          flags & VSH_DOMAIN_SHUTDOWN_SIGNAL, error)) != 0)
+        return asked > 0 ? 0 : -1;
     if (kill(init, SIGINT) < 0)
         return vsh_error_set_errno(error, errno, "cannot signal init of domain '%s'",
                                    obj->name);
@@ -1171,15 +1184,9 @@ vsh_supervise_get_cpu_stats(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
         total->system_time_ns = (gint64) sys;
     }
     /* per CPU where the host counts it so (cgroup v1); none otherwise */
-    if ((n = vsh_cgroup_get_cpu_time_percpu(&cg, &cpus)) > 0) {
-        int i;
-
-        for (i = 0; i < n; i++) {
-            guint64 v = cpus[i];
-
-            g_array_append_val(percpu, v);
-        }
-    }
+    G_STATIC_ASSERT(sizeof(*cpus) == sizeof(guint64));
+    if ((n = vsh_cgroup_get_cpu_time_percpu(&cg, &cpus)) > 0)
+        g_array_append_vals(percpu, cpus, (guint) n);
     free(cpus);
     vsh_cgroup_clear(&cg);
     return 0;
