@@ -55,6 +55,11 @@ tap_is "the jail still runs after both" "$(t_vsh domstate jail)" "running"
 cpu=$(t_vsh dominfo jail | awk -F: '/^CPU time/ { gsub(/[ s]/, "", $2); print $2 }')
 tap_check "dominfo shows cpu time from the cgroup ($cpu s)" \
     sh -c "echo '$cpu' | awk '{ exit !(\$1 > 0) }'"
+# a running jail takes no device live: one line, exit 1, nothing changed
+printf "<filesystem type='mount'><source dir='/tmp'/><target dir='/mnt'/></filesystem>\n" > "$T/fs.xml"
+err=$(t_vsh attach-device jail "$T/fs.xml" 2>&1)
+tap_is "attach-device --live to a running jail: the error, exit 1" "$err ($?)" \
+    "error: failed to attach device from $T/fs.xml: the chroot driver cannot attach devices to a running domain (1)"
 tap_check "cpu-stats of a jail: its total, with user and system parts" \
     sh -c "$VSH -q -c '$URI' cpu-stats jail --total | grep -c '^	[a-z]*_time  *[0-9.]* seconds$' | grep -qx 3"
 tap_check "dommemstat shows the resident memory" sh -c "t() { :; }; $VSH -c '$URI' dommemstat jail | grep -q '^rss [1-9]'"

@@ -6,7 +6,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
 command -v ip >/dev/null || tap_skip_all "ip (iproute2) is not installed"
-tap_plan 66
+tap_plan 67
 
 LXC_NETNS="vsh-lxc-net-$$"
 ip netns add "$LXC_NETNS" || { echo "Bail out! cannot create a network namespace"; exit 1; }
@@ -184,6 +184,10 @@ esac
 tap_is "failed plugs leave no veth behind" "$(nsip -o link show type veth | wc -l)" "$veths"
 tap_is "failed plugs leave the live definition as it was" \
     "$(lxc_ns_vsh domiflist neta | wc -l)" 1
+printf "<filesystem type='mount'><source dir='/tmp'/><target dir='/mnt'/></filesystem>\n" > "$LXC_T/fs.xml"
+err=$(lxc_ns_vsh attach-device neta "$LXC_T/fs.xml" 2>&1)
+tap_is "a filesystem is not plugged into a running container: the error, exit 1" "$err ($?)" \
+    "error: failed to attach device from $LXC_T/fs.xml: a filesystem cannot be attached to running container 'neta': change its definition (--config), the container has it from its next start (1)"
 # --config: the definition alone, for the next start.
 tap_check "attach-interface --config" \
     lxc_ns_vsh attach-interface neta bridge vshbr0 --mac 52:54:00:aa:00:15 --config
