@@ -595,7 +595,7 @@ vsh_domain_define_xml(vsh_conn *conn, const char *xml, const char *filename,
     /* Defining a running transient domain makes it persistent: "Added", as libvirt. */
     config = g_strconcat(conn->domains_dir, "/", def->name, ".xml", NULL);
     updated = vsh_file_exists(config);
-    if (vsh_store_save_config(conn, def, error) < 0)
+    if (vsh_store_save_config(conn, def, true, error) < 0)
         return NULL;
     obj = vsh_domain_obj_new(conn, drv, g_steal_pointer(&def), true);
     vsh_event_emit(obj, VSH_EVENT_DEFINED,
@@ -1152,7 +1152,7 @@ vsh_domain_change_config(vsh_domain *dom, vsh_domain_obj *obj, const vsh_domain_
     if (vsh_xml_validate_domain(obj->def, error) < 0 ||
         (obj->driver->def_validate && obj->driver->def_validate(obj->def, error) < 0))
         return -1;
-    return vsh_store_save_config(dom->conn, obj->def, error);
+    return vsh_store_save_config(dom->conn, obj->def, false, error);
 }
 
 static int
@@ -1601,7 +1601,7 @@ static int
 vsh_domain_replace_config(vsh_domain *dom, vsh_domain_obj *obj, vsh_domain_def **config,
                           GError **error)
 {
-    if (vsh_store_save_config(dom->conn, *config, error) < 0)
+    if (vsh_store_save_config(dom->conn, *config, false, error) < 0)
         return -1;
     vsh_domain_def_free(obj->def);
     obj->def = g_steal_pointer(config);

@@ -272,15 +272,19 @@ vsh_twin_read(const char *path)
     return g_bytes_new_take(buf, len);
 }
 
-/* Best effort, like every cache: a failure only means the next load parses the XML. */
+/* Best effort, like every cache: a failure only means the next load parses the XML.
+ * @reread: @def is the parser's output, encoded as reading its XML back gives it. */
 static void
 vsh_twin_write(const char *path, const void *header, size_t header_len,
-               const vsh_domain_def *def)
+               const vsh_domain_def *def, bool reread)
 {
     g_autoptr(GByteArray) bin = g_byte_array_sized_new(2048);
 
     g_byte_array_append(bin, header, (guint) header_len);
-    vsh_domain_def_encode(def, bin);
+    if (reread)
+        vsh_domain_def_encode_reread(def, bin);
+    else
+        vsh_domain_def_encode(def, bin);
     (void) vsh_file_write_runtime(path, bin->data, bin->len, 0600, NULL);
 }
 
@@ -340,7 +344,7 @@ vsh_store_cached_identity(vsh_conn *conn, const char *name, vsh_domain_type *ret
 
 static void
 vsh_store_write_cache(vsh_conn *conn, const char *name, const struct stat *st,
-                      const vsh_domain_def *def)
+                      const vsh_domain_def *def, bool reread)
 {
     g_autofree char *path = vsh_store_state_file(conn, name, ".cache");
     vsh_cache_header h;
@@ -348,7 +352,7 @@ vsh_store_write_cache(vsh_conn *conn, const char *name, const struct stat *st,
     if (conn->read_only)
         return;
     vsh_cache_header_fill(&h, st);
-    vsh_twin_write(path, &h, sizeof(h), def);
+    vsh_twin_write(path, &h, sizeof(h), def, reread);
 }
 
 /* ---------------------------------------------------------------- reading files */
@@ -369,7 +373,7 @@ vsh_store_read_config(vsh_conn *conn, const char *name, GError **error)
     if (!(def = vsh_store_read_cache(conn, name, &st))) {
         if (!(def = vsh_xml_parse_domain_file(path, VSH_DOMAIN_DEF_PARSE_NO_SCHEMA, error)))
             return NULL;
-        vsh_store_write_cache(conn, name, &st, def);
+        vsh_store_write_cache(conn, name, &st, def, false);
     }
     /* A file renamed by hand must not make two domains of one name. */
     if (strcmp(def->name, name) != 0) {
@@ -771,7 +775,8 @@ vsh_store_peek_inactive(vsh_conn *conn, const vsh_store_entry *e, vsh_domain_typ
 /* ---------------------------------------------------------------- writing */
 
 int
-vsh_store_save_config(vsh_conn *conn, const vsh_domain_def *def, GError **error)
+vsh_store_save_config(vsh_conn *conn, const vsh_domain_def *def, bool from_parser,
+                      GError **error)
 {
     g_autofree char *path = NULL;
     g_autofree char *cache = NULL;
@@ -788,10 +793,14 @@ vsh_store_save_config(vsh_conn *conn, const vsh_domain_def *def, GError **error)
     if (vsh_file_write_atomic(path, xml, 0600, error) < 0)
         return -1;
     /* The cache holds what the next load would parse from the file, not @def itself:
-     * the XML does not carry everything a definition in memory does. */
-    if (stat(path, &st) == 0 &&
-        (stored = vsh_xml_parse_domain(xml, path, VSH_DOMAIN_DEF_PARSE_NO_SCHEMA, NULL)))
-        vsh_store_write_cache(conn, def->name, &st, stored);
+     * the XML does not carry everything a definition in memory does. The parser's own
+     * output is encoded as it reads back; anything else is read back. */
+    if (stat(path, &st) < 0)
+        return 0;
+    if (from_parser)
+        vsh_store_write_cache(conn, def->name, &st, def, true);
+    else if ((stored = vsh_xml_parse_domain(xml, path, VSH_DOMAIN_DEF_PARSE_NO_SCHEMA, NULL)))
+        vsh_store_write_cache(conn, def->name, &st, stored, false);
     return 0;
 }
 

@@ -100,8 +100,11 @@ int vsh_store_peek_inactive(vsh_conn *conn, const vsh_store_entry *e,
                             vsh_domain_type *ret_type, unsigned char ret_uuid[16],
                             int *ret_reason);
 
-/* Writes @def as CONFIG/domains/NAME.xml (atomically). */
-int vsh_store_save_config(vsh_conn *conn, const vsh_domain_def *def, GError **error);
+/* Writes @def as CONFIG/domains/NAME.xml (atomically), and its cache. @from_parser: @def
+ * is as the parser made it (nothing changed since), so its cache needs no parse of the file
+ * (vsh_domain_def_encode_reread()). */
+int vsh_store_save_config(vsh_conn *conn, const vsh_domain_def *def, bool from_parser,
+                          GError **error);
 /* Removes the definition, its autostart link and its last shut-off reason. */
 int vsh_store_delete_config(vsh_conn *conn, const char *name, GError **error);
 

@@ -134,14 +134,15 @@ put_metadata(GByteArray *out, const vsh_metadata_def *md)
 }
 
 static void
-put_net(GByteArray *out, const vsh_net_def *net)
+put_net(GByteArray *out, const vsh_net_def *net, bool reread)
 {
     guint i;
 
     put_u8(out, (guint8) net->type);
     put_str(out, net->bridge);
     put_str(out, net->mac);
-    put_u8(out, net->mac_generated);
+    /* once written, a generated MAC reads back as a given one */
+    put_u8(out, net->mac_generated && !reread);
     put_str(out, net->target_dev);
     put_str(out, net->guest_dev);
     put_str(out, net->model);
@@ -165,8 +166,8 @@ put_net(GByteArray *out, const vsh_net_def *net)
     }
 }
 
-void
-vsh_domain_def_encode(const vsh_domain_def *def, GByteArray *out)
+static void
+encode_def(const vsh_domain_def *def, GByteArray *out, bool reread)
 {
     guint i;
 
@@ -191,7 +192,8 @@ vsh_domain_def_encode(const vsh_domain_def *def, GByteArray *out)
 
     put_u64(out, def->max_memory_kib);
     put_u64(out, def->cur_memory_kib);
-    put_u8(out, def->has_cur_memory);
+    /* the XML always has <currentMemory> */
+    put_u8(out, def->has_cur_memory || reread);
     put_u32(out, def->vcpus);
     put_u32(out, def->vcpus_current);
     put_str(out, def->cpuset);
@@ -236,7 +238,7 @@ vsh_domain_def_encode(const vsh_domain_def *def, GByteArray *out)
     }
     put_u32(out, def->interfaces->len);
     for (i = 0; i < def->interfaces->len; i++)
-        put_net(out, g_ptr_array_index(def->interfaces, i));
+        put_net(out, g_ptr_array_index(def->interfaces, i), reread);
     put_u32(out, def->consoles->len);
     for (i = 0; i < def->consoles->len; i++) {
         const vsh_console_def *con = g_ptr_array_index(def->consoles, i);
@@ -246,6 +248,18 @@ vsh_domain_def_encode(const vsh_domain_def *def, GByteArray *out)
         put_u32(out, (guint32) con->target_port);
         put_str(out, con->source_path);
     }
+}
+
+void
+vsh_domain_def_encode(const vsh_domain_def *def, GByteArray *out)
+{
+    encode_def(def, out, false);
+}
+
+void
+vsh_domain_def_encode_reread(const vsh_domain_def *def, GByteArray *out)
+{
+    encode_def(def, out, true);
 }
 
 /* ------------------------------------------------------------------ reading */

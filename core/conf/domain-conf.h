@@ -391,6 +391,14 @@ vsh_net_def *vsh_net_def_new(void);
  * build (VSH_DOMAIN_BIN_VERSION), and a blob from any other layout decodes as NULL.
  */
 void vsh_domain_def_encode(const vsh_domain_def *def, GByteArray *out);
+/*
+ * The binary form of what parsing the XML of @def reads back, for a @def as the parser made
+ * it: what vsh_domain_def_encode() writes but for what the parser made up and the XML then
+ * states (a generated MAC reads back as a given one; <currentMemory> is always written).
+ * The store caches a definition it has just parsed this way instead of parsing the file it
+ * wrote; tests/unit/test-xml2xml.c checks the two agree for every case.
+ */
+void vsh_domain_def_encode_reread(const vsh_domain_def *def, GByteArray *out);
 vsh_domain_def *vsh_domain_def_decode(const guint8 *buf, gsize len);
 /* Only the type and uuid of an encoded definition (they come first): 0, or -1 when @buf
  * is not one. */

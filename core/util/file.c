@@ -130,6 +130,18 @@ vsh_file_rename_orders_data(int fd)
     return sfs.f_type == EXT4_SUPER_MAGIC || sfs.f_type == XFS_SUPER_MAGIC;
 }
 
+/* Gives the open file @fd the permissions @mode. mkostemp() made it 0600 less the umask,
+ * which is usually what is asked: then the fchmod(), which dirties the inode, is skipped. */
+static int
+vsh_file_set_mode(int fd, mode_t mode)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) == 0 && (st.st_mode & 07777) == mode)
+        return 0;
+    return fchmod(fd, mode);
+}
+
 /* Writes @len bytes of @data into a new temporary file next to @path; returns its
  * descriptor. With @sync, the data is on disk when it returns, and *@ret_sync_after
  * says whether the file must be synced again after the rename instead of the
@@ -148,7 +160,7 @@ vsh_file_write_tmp(const char *path, const void *data, size_t len, mode_t mode, 
     if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
         return vsh_error_set_errno(error, errno, "cannot create a temporary file for '%s'",
                                    path);
-    if (fchmod(fd, mode) < 0 || vsh_safe_write(fd, data, len, NULL) < 0)
+    if (vsh_file_set_mode(fd, mode) < 0 || vsh_safe_write(fd, data, len, NULL) < 0)
         r = -1;
     else if (sync && (sync_after = vsh_file_rename_orders_data(fd)))
         r = sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |

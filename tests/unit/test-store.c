@@ -20,6 +20,7 @@
 #include <string.h>
 #include <linux/magic.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -80,12 +81,22 @@ test_atomic_write_replaces_and_leaves_no_temp_file(void **state)
     g_autofree char *images = g_build_filename(f->dir, "images", NULL);
     g_autofree char *text = NULL;
     g_autoptr(GError) err = NULL;
+    mode_t old_umask;
+    struct stat st;
 
     assert_int_equal(vsh_file_write_atomic(path, "one\n", 0600, NULL), 0);
     assert_int_equal(vsh_file_write_atomic(path, "two\n", 0600, NULL), 0);
     assert_int_equal(vsh_file_read_all(path, 100, &text, NULL), 4);
     assert_string_equal(text, "two\n");
     assert_int_equal(count_entries(images, "."), 0);
+    /* the mode asked for, whatever the umask and the temporary file's own */
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    old_umask = umask(077);
+    assert_int_equal(vsh_file_write_atomic(path, "three\n", 0644, NULL), 0);
+    umask(old_umask);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0644);
     assert_int_equal(vsh_file_write_atomic("/nonexistent-dir/x", "x", 0600, &err), -1);
     assert_true(g_error_matches(err, VSH_ERROR, VSH_ERROR_SYSTEM));
     assert_int_equal(vsh_error_errno(err), ENOENT);
@@ -440,6 +451,39 @@ test_definition_cache_follows_the_xml(void **state)
     /* undefine removes it */
     assert_int_equal(vsh_domain_undefine(dom, NULL), 0);
     assert_false(g_file_test(cache, G_FILE_TEST_EXISTS));
+}
+
+/* A define caches the definition it parsed as the file it wrote reads back: the same bytes
+ * as the cache a load writes after parsing that file, down to what the parser made up (a
+ * MAC) and what the XML always says (<currentMemory>). */
+static void
+test_define_caches_what_the_file_reads_back(void **state)
+{
+    fixture *f = *state;
+    g_autofree char *cache = store_path(f, "state", "t.cache");
+    g_autofree char *from_define = NULL;
+    g_autofree char *from_load = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(vsh_domain) dom = NULL;
+    gsize define_len, load_len;
+    const char *xml = "<domain type='qemu'>\n"
+                      "  <name>t</name>\n"
+                      "  <memory unit='MiB'>512</memory>\n"
+                      "  <os><type arch='x86_64'>hvm</type></os>\n"
+                      "  <devices>\n"
+                      "    <interface type='bridge'><source bridge='br0'/></interface>\n"
+                      "  </devices>\n"
+                      "</domain>\n";
+
+    dom = vsh_domain_define_xml(f->conn, xml, NULL, &err);
+    if (!dom)
+        fail_msg("cannot define: %s", err->message);
+    assert_true(g_file_get_contents(cache, &from_define, &define_len, NULL));
+    assert_int_equal(unlink(cache), 0);
+    assert_int_equal(dom_max_memory(dom), 524288);
+    assert_true(g_file_get_contents(cache, &from_load, &load_len, NULL));
+    assert_int_equal(define_len, load_len);
+    assert_memory_equal(from_define, from_load, load_len);
 }
 
 /* Loads read the binary status; without it (an older vsh, a crash between the two
@@ -841,6 +885,7 @@ main(void)
         TESTUTIL_TEST(test_concurrent_define_of_one_name),
         TESTUTIL_TEST(test_status_document_and_shutoff_reason),
         TESTUTIL_TEST(test_definition_cache_follows_the_xml),
+        TESTUTIL_TEST(test_define_caches_what_the_file_reads_back),
         TESTUTIL_TEST(test_binary_status_and_its_fallback),
         TESTUTIL_TEST(test_failed_start_is_shut_off_failed),
         cmocka_unit_test_setup_teardown(test_dead_monitor_means_crashed_and_cleaned,

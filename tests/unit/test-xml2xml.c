@@ -5,7 +5,8 @@
  *   xml2xml/NAME.xml      parses; formats to NAME.out.xml when that exists, else to itself;
  *                         the output parses and formats to the same text again, and a copy of
  *                         the definition formats the same, and its binary form (domain-bin.c)
- *                         decodes to the same definition and refuses truncation.
+ *                         decodes to the same definition and refuses truncation; its form as
+ *                         read back is the binary form of the output parsed.
  *   invalid/NAME.xml      is refused with exactly the message in NAME.err (line included).
  *
  * VSH_TEST_REGENERATE=1 rewrites the expected files from the current output.
@@ -117,6 +118,20 @@ check_binary(const vsh_domain_def *def)
     assert_null(vsh_domain_def_decode(bin->data, bin->len));
 }
 
+/* What the store caches for a definition it has just parsed (vsh_domain_def_encode_reread)
+ * is exactly the binary form of @reread, the definition parsed from @def's output. */
+static void
+check_reread(const vsh_domain_def *def, const vsh_domain_def *reread)
+{
+    g_autoptr(GByteArray) fast = g_byte_array_new();
+    g_autoptr(GByteArray) slow = g_byte_array_new();
+
+    vsh_domain_def_encode_reread(def, fast);
+    vsh_domain_def_encode(reread, slow);
+    assert_int_equal(fast->len, slow->len);
+    assert_memory_equal(fast->data, slow->data, slow->len);
+}
+
 static void
 test_xml2xml(void **state)
 {
@@ -157,6 +172,7 @@ test_xml2xml(void **state)
     copied = vsh_domain_def_format(copy, 0);
     assert_string_equal(copied, out);
     check_binary(def);
+    check_reread(def, def2);
 }
 
 static void
