@@ -511,9 +511,9 @@ vsh_domain_parse_for_conn(vsh_conn *conn, const char *xml, const char *filename,
 /*
  * Under the store lock: no other domain (of any type) has @def's uuid. That is a look at
  * every definition (libvirt's daemon keeps a table for it in memory); a uuid the parser
- * has just drawn at random (version 4, 122 random bits from a generator seeded from
- * /dev/urandom) is taken as free instead of paying that scan at every define for a
- * collision that does not happen.
+ * has just drawn at random (version 4, 122 random bits from the kernel's generator) is
+ * taken as free instead of paying that scan at every define for a collision that does not
+ * happen.
  */
 static int
 vsh_domain_check_uuid_free(vsh_conn *conn, const vsh_domain_def *def, GError **error)

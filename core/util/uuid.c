@@ -4,7 +4,9 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "conf/domain-conf.h"
 
@@ -47,11 +49,32 @@ vsh_uuid_format(const unsigned char uuid[16], char ret_buf[37])
                uuid[8], uuid[9], uuid[10], uuid[11], uuid[12], uuid[13], uuid[14], uuid[15]);
 }
 
+/* A random (version 4) UUID: 122 bits from the kernel's random number generator, in one
+ * getrandom(2), as libvirt takes them from its CSPRNG. */
 void
 vsh_uuid_generate(unsigned char ret_uuid[16])
 {
-    g_autofree char *str = g_uuid_string_random();   /* version 4, from a CSPRNG */
+    unsigned char uuid[16];
+    size_t got = 0;
 
-    if (vsh_uuid_parse(str, ret_uuid) < 0)
-        g_assert_not_reached();
+    while (got < sizeof(uuid)) {
+        ssize_t n = getrandom(uuid + got, sizeof(uuid) - got, 0);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t) n;
+    }
+    if (got < sizeof(uuid)) {
+        /* no getrandom(2) (Linux before 3.17): glib reads /dev/urandom */
+        g_autofree char *str = g_uuid_string_random();
+
+        if (vsh_uuid_parse(str, ret_uuid) < 0)
+            g_assert_not_reached();
+        return;
+    }
+    uuid[6] = (unsigned char) ((uuid[6] & 0x0f) | 0x40);    /* version 4 */
+    uuid[8] = (unsigned char) ((uuid[8] & 0x3f) | 0x80);    /* RFC 4122 variant */
+    memcpy(ret_uuid, uuid, sizeof(uuid));
 }

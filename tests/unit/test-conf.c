@@ -201,6 +201,8 @@ test_uuid_generate_gives_distinct_version_4_uuids(void **state)
     assert_memory_not_equal(a, b, 16);
     assert_int_equal(a[6] >> 4, 4);
     assert_int_equal(a[8] & 0xc0, 0x80);
+    assert_int_equal(b[6] >> 4, 4);
+    assert_int_equal(b[8] & 0xc0, 0x80);
 }
 
 static void
