@@ -22,7 +22,7 @@
 #include "conf/domain-conf.h"
 
 #define VSH_DOMAIN_BIN_MAGIC "VSHD"
-#define VSH_DOMAIN_BIN_VERSION 1u
+#define VSH_DOMAIN_BIN_VERSION 2u
 #define VSH_BIN_NULL_STR 0xffffffffu
 
 /* ------------------------------------------------------------------ writing */
@@ -189,6 +189,15 @@ encode_def(const vsh_domain_def *def, GByteArray *out, bool reread)
     put_u8(out, def->has_on_reboot);
     put_u8(out, def->has_on_crash);
     put_u8(out, (guint8) def->privnet);
+    put_u8(out, def->has_caps);
+    put_u8(out, (guint8) def->caps_policy);
+    put_u32(out, def->cap_states->len);
+    for (i = 0; i < def->cap_states->len; i++) {
+        const vsh_cap_state *cs = &g_array_index(def->cap_states, vsh_cap_state, i);
+
+        put_u8(out, (guint8) cs->cap);
+        put_u8(out, cs->on);
+    }
 
     put_u64(out, def->max_memory_kib);
     put_u64(out, def->cur_memory_kib);
@@ -396,6 +405,23 @@ get_idmap(bin_reader *r, GArray *map)
 }
 
 static void
+get_cap_states(bin_reader *r, GArray *states)
+{
+    guint32 n = get_count(r, 2);
+    guint32 i;
+
+    for (i = 0; i < n && !r->bad; i++) {
+        vsh_cap_state cs;
+
+        cs.cap = get_u8(r);
+        cs.on = get_bool(r);
+        if (!vsh_cap_to_string(cs.cap))
+            r->bad = true;
+        g_array_append_val(states, cs);
+    }
+}
+
+static void
 get_os(bin_reader *r, vsh_os_def *os)
 {
     guint32 n;
@@ -517,6 +543,9 @@ vsh_domain_def_decode(const guint8 *buf, gsize len)
     def->has_on_reboot = get_bool(&r);
     def->has_on_crash = get_bool(&r);
     def->privnet = get_enum(&r, VSH_TRISTATE_LAST);
+    def->has_caps = get_bool(&r);
+    def->caps_policy = get_enum(&r, VSH_CAPS_POLICY_LAST);
+    get_cap_states(&r, def->cap_states);
 
     def->max_memory_kib = get_u64(&r);
     def->cur_memory_kib = get_u64(&r);

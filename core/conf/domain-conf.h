@@ -217,6 +217,26 @@ typedef struct {                /* <disk> (domain-disk.c) */
     bool readonly;
 } vsh_disk_def;
 
+/* ------------------------------------ <features><capabilities> (domain-general.c) */
+
+typedef enum {
+    VSH_CAPS_POLICY_DEFAULT = 0,    /* the driver's bounding set, changed one by one */
+    VSH_CAPS_POLICY_ALLOW,          /* every capability but those turned off */
+    VSH_CAPS_POLICY_DENY,           /* none but those turned on */
+    VSH_CAPS_POLICY_LAST
+} vsh_caps_policy;
+VSH_ENUM_DECL(vsh_caps_policy);     /* "default", "allow", "deny" */
+
+typedef struct {
+    int cap;                        /* CAP_* number */
+    bool on;                        /* state='on' or 'off' */
+} vsh_cap_state;
+
+/* libvirt's name of capability @cap ("sys_time" for CAP_SYS_TIME), or NULL when libvirt's
+ * format has none; and back, -1 for an unknown name. */
+const char *vsh_cap_to_string(int cap);
+int vsh_cap_from_string(const char *name);
+
 /* ---------------------------------------------------------------- vsh's own metadata */
 
 #define VSH_METADATA_NS "urn:vsh:domain:1.0"
@@ -263,6 +283,9 @@ struct vsh_domain_def {
     bool has_on_reboot;
     bool has_on_crash;
     vsh_tristate privnet;       /* <features><privnet/></features> (YES when present) */
+    bool has_caps;              /* <features><capabilities policy=...> present */
+    vsh_caps_policy caps_policy;
+    GArray *cap_states;         /* of vsh_cap_state, in libvirt's order (never NULL) */
 
     /* domain-tune.c */
     guint64 max_memory_kib;     /* <memory> */

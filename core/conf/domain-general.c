@@ -4,6 +4,7 @@
  */
 #include <config.h>
 
+#include <linux/capability.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -13,6 +14,56 @@
 VSH_ENUM_IMPL(vsh_lifecycle_action, VSH_LIFECYCLE_LAST,
               "destroy", "restart", "rename-restart", "preserve", "coredump-destroy",
               "coredump-restart");
+VSH_ENUM_IMPL(vsh_caps_policy, VSH_CAPS_POLICY_LAST, "default", "allow", "deny");
+
+/* The capabilities libvirt's <features><capabilities> names, in its order (which is the
+ * order of its output). */
+static const struct {
+    const char *name;
+    int cap;
+} vsh_cap_names[] = {
+    { "audit_control", CAP_AUDIT_CONTROL }, { "audit_write", CAP_AUDIT_WRITE },
+    { "block_suspend", CAP_BLOCK_SUSPEND }, { "chown", CAP_CHOWN },
+    { "dac_override", CAP_DAC_OVERRIDE }, { "dac_read_search", CAP_DAC_READ_SEARCH },
+    { "fowner", CAP_FOWNER }, { "fsetid", CAP_FSETID }, { "ipc_lock", CAP_IPC_LOCK },
+    { "ipc_owner", CAP_IPC_OWNER }, { "kill", CAP_KILL }, { "lease", CAP_LEASE },
+    { "linux_immutable", CAP_LINUX_IMMUTABLE }, { "mac_admin", CAP_MAC_ADMIN },
+    { "mac_override", CAP_MAC_OVERRIDE }, { "mknod", CAP_MKNOD },
+    { "net_admin", CAP_NET_ADMIN }, { "net_bind_service", CAP_NET_BIND_SERVICE },
+    { "net_broadcast", CAP_NET_BROADCAST }, { "net_raw", CAP_NET_RAW },
+    { "setgid", CAP_SETGID }, { "setfcap", CAP_SETFCAP }, { "setpcap", CAP_SETPCAP },
+    { "setuid", CAP_SETUID }, { "sys_admin", CAP_SYS_ADMIN }, { "sys_boot", CAP_SYS_BOOT },
+    { "sys_chroot", CAP_SYS_CHROOT }, { "sys_module", CAP_SYS_MODULE },
+    { "sys_nice", CAP_SYS_NICE }, { "sys_pacct", CAP_SYS_PACCT },
+    { "sys_ptrace", CAP_SYS_PTRACE }, { "sys_rawio", CAP_SYS_RAWIO },
+    { "sys_resource", CAP_SYS_RESOURCE }, { "sys_time", CAP_SYS_TIME },
+    { "sys_tty_config", CAP_SYS_TTY_CONFIG }, { "syslog", CAP_SYSLOG },
+    { "wake_alarm", CAP_WAKE_ALARM },
+};
+
+const char *
+vsh_cap_to_string(int cap)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(vsh_cap_names); i++) {
+        if (vsh_cap_names[i].cap == cap)
+            return vsh_cap_names[i].name;
+    }
+    return NULL;
+}
+
+int
+vsh_cap_from_string(const char *name)
+{
+    size_t i;
+
+    for (i = 0; name && i < G_N_ELEMENTS(vsh_cap_names); i++) {
+        if (strcmp(vsh_cap_names[i].name, name) == 0)
+            return vsh_cap_names[i].cap;
+    }
+    return -1;
+}
 
 #define VSH_DOMAIN_NAME_MAX 64
 #define VSH_NAME_RULE "1-64 characters of A-Z a-z 0-9 _ . -, not starting with '.' or '-'"
@@ -300,6 +351,57 @@ vsh_lifecycle_parse_xml(xmlXPathContext *ctxt, const char *element,
     return 0;
 }
 
+/* <features><capabilities policy='default|allow|deny'> with one element per capability
+ * and its state='on|off', as libvirt's; an element without a state changes nothing, as in
+ * libvirt, and is left out. Kept in libvirt's order. */
+static int
+vsh_features_caps_parse(vsh_domain_def *def, xmlXPathContext *ctxt, GError **error)
+{
+    xmlNode *node = vsh_xpath_node("./features/capabilities", ctxt);
+    signed char state[G_N_ELEMENTS(vsh_cap_names)];
+    const xmlNode *child;
+    int policy = VSH_CAPS_POLICY_DEFAULT;
+    size_t i;
+
+    if (!node)
+        return 0;
+    if (vsh_xml_prop_enum(node, "policy", vsh_caps_policy_from_string, VSH_XML_PROP_OPTIONAL,
+                          &policy, error) < 0)
+        return -1;
+    memset(state, -1, sizeof(state));
+    for (child = node->children; child; child = child->next) {
+        const char *name = vsh_xml_node_name(child);
+        g_autofree char *value = NULL;
+
+        if (child->type != XML_ELEMENT_NODE)
+            continue;
+        for (i = 0; i < G_N_ELEMENTS(vsh_cap_names); i++) {
+            if (strcmp(vsh_cap_names[i].name, name) == 0)
+                break;
+        }
+        if (i == G_N_ELEMENTS(vsh_cap_names))
+            return vsh_xml_error(error, child, "unknown capability '%s'", name);
+        if (state[i] != -1)
+            return vsh_xml_error(error, child, "capability '%s' is given twice", name);
+        state[i] = 2;
+        if (!(value = vsh_xml_prop(child, "state")))
+            continue;
+        if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
+            return vsh_xml_error(error, child, "invalid value '%s' for attribute 'state' "
+                                 "(expected 'on' or 'off')", value);
+        state[i] = strcmp(value, "on") == 0;
+    }
+    def->has_caps = true;
+    def->caps_policy = (vsh_caps_policy) policy;
+    for (i = 0; i < G_N_ELEMENTS(vsh_cap_names); i++) {
+        vsh_cap_state cs = { vsh_cap_names[i].cap, state[i] == 1 };
+
+        if (state[i] == 0 || state[i] == 1)
+            g_array_append_val(def->cap_states, cs);
+    }
+    return 0;
+}
+
 static int
 vsh_uuid_parse_xml(vsh_domain_def *def, xmlXPathContext *ctxt, GError **error)
 {
@@ -341,7 +443,8 @@ vsh_domain_general_parse_xml(vsh_domain_def *def, xmlXPathContext *ctxt, GError 
         vsh_lifecycle_parse_xml(ctxt, "on_reboot", &def->on_reboot,
                                 &def->has_on_reboot, error) < 0 ||
         vsh_lifecycle_parse_xml(ctxt, "on_crash", &def->on_crash,
-                                &def->has_on_crash, error) < 0)
+                                &def->has_on_crash, error) < 0 ||
+        vsh_features_caps_parse(def, ctxt, error) < 0)
         return -1;
     if (vsh_xpath_node("./features/privnet", ctxt))
         def->privnet = VSH_TRISTATE_YES;
@@ -382,11 +485,32 @@ vsh_lifecycle_format(vsh_xml_writer *w, const char *element, bool present,
 void
 vsh_domain_general_format_tail(const vsh_domain_def *def, vsh_xml_writer *w)
 {
-    if (def->privnet == VSH_TRISTATE_YES) {
+    guint i;
+
+    if (def->privnet == VSH_TRISTATE_YES || def->has_caps) {
         vsh_xml_writer_open(w, "features");
         vsh_xml_writer_children(w);
-        vsh_xml_writer_open(w, "privnet");
-        vsh_xml_writer_close(w);
+        if (def->privnet == VSH_TRISTATE_YES) {
+            vsh_xml_writer_open(w, "privnet");
+            vsh_xml_writer_close(w);
+        }
+        if (def->has_caps) {
+            vsh_xml_writer_open(w, "capabilities");
+            vsh_xml_writer_attr(w, "policy", vsh_caps_policy_to_string(def->caps_policy));
+            if (def->cap_states->len == 0) {
+                vsh_xml_writer_close(w);
+            } else {
+                vsh_xml_writer_children(w);
+                for (i = 0; i < def->cap_states->len; i++) {
+                    const vsh_cap_state *cs = &g_array_index(def->cap_states, vsh_cap_state, i);
+
+                    vsh_xml_writer_open(w, vsh_cap_to_string(cs->cap));
+                    vsh_xml_writer_attr(w, "state", cs->on ? "on" : "off");
+                    vsh_xml_writer_close(w);
+                }
+                vsh_xml_writer_end(w, "capabilities");
+            }
+        }
         vsh_xml_writer_end(w, "features");
     }
     vsh_lifecycle_format(w, "on_poweroff", def->has_on_poweroff, def->on_poweroff);
@@ -440,6 +564,11 @@ vsh_domain_general_validate(const vsh_domain_def *def, xmlXPathContext *ctxt, GE
         return vsh_def_error(error, ctxt, "/domain/features/privnet",
                              "'privnet' is only supported by domains of type 'lxc', "
                              "not '%s'", vsh_domain_type_to_string(def->type));
+    if (def->has_caps && def->type == VSH_DOMAIN_TYPE_QEMU)
+        return vsh_def_error(error, ctxt, "/domain/features/capabilities",
+                             "process capabilities are only supported by domains of type "
+                             "'lxc' and 'chroot', not '%s'",
+                             vsh_domain_type_to_string(def->type));
     return vsh_metadata_validate(def, ctxt, error);
 }
 
@@ -452,6 +581,7 @@ vsh_domain_general_init(vsh_domain_def *def)
     def->vsh.caps_keep = g_ptr_array_new_with_free_func(g_free);
     def->vsh.caps_drop = g_ptr_array_new_with_free_func(g_free);
     def->vsh.rlimits = g_array_new(FALSE, TRUE, sizeof(vsh_rlimit_def));
+    def->cap_states = g_array_new(FALSE, TRUE, sizeof(vsh_cap_state));
 }
 
 void
@@ -464,4 +594,5 @@ vsh_domain_general_clear(vsh_domain_def *def)
     g_clear_pointer(&def->vsh.caps_keep, g_ptr_array_unref);
     g_clear_pointer(&def->vsh.caps_drop, g_ptr_array_unref);
     g_clear_pointer(&def->vsh.rlimits, g_array_unref);
+    g_clear_pointer(&def->cap_states, g_array_unref);
 }

@@ -67,11 +67,29 @@ cap_from_name(const char *name)
     return -1;
 }
 
+/*
+ * The bounding set of @def's init, from the driver's default in *@caps: with libvirt's
+ * <features><capabilities>, policy 'allow' starts from every capability and 'deny' from
+ * none, and each state given turns one on or off; then vsh's metadata keeps and drops.
+ */
 static int
 caps_adjust(const vsh_domain_def *def, uint64_t *caps, GError **error)
 {
     guint i;
     int cap;
+
+    if (def->has_caps && def->caps_policy == VSH_CAPS_POLICY_ALLOW)
+        *caps = (UINT64_C(1) << (CAP_LAST_CAP + 1)) - 1;
+    else if (def->has_caps && def->caps_policy == VSH_CAPS_POLICY_DENY)
+        *caps = 0;
+    for (i = 0; i < def->cap_states->len; i++) {
+        const vsh_cap_state *cs = &g_array_index(def->cap_states, vsh_cap_state, i);
+
+        if (cs->on)
+            *caps |= VSH_CAP_BIT(cs->cap);
+        else
+            *caps &= ~VSH_CAP_BIT(cs->cap);
+    }
 
     for (i = 0; i < def->vsh.caps_keep->len; i++) {
         const char *name = g_ptr_array_index(def->vsh.caps_keep, i);

@@ -217,7 +217,24 @@ lxc_caps_list_has(const GPtrArray *list, const char *cap)
     return FALSE;
 }
 
-/* Adds the namespace-dependent capabilities the metadata has not dropped. */
+/* Whether <features><capabilities> turns @cap off. */
+static gboolean
+lxc_caps_turned_off(const vsh_domain_def *def, int cap)
+{
+    guint i;
+
+    for (i = 0; i < def->cap_states->len; i++) {
+        const vsh_cap_state *cs = &g_array_index(def->cap_states, vsh_cap_state, i);
+
+        if (cs->cap == cap)
+            return !cs->on;
+    }
+    return FALSE;
+}
+
+/* Adds the namespace-dependent capabilities to the default set, unless libvirt's
+ * <capabilities> or the metadata turn them off. Policies 'allow' and 'deny' replace the
+ * default set, this part of it included. */
 static void
 lxc_caps_adjust(const vsh_domain_def *def, struct vsh_launch *l)
 {
@@ -233,8 +250,11 @@ lxc_caps_adjust(const vsh_domain_def *def, struct vsh_launch *l)
     };
     size_t i;
 
+    if (def->has_caps && def->caps_policy != VSH_CAPS_POLICY_DEFAULT)
+        return;
     for (i = 0; i < G_N_ELEMENTS(extra); i++) {
         if ((l->clone_flags & extra[i].needs_ns) &&
+            !lxc_caps_turned_off(def, extra[i].cap) &&
             !lxc_caps_list_has(def->vsh.caps_drop, extra[i].name))
             l->caps_keep |= VSH_CAP_BIT(extra[i].cap);
     }

@@ -7,7 +7,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 38
+tap_plan 44
 
 LXC_META="<metadata><vsh:vsh xmlns:vsh='urn:vsh:domain:1.0'><vsh:pids limit='40'/></vsh:vsh></metadata>"
 LXC_TUNE="<memtune><hard_limit unit='MiB'>64</hard_limit></memtune>
@@ -175,3 +175,31 @@ case $err in
         ok "a cpuset beyond the host's CPUs names them" ;;
     *) not_ok "a cpuset beyond the host's CPUs names them: $err" ;;
 esac
+
+# libvirt's <features><capabilities>: init's bounding set from the policy and the states.
+# Bits: CAP_KILL 5, CAP_NET_ADMIN 12, CAP_SYS_MODULE 16, CAP_SYS_ADMIN 21, CAP_SYS_TIME 25.
+lxc_capbnd() {
+    lxc_vsh exec "$1" -- sh -c 'grep CapBnd /proc/1/status' | awk '{ print $2 }'
+}
+caps() { printf "<features><privnet/><capabilities policy='%s'>%s</capabilities></features>" "$1" "$2"; }
+LXC_TUNE= LXC_META= lxc_define capdef "$LXC_INIT" \
+    "$(caps default "<sys_time state='on'/><kill state='off'/><net_admin state='off'/>")"
+tap_check "a container with capability states starts" lxc_vsh start capdef
+bnd=$(lxc_capbnd capdef)
+bnd=${bnd:-0}
+tap_check "policy default: SYS_TIME on, KILL and NET_ADMIN (a private network's) off ($bnd)" \
+    test $(( (0x$bnd >> 25 & 1) == 1 && (0x$bnd >> 5 & 1) == 0 && (0x$bnd >> 12 & 1) == 0 )) -eq 1
+lxc_vsh destroy capdef >/dev/null
+
+LXC_TUNE= LXC_META= lxc_define capdeny "$LXC_INIT" "$(caps deny "<kill state='on'/>")"
+tap_check "a container with policy deny starts" lxc_vsh start capdeny
+tap_is "policy deny: KILL alone" "$(lxc_capbnd capdeny)" 0000000000000020
+lxc_vsh destroy capdeny >/dev/null
+
+LXC_TUNE= LXC_META= lxc_define capallow "$LXC_INIT" "$(caps allow "<sys_module state='off'/>")"
+tap_check "a container with policy allow starts" lxc_vsh start capallow
+bnd=$(lxc_capbnd capallow)
+bnd=${bnd:-0}
+tap_check "policy allow: SYS_ADMIN and SYS_TIME on, SYS_MODULE off ($bnd)" \
+    test $(( (0x$bnd >> 21 & 1) == 1 && (0x$bnd >> 25 & 1) == 1 && (0x$bnd >> 16 & 1) == 0 )) -eq 1
+lxc_vsh destroy capallow >/dev/null
