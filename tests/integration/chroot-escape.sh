@@ -51,6 +51,9 @@ tap_check "the jail's /proc bind mount is not in the host's mount table" \
 init=$(t_init_pid jail)
 tap_check "the jail's /proc is read-only inside" \
     sh -c "grep -q ' /proc ro,' /proc/$init/mountinfo"
+# CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID NET_BIND_SERVICE AUDIT_WRITE
+tap_is "the jail's init has the jail's bounding set" \
+    "$(awk '/^CapBnd:/ { print $2 }' "/proc/$init/status")" 00000000200004fb
 
 t_vsh exec jail -- /bin/escape all "$MARKER" "$HOSTPID" > "$T/exec-result" 2>&1
 tap_is "exec into the jail: the helper found no way out" "$?" "0"
@@ -70,4 +73,13 @@ tap_is "exec runs as that user too" "$(t_vsh exec userjail -- /bin/id -u)" "1000
 t_vsh exec userjail -- /bin/escape setuid > "$T/user-exec" 2>&1
 check_results "$T/user-exec" "exec as user"
 t_vsh -q destroy userjail
+
+# libvirt's <features><capabilities> sets a jail's bounding set too.
+JAIL_TUNE="  <features><capabilities policy='deny'><kill state='on'/><chown state='on'/></capabilities></features>" \
+    chroot_xml capjail "$ROOTFS" /bin/escape counter /tmp/capalive > "$T/capjail.xml"
+t_vsh define "$T/capjail.xml" >/dev/null
+tap_check "start a jail with capabilities policy deny" t_vsh -q start capjail
+tap_is "its init keeps only CHOWN and KILL" \
+    "$(awk '/^CapBnd:/ { print $2 }' "/proc/$(t_init_pid capjail)/status")" 0000000000000021
+t_vsh -q destroy capjail
 tap_done
