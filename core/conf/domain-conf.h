@@ -236,6 +236,10 @@ typedef struct {
  * format has none; and back, -1 for an unknown name. */
 const char *vsh_cap_to_string(int cap);
 int vsh_cap_from_string(const char *name);
+/* A capability's number from the kernel's name of it, with or without "CAP_", in either
+ * case ("CAP_NET_ADMIN", "net_admin"), for every capability up to CAP_CHECKPOINT_RESTORE;
+ * -1 for an unknown name. */
+int vsh_cap_from_kernel_name(const char *name);
 
 /* ---------------------------------------------------------------- vsh's own metadata */
 

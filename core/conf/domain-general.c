@@ -41,6 +41,33 @@ static const struct {
     { "wake_alarm", CAP_WAKE_ALARM },
 };
 
+/* The kernel's capabilities by number (<linux/capability.h>), without "CAP_". */
+static const char *const vsh_cap_kernel_names[] = {
+    "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID",
+    "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN",
+    "NET_RAW", "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE",
+    "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME",
+    "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP",
+    "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ",
+    "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+};
+
+int
+vsh_cap_from_kernel_name(const char *name)
+{
+    size_t i;
+
+    if (!name)
+        return -1;
+    if (g_ascii_strncasecmp(name, "CAP_", 4) == 0)
+        name += 4;
+    for (i = 0; i < G_N_ELEMENTS(vsh_cap_kernel_names); i++) {
+        if (g_ascii_strcasecmp(name, vsh_cap_kernel_names[i]) == 0)
+            return (int) i;
+    }
+    return -1;
+}
+
 const char *
 vsh_cap_to_string(int cap)
 {
@@ -190,6 +217,8 @@ vsh_metadata_capability_parse(vsh_metadata_def *md, const xmlNode *node, GError 
         name[i] = g_ascii_toupper(name[i]);
     }
     memcpy(name, "CAP_", 4);
+    if (vsh_cap_from_kernel_name(name) < 0)
+        return vsh_xml_error(error, node, "unknown capability '%s'", name);
     if (vsh_xml_prop_bool(node, "keep", VSH_XML_PROP_REQUIRED, &keep, error) < 0)
         return -1;
     g_ptr_array_add(keep ? md->caps_keep : md->caps_drop, g_steal_pointer(&name));

@@ -42,31 +42,6 @@
 
 const uint64_t vsh_supervise_caps_jail = VSH_SUPERVISE_CAPS_JAIL;
 
-static const char *const cap_names[] = {
-    "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID",
-    "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN",
-    "NET_RAW", "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE",
-    "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME",
-    "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP",
-    "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ",
-    "PERFMON", "BPF", "CHECKPOINT_RESTORE",
-};
-
-/* "CAP_SYS_ADMIN", "sys_admin" ... -> 21, or -1 */
-static int
-cap_from_name(const char *name)
-{
-    size_t i;
-
-    if (g_ascii_strncasecmp(name, "CAP_", 4) == 0)
-        name += 4;
-    for (i = 0; i < G_N_ELEMENTS(cap_names); i++) {
-        if (g_ascii_strcasecmp(name, cap_names[i]) == 0)
-            return (int) i;
-    }
-    return -1;
-}
-
 /*
  * The bounding set of @def's init, from the driver's default in *@caps: with libvirt's
  * <features><capabilities>, policy 'allow' starts from every capability and 'deny' from
@@ -94,7 +69,7 @@ caps_adjust(const vsh_domain_def *def, uint64_t *caps, GError **error)
     for (i = 0; i < def->vsh.caps_keep->len; i++) {
         const char *name = g_ptr_array_index(def->vsh.caps_keep, i);
 
-        if ((cap = cap_from_name(name)) < 0)
+        if ((cap = vsh_cap_from_kernel_name(name)) < 0)
             return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
                                  "unknown capability '%s' in domain '%s'", name, def->name);
         *caps |= VSH_CAP_BIT(cap);
@@ -102,7 +77,7 @@ caps_adjust(const vsh_domain_def *def, uint64_t *caps, GError **error)
     for (i = 0; i < def->vsh.caps_drop->len; i++) {
         const char *name = g_ptr_array_index(def->vsh.caps_drop, i);
 
-        if ((cap = cap_from_name(name)) < 0)
+        if ((cap = vsh_cap_from_kernel_name(name)) < 0)
             return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
                                  "unknown capability '%s' in domain '%s'", name, def->name);
         *caps &= ~VSH_CAP_BIT(cap);
