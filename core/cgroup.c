@@ -19,13 +19,21 @@
 #include "cgroup.h"
 
 static const char *const controller_names[VSH_CGROUP_CONTROLLER_LAST] = {
-    "cpu", "cpuacct", "memory", "pids", "freezer", "cpuset",
+    "cpu", "cpuacct", "memory", "pids", "freezer", "cpuset", "blkio",
 };
 
-/* The v2 controllers enabled for domain groups, in the order they are enabled. */
+/* The v2 controllers enabled for domain groups, in the order they are enabled (io only
+ * with_blkio). */
 static const int v2_controllers[] = {
-    VSH_CGROUP_CPU, VSH_CGROUP_MEMORY, VSH_CGROUP_PIDS, VSH_CGROUP_CPUSET,
+    VSH_CGROUP_CPU, VSH_CGROUP_MEMORY, VSH_CGROUP_PIDS, VSH_CGROUP_CPUSET, VSH_CGROUP_BLKIO,
 };
+
+/* The controller's name in cgroup.controllers (v2), where blkio is "io". */
+static const char *
+v2_name(int ctrl)
+{
+    return ctrl == VSH_CGROUP_BLKIO ? "io" : controller_names[ctrl];
+}
 
 const char *
 vsh_cgroup_layout_to_string(int layout)
@@ -425,7 +433,7 @@ v2_root_has(const struct vsh_cgroup *cg, int ctrl)
     if (path_join(path, sizeof(path), cg->unified, "cgroup.controllers", NULL) < 0 ||
         file_read(path, buf, sizeof(buf)) < 0)
         return 0;
-    return has_word(buf, controller_names[ctrl]);
+    return has_word(buf, v2_name(ctrl));
 }
 
 int
@@ -487,9 +495,10 @@ group_has_file(const struct vsh_cgroup *cg, int ctrl, const char *file)
 
 /* ------------------------------------------------------------------ create, attach, remove */
 
-/* The distinct v1 mounts (co-mounted controllers share one), or the unified root. */
+/* The distinct v1 mounts (co-mounted controllers share one), or the unified root. blkio's
+ * only with_blkio, or with @all. */
 static size_t
-hierarchies(const struct vsh_cgroup *cg, const char **ret, int *ret_ctrl)
+hierarchies_of(const struct vsh_cgroup *cg, int all, const char **ret, int *ret_ctrl)
 {
     size_t n = 0;
     size_t j;
@@ -501,7 +510,7 @@ hierarchies(const struct vsh_cgroup *cg, const char **ret, int *ret_ctrl)
         return 1;
     }
     for (i = 0; i < VSH_CGROUP_CONTROLLER_LAST; i++) {
-        if (!cg->v1[i])
+        if (!cg->v1[i] || (i == VSH_CGROUP_BLKIO && !cg->with_blkio && !all))
             continue;
         for (j = 0; j < n; j++) {
             if (strcmp(ret[j], cg->v1[i]) == 0)
@@ -513,6 +522,12 @@ hierarchies(const struct vsh_cgroup *cg, const char **ret, int *ret_ctrl)
         }
     }
     return n;
+}
+
+static size_t
+hierarchies(const struct vsh_cgroup *cg, const char **ret, int *ret_ctrl)
+{
+    return hierarchies_of(cg, 0, ret, ret_ctrl);
 }
 
 /* An empty cpuset.cpus/mems would keep every task out of a new v1 cpuset group. */
@@ -552,9 +567,10 @@ v2_enable_controllers(const struct vsh_cgroup *cg, const char *parent)
         path_join(path, sizeof(path), parent, "cgroup.subtree_control", NULL) < 0)
         return;
     for (i = 0; i < sizeof(v2_controllers) / sizeof(v2_controllers[0]); i++) {
-        const char *name = controller_names[v2_controllers[i]];
+        const char *name = v2_name(v2_controllers[i]);
 
-        if (!has_word(avail, name))
+        if ((v2_controllers[i] == VSH_CGROUP_BLKIO && !cg->with_blkio) ||
+            !has_word(avail, name))
             continue;
         (void) snprintf(word, sizeof(word), "+%s", name);
         /* failure (e.g. the parent has processes of its own) shows later, when a limit
@@ -658,7 +674,7 @@ vsh_cgroup_remove(const struct vsh_cgroup *cg)
 {
     const char *mounts[VSH_CGROUP_CONTROLLER_LAST];
     int ctrls[VSH_CGROUP_CONTROLLER_LAST];
-    size_t n = hierarchies(cg, mounts, ctrls);
+    size_t n = hierarchies_of(cg, 1, mounts, ctrls);
     char dir[PATH_MAX];
     size_t i;
     int tries;
@@ -828,6 +844,85 @@ vsh_cgroup_set_pids_max(const struct vsh_cgroup *cg, unsigned long long max)
     else
         format_ull(value, sizeof(value), max);
     return group_write(cg, VSH_CGROUP_PIDS, "pids.max", value);
+}
+
+/* The first of @files the group has for @ctrl (on a fake tree: the first), or NULL with
+ * errno ENOTSUP. */
+static const char *
+group_first_file(const struct vsh_cgroup *cg, int ctrl, const char *const *files, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (group_has_file(cg, ctrl, files[i]))
+            return files[i];
+    }
+    if (cg->create_files && n > 0)
+        return files[n - 1];
+    errno = ENOTSUP;
+    return NULL;
+}
+
+int
+vsh_cgroup_set_blkio_weight(const struct vsh_cgroup *cg, unsigned int weight)
+{
+    static const char *const v1[] = { "blkio.bfq.weight", "blkio.weight" };
+    static const char *const v2[] = { "io.bfq.weight", "io.weight" };
+    const char *file = is_v2(cg) ? group_first_file(cg, VSH_CGROUP_BLKIO, v2, 2)
+                                 : group_first_file(cg, VSH_CGROUP_BLKIO, v1, 2);
+    char value[32];
+
+    if (!file)
+        return -1;
+    /* v2's io.weight takes "default N" for the group, its bfq file the bare number */
+    (void) snprintf(value, sizeof(value), "%s%u",
+                    strcmp(file, "io.weight") == 0 ? "default " : "", weight);
+    return group_write(cg, VSH_CGROUP_BLKIO, file, value);
+}
+
+int
+vsh_cgroup_set_blkio_device(const struct vsh_cgroup *cg, unsigned int major,
+                            unsigned int minor, int field, unsigned long long value)
+{
+    static const char *const v1_weight[] = { "blkio.bfq.weight_device", "blkio.weight_device" };
+    static const char *const v2_weight[] = { "io.bfq.weight", "io.weight" };
+    static const char *const v1_limits[] = {
+        "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device",
+        "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
+    };
+    static const char *const v2_keys[] = { "riops", "wiops", "rbps", "wbps" };
+    const char *file;
+    char line[96];
+
+    if (field < 0 || field >= VSH_CGROUP_BLKIO_FIELD_LAST)
+        return (errno = EINVAL, -1);
+    if (field == VSH_CGROUP_BLKIO_WEIGHT) {
+        if (!(file = is_v2(cg) ? group_first_file(cg, VSH_CGROUP_BLKIO, v2_weight, 2)
+                               : group_first_file(cg, VSH_CGROUP_BLKIO, v1_weight, 2)))
+            return -1;
+        /* v2 takes the device's entry off with "default" */
+        if (is_v2(cg) && value == 0)
+            (void) snprintf(line, sizeof(line), "%u:%u default", major, minor);
+        else
+            (void) snprintf(line, sizeof(line), "%u:%u %llu", major, minor, value);
+        return group_write(cg, VSH_CGROUP_BLKIO, file, line);
+    }
+    if (is_v2(cg)) {
+        if (!(file = group_first_file(cg, VSH_CGROUP_BLKIO, (const char *const[]) { "io.max" },
+                                      1)))
+            return -1;
+        if (value == 0)
+            (void) snprintf(line, sizeof(line), "%u:%u %s=max", major, minor,
+                            v2_keys[field - 1]);
+        else
+            (void) snprintf(line, sizeof(line), "%u:%u %s=%llu", major, minor,
+                            v2_keys[field - 1], value);
+        return group_write(cg, VSH_CGROUP_BLKIO, file, line);
+    }
+    if (!(file = group_first_file(cg, VSH_CGROUP_BLKIO, &v1_limits[field - 1], 1)))
+        return -1;
+    (void) snprintf(line, sizeof(line), "%u:%u %llu", major, minor, value);
+    return group_write(cg, VSH_CGROUP_BLKIO, file, line);
 }
 
 /* ------------------------------------------------------------------ usage */
@@ -1115,6 +1210,72 @@ vsh_cgroup_get_pids(const struct vsh_cgroup *cg, pid_t **ret_pids)
     text_free(text, small);
     *ret_pids = pids;
     return (int) n;
+}
+
+/* Whether @pid is listed in @text (a cgroup.procs). */
+static int
+procs_list_has(const char *text, pid_t pid)
+{
+    const char *p;
+    unsigned long long v;
+
+    for (p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (parse_ull(p, &v) == 0 && v == (unsigned long long) pid)
+            return 1;
+    }
+    return 0;
+}
+
+int
+vsh_cgroup_adopt(const struct vsh_cgroup *cg, int ctrl)
+{
+    char dir[PATH_MAX];
+    char path[PATH_MAX];
+    char small[4096];
+    char value[24];
+    int round;
+
+    if (is_v2(cg))
+        return 0;
+    if (group_dir(cg, ctrl, dir, sizeof(dir)) < 0 ||
+        path_join(path, sizeof(path), dir, "cgroup.procs", NULL) < 0)
+        return -1;
+    /* a process forked while the others move stays behind once: take rounds until one
+     * moves nobody (each round is bounded by the group's processes) */
+    for (round = 0; round < 100; round++) {
+        pid_t *pids;
+        char *there;
+        int moved = 0;
+        int n;
+        int i;
+
+        if ((n = vsh_cgroup_get_pids(cg, &pids)) < 0)
+            return -1;
+        if (!(there = file_read_text(path, small, sizeof(small), 1 << 24)) && errno != ENOENT) {
+            free(pids);
+            return -1;
+        }
+        for (i = 0; i < n; i++) {
+            if (there && procs_list_has(there, pids[i]))
+                continue;
+            (void) snprintf(value, sizeof(value), "%d", (int) pids[i]);
+            /* a process that exited meanwhile is not an error */
+            if (file_write(path, value, cg->create_files) < 0 && errno != ESRCH) {
+                text_free(there, small);
+                free(pids);
+                return -1;
+            }
+            moved++;
+        }
+        if (there)
+            text_free(there, small);
+        free(pids);
+        if (moved == 0)
+            return 0;
+        if (cg->create_files)
+            return 0;
+    }
+    return (errno = EAGAIN, -1);
 }
 
 int

@@ -7,7 +7,8 @@
  * A domain's group is at PATH ("vsh/NAME", the partition being configurable) relative to
  * the root of each hierarchy:
  *   v1 (and hybrid): under each mounted v1 controller among cpu, cpuacct, memory, pids,
- *                    freezer, cpuset (co-mounted controllers share one directory). The
+ *                    freezer, cpuset, and blkio when asked (co-mounted controllers share
+ *                    one directory). The
  *                    cgroup2 mount of a hybrid host is not used: it has no controllers
  *                    that vsh needs.
  *   v2:              under the unified root, with +cpu +memory +pids (+cpuset) enabled in
@@ -37,7 +38,18 @@ enum vsh_cgroup_controller {
     VSH_CGROUP_PIDS,
     VSH_CGROUP_FREEZER,
     VSH_CGROUP_CPUSET,
+    VSH_CGROUP_BLKIO,               /* v2: io; only for groups opened with_blkio */
     VSH_CGROUP_CONTROLLER_LAST
+};
+
+/* What vsh_cgroup_set_blkio_device() sets; the order of conf's vsh_blkio_field. */
+enum vsh_cgroup_blkio_field {
+    VSH_CGROUP_BLKIO_WEIGHT = 0,
+    VSH_CGROUP_BLKIO_READ_IOPS,
+    VSH_CGROUP_BLKIO_WRITE_IOPS,
+    VSH_CGROUP_BLKIO_READ_BPS,
+    VSH_CGROUP_BLKIO_WRITE_BPS,
+    VSH_CGROUP_BLKIO_FIELD_LAST
 };
 
 struct vsh_cgroup {
@@ -48,6 +60,10 @@ struct vsh_cgroup {
     int create_files;                           /* tests on plain directory trees: create
                                                  * the files written instead of expecting
                                                  * the kernel's */
+    int with_blkio;                             /* the group is (to be) in the v1 blkio
+                                                 * hierarchy too, or has io enabled on v2.
+                                                 * Set by the caller: a domain with I/O
+                                                 * settings; others spare its cost */
 };
 
 /*
@@ -78,9 +94,14 @@ int vsh_cgroup_attach(const struct vsh_cgroup *cg, pid_t pid);
  * thread of its process (a child just forked or cloned), which then moves as a whole.
  * Cheaper than vsh_cgroup_attach on v1 (see cgroup.c). */
 int vsh_cgroup_attach_self(const struct vsh_cgroup *cg);
-/* Removes the group in every hierarchy, retrying briefly while exiting tasks leave it;
- * a group that does not exist counts as removed. Ancestors are kept. */
+/* Removes the group in every hierarchy (blkio's too, whatever with_blkio says), retrying
+ * briefly while exiting tasks leave it; a group that does not exist counts as removed.
+ * Ancestors are kept. */
 int vsh_cgroup_remove(const struct vsh_cgroup *cg);
+/* v1: moves every process of the group into its group of @ctrl's hierarchy (created
+ * already), again until a pass finds none left behind, so that a child forked meanwhile
+ * follows. Nothing to do on v2. */
+int vsh_cgroup_adopt(const struct vsh_cgroup *cg, int ctrl);
 
 /* Limits. Sizes in bytes; 0 means "no limit" ("max" / -1 written). */
 int vsh_cgroup_set_memory_hard(const struct vsh_cgroup *cg, unsigned long long bytes);
@@ -100,6 +121,16 @@ int vsh_cgroup_set_cpu_bandwidth(const struct vsh_cgroup *cg, unsigned long long
                                  long long quota_us);
 int vsh_cgroup_set_cpuset(const struct vsh_cgroup *cg, const char *cpus);
 int vsh_cgroup_set_pids_max(const struct vsh_cgroup *cg, unsigned long long max);
+
+/* I/O (the blkio controller, v2 io). ENOTSUP when the host has no such file: weights
+ * need a scheduler that has them (BFQ, v1's CFQ).
+ * The group's weight, 100..1000: v1 blkio.bfq.weight or blkio.weight, v2 io.bfq.weight or
+ * io.weight ("default N"). */
+int vsh_cgroup_set_blkio_weight(const struct vsh_cgroup *cg, unsigned int weight);
+/* One setting of block device @major:@minor; 0 removes it. Weights as above, per device;
+ * limits: v1 blkio.throttle.{read,write}_{iops,bps}_device, v2 io.max (riops= ... "max"). */
+int vsh_cgroup_set_blkio_device(const struct vsh_cgroup *cg, unsigned int major,
+                                unsigned int minor, int field, unsigned long long value);
 
 /* v2 weight for v1 shares (exposed for tests). */
 unsigned long long vsh_cgroup_shares_to_weight(unsigned long long shares);

@@ -1594,6 +1594,147 @@ vsh_domain_set_memtune(vsh_domain *dom, const vsh_memtune_params *params, unsign
     return vsh_domain_change_apply(dom, flags, &change, params, error);
 }
 
+/* ---------------------------------------------------------------- blkiotune */
+
+G_STATIC_ASSERT((int) VSH_BLKIO_DEVICE_FIELD_LAST == (int) VSH_BLKIO_FIELD_LAST);
+G_STATIC_ASSERT((int) VSH_BLKIO_DEVICE_WRITE_BYTES_SEC == (int) VSH_BLKIO_WRITE_BYTES_SEC);
+
+static void
+vsh_blkio_device_free(vsh_blkio_device *dev)
+{
+    if (!dev)
+        return;
+    g_free(dev->path);
+    g_free(dev);
+}
+
+void
+vsh_blkiotune_params_clear(vsh_blkiotune_params *params)
+{
+    if (!params)
+        return;
+    g_clear_pointer(&params->devices, g_ptr_array_unref);
+    memset(params, 0, sizeof(*params));
+}
+
+int
+vsh_domain_get_blkiotune(vsh_domain *dom, unsigned int flags, vsh_blkiotune_params *ret_params,
+                         GError **error)
+{
+    g_autoptr(vsh_domain_obj) obj = vsh_domain_load(dom, 0, error);
+    const vsh_domain_def *def;
+    guint i;
+
+    memset(ret_params, 0, sizeof(*ret_params));
+    if (!obj || !(def = vsh_domain_query_def(obj, flags, error)))
+        return -1;
+    ret_params->has_weight = true;
+    ret_params->weight = def->blkiotune.weight;
+    ret_params->devices = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_blkio_device_free);
+    for (i = 0; i < def->blkiotune.devices->len; i++) {
+        const vsh_blkio_device_def *d = g_ptr_array_index(def->blkiotune.devices, i);
+        vsh_blkio_device *dev = g_new0(vsh_blkio_device, 1);
+        int f;
+
+        dev->path = g_strdup(d->path);
+        for (f = 0; f < VSH_BLKIO_FIELD_LAST; f++) {
+            dev->value[f] = d->value[f];
+            if (d->value[f])
+                dev->given |= 1u << f;
+        }
+        g_ptr_array_add(ret_params->devices, dev);
+    }
+    return 0;
+}
+
+static bool
+vsh_blkio_weight_valid(guint64 weight)
+{
+    return weight >= VSH_BLKIO_WEIGHT_LOWEST && weight <= VSH_BLKIO_WEIGHT_HIGHEST;
+}
+
+static int
+vsh_domain_check_blkiotune(const vsh_domain_obj *obj, const vsh_domain_def *def,
+                           gconstpointer data, GError **error)
+{
+    const vsh_blkiotune_params *p = data;
+    guint i;
+
+    (void) obj;
+    (void) def;
+    if (p->has_weight && !vsh_blkio_weight_valid(p->weight))
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                             "weight %u is out of range (%d to %d)", p->weight,
+                             VSH_BLKIO_WEIGHT_LOWEST, VSH_BLKIO_WEIGHT_HIGHEST);
+    for (i = 0; p->devices && i < p->devices->len; i++) {
+        const vsh_blkio_device *dev = g_ptr_array_index(p->devices, i);
+        guint64 w = dev->value[VSH_BLKIO_DEVICE_WEIGHT];
+
+        if (!dev->path || !g_path_is_absolute(dev->path))
+            return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                                 "device path '%s' is not absolute",
+                                 dev->path ? dev->path : "");
+        if (dev->given >= 1u << VSH_BLKIO_DEVICE_FIELD_LAST)
+            return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                                 "unknown device settings 0x%x", dev->given);
+        if ((dev->given & (1u << VSH_BLKIO_DEVICE_WEIGHT)) && w && !vsh_blkio_weight_valid(w))
+            return vsh_error_set(error, VSH_ERROR_INVALID_ARG,
+                                 "weight %" G_GUINT64_FORMAT " of device '%s' is out of "
+                                 "range (%d to %d, or 0 to remove it)", w, dev->path,
+                                 VSH_BLKIO_WEIGHT_LOWEST, VSH_BLKIO_WEIGHT_HIGHEST);
+    }
+    return 0;
+}
+
+static int
+vsh_domain_live_blkiotune(vsh_domain_obj *obj, gconstpointer data, GError **error)
+{
+    if (!obj->driver->set_blkiotune)
+        return vsh_domain_unsupported(obj, "change the I/O tuning of a running domain", error);
+    return obj->driver->set_blkiotune(obj, data, error);
+}
+
+static void
+vsh_domain_apply_blkiotune(vsh_domain_def *def, gconstpointer data)
+{
+    const vsh_blkiotune_params *p = data;
+    vsh_blkiotune_def *bt = &def->blkiotune;
+    guint i;
+
+    if (p->has_weight)
+        bt->weight = p->weight;
+    for (i = 0; p->devices && i < p->devices->len; i++) {
+        const vsh_blkio_device *dev = g_ptr_array_index(p->devices, i);
+        vsh_blkio_device_def *d = vsh_blkiotune_find_device(bt, dev->path);
+        bool any = false;
+        int f;
+
+        if (!d) {
+            d = g_new0(vsh_blkio_device_def, 1);
+            d->path = g_strdup(dev->path);
+            g_ptr_array_add(bt->devices, d);
+        }
+        for (f = 0; f < VSH_BLKIO_FIELD_LAST; f++) {
+            if (dev->given & (1u << f))
+                d->value[f] = dev->value[f];
+            any = any || d->value[f];
+        }
+        if (!any)
+            g_ptr_array_remove(bt->devices, d);
+    }
+}
+
+int
+vsh_domain_set_blkiotune(vsh_domain *dom, const vsh_blkiotune_params *params,
+                         unsigned int flags, GError **error)
+{
+    static const vsh_domain_change change = {
+        vsh_domain_check_blkiotune, vsh_domain_live_blkiotune, vsh_domain_apply_blkiotune,
+    };
+
+    return vsh_domain_change_apply(dom, flags, &change, params, error);
+}
+
 /* ---------------------------------------------------------------- devices */
 
 /* Stores *@config as @obj's persistent definition and takes it over. */

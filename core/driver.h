@@ -131,6 +131,9 @@ struct vsh_driver {
     int (*set_vcpus)(vsh_domain_obj *obj, unsigned int nvcpus, GError **error);
     int (*set_sched)(vsh_domain_obj *obj, const vsh_sched_params *params, GError **error);
     int (*set_memtune)(vsh_domain_obj *obj, const vsh_memtune_params *params, GError **error);
+    /* the changes of @params (vsh_domain_set_blkiotune), made to the running domain */
+    int (*set_blkiotune)(vsh_domain_obj *obj, const vsh_blkiotune_params *params,
+                         GError **error);
 
     /* Device changes on the running domain. attach_device sets up the last device of
      * @kind in @live, obj->live with that device added, and completes it with what the

@@ -259,6 +259,7 @@ vsh_host_check_cgroups(GArray *checks, const char *type, bool cpuset_required)
         { VSH_CGROUP_PIDS, "pids", "the pids limit set at every start" },
         { VSH_CGROUP_FREEZER, "freezer", "suspend, resume and a destroy that leaves no task" },
         { VSH_CGROUP_CPUSET, "cpuset", "<vcpu cpuset=...>" },
+        { VSH_CGROUP_BLKIO, "blkio", "<blkiotune> and blkiotune" },
     };
     struct vsh_cgroup cg;
     size_t i;
@@ -276,7 +277,8 @@ vsh_host_check_cgroups(GArray *checks, const char *type, bool cpuset_required)
                                                 ctrls[i].name);
         vsh_host_check_result missing = VSH_HOST_CHECK_FAIL;
 
-        if (ctrls[i].ctrl == VSH_CGROUP_CPUSET && !cpuset_required)
+        if ((ctrls[i].ctrl == VSH_CGROUP_CPUSET && !cpuset_required) ||
+            ctrls[i].ctrl == VSH_CGROUP_BLKIO)
             missing = VSH_HOST_CHECK_WARN;
         if (vsh_cgroup_has_controller(&cg, ctrls[i].ctrl))
             vsh_host_check_add(checks, type, VSH_HOST_CHECK_PASS, what, NULL);

@@ -442,6 +442,45 @@ VSH_EXPORT int vsh_domain_get_memtune(vsh_domain *dom, unsigned int flags,
 VSH_EXPORT int vsh_domain_set_memtune(vsh_domain *dom, const vsh_memtune_params *params,
                                       unsigned int flags, GError **error);
 
+/* I/O tuning (virsh blkiotune, <blkiotune>): the domain's weight and, per block device, a
+ * weight and limits, in libvirt's order. */
+typedef enum {
+    VSH_BLKIO_DEVICE_WEIGHT = 0,            /* 100..1000 */
+    VSH_BLKIO_DEVICE_READ_IOPS_SEC,
+    VSH_BLKIO_DEVICE_WRITE_IOPS_SEC,
+    VSH_BLKIO_DEVICE_READ_BYTES_SEC,
+    VSH_BLKIO_DEVICE_WRITE_BYTES_SEC,
+    VSH_BLKIO_DEVICE_FIELD_LAST
+} vsh_blkio_device_field;
+
+#define VSH_BLKIO_WEIGHT_LOWEST 100
+#define VSH_BLKIO_WEIGHT_HIGHEST 1000
+
+typedef struct {
+    char *path;                                 /* the block device, "/dev/sda" */
+    guint64 value[VSH_BLKIO_DEVICE_FIELD_LAST]; /* 0: not set */
+    unsigned int given;                         /* when setting: the fields to change,
+                                                 * (1 << field) each; a value of 0 removes
+                                                 * the setting */
+} vsh_blkio_device;
+
+typedef struct {
+    bool has_weight;                            /* setting: change the weight */
+    unsigned int weight;                        /* 0 when there is none */
+    GPtrArray *devices;                         /* of vsh_blkio_device * (NULL: none) */
+} vsh_blkiotune_params;
+
+/* Frees what @params holds (its devices) and zeroes it. */
+VSH_EXPORT void vsh_blkiotune_params_clear(vsh_blkiotune_params *params);
+/* The settings of the definition @flags selects (vsh_domain_modification_impact: the running
+ * domain's, or its persistent definition's); fills *@ret_params, which the caller clears. */
+VSH_EXPORT int vsh_domain_get_blkiotune(vsh_domain *dom, unsigned int flags,
+                                        vsh_blkiotune_params *ret_params, GError **error);
+/* Changes the weight and the given fields of the given devices; a device left with nothing
+ * set is dropped. Live changes need a block device at each path. */
+VSH_EXPORT int vsh_domain_set_blkiotune(vsh_domain *dom, const vsh_blkiotune_params *params,
+                                        unsigned int flags, GError **error);
+
 /* A named statistic: "cpu.time", "balloon.current", "actual", "rss" ... A statistic whose
  * value is text ("net.0.name") has @string set and @value 0. */
 typedef struct {

@@ -753,6 +753,144 @@ cmd_memtune(shell_ctl *ctl, const shell_cmd *cmd)
     return true;
 }
 
+/* virsh blkiotune's per-device options, in the order of vsh_blkio_device_field, and the
+ * names it prints them under. */
+static const struct {
+    const char *option;
+    const char *label;
+} blkiotune_fields[VSH_BLKIO_DEVICE_FIELD_LAST] = {
+    { "device-weights", "device_weight" },
+    { "device-read-iops-sec", "device_read_iops_sec" },
+    { "device-write-iops-sec", "device_write_iops_sec" },
+    { "device-read-bytes-sec", "device_read_bytes_sec" },
+    { "device-write-bytes-sec", "device_write_bytes_sec" },
+};
+
+/* The entry of @path in @devices, added when missing. */
+static vsh_blkio_device *
+blkiotune_device(GPtrArray *devices, const char *path)
+{
+    vsh_blkio_device *dev;
+    guint i;
+
+    for (i = 0; i < devices->len; i++) {
+        dev = g_ptr_array_index(devices, i);
+        if (strcmp(dev->path, path) == 0)
+            return dev;
+    }
+    dev = g_new0(vsh_blkio_device, 1);
+    dev->path = g_strdup(path);
+    g_ptr_array_add(devices, dev);
+    return dev;
+}
+
+static void
+blkiotune_device_free(vsh_blkio_device *dev)
+{
+    g_free(dev->path);
+    g_free(dev);
+}
+
+/* --device-weights /dev/sda,500,/dev/sdb,300 (and the other four): path and value pairs. */
+static bool
+blkiotune_device_option(shell_ctl *ctl, const shell_cmd *cmd, int field, GPtrArray *devices)
+{
+    const char *str = shell_cmd_string(cmd, blkiotune_fields[field].option);
+    g_auto(GStrv) parts = NULL;
+    guint n;
+    guint i;
+
+    if (!str)
+        return true;
+    parts = g_strsplit(str, ",", -1);
+    n = g_strv_length(parts);
+    if (n == 0 || n % 2 != 0) {
+        shell_error(ctl, "--%s: expected pairs of a device and a value "
+                    "(/dev/sda,500,...), got '%s'", blkiotune_fields[field].option, str);
+        return false;
+    }
+    for (i = 0; i < n; i += 2) {
+        vsh_blkio_device *dev;
+        guint64 value;
+
+        if (!g_ascii_string_to_unsigned(parts[i + 1], 10, 0, G_MAXUINT64, &value, NULL)) {
+            shell_error(ctl, "--%s: invalid value '%s' for device '%s'",
+                        blkiotune_fields[field].option, parts[i + 1], parts[i]);
+            return false;
+        }
+        dev = blkiotune_device(devices, parts[i]);
+        dev->value[field] = value;
+        dev->given |= 1u << field;
+    }
+    return true;
+}
+
+/* "/dev/sda,500,/dev/sdb,300": the devices that have @field set, as virsh prints them. */
+static char *
+blkiotune_list(const GPtrArray *devices, int field)
+{
+    GString *out = g_string_new(NULL);
+    guint i;
+
+    for (i = 0; devices && i < devices->len; i++) {
+        const vsh_blkio_device *dev = g_ptr_array_index(devices, i);
+
+        if (!dev->value[field])
+            continue;
+        g_string_append_printf(out, "%s%s,%" G_GUINT64_FORMAT, out->len ? "," : "", dev->path,
+                               dev->value[field]);
+    }
+    return g_string_free(out, FALSE);
+}
+
+static bool
+cmd_blkiotune(shell_ctl *ctl, const shell_cmd *cmd)
+{
+    g_autoptr(vsh_domain) dom = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GPtrArray) devices =
+        g_ptr_array_new_with_free_func((GDestroyNotify) blkiotune_device_free);
+    vsh_blkiotune_params params = { 0 };
+    unsigned int flags;
+    int field;
+    int r;
+
+    if (shell_cmd_impact(cmd, &flags) < 0 ||
+        (r = shell_cmd_uint(cmd, "weight", &params.weight)) < 0)
+        return false;
+    params.has_weight = r > 0;
+    for (field = 0; field < VSH_BLKIO_DEVICE_FIELD_LAST; field++) {
+        if (!blkiotune_device_option(ctl, cmd, field, devices))
+            return false;
+    }
+    if (!(dom = shell_domain_lookup(ctl, cmd, "domain")))
+        return false;
+    if (params.has_weight || devices->len > 0) {
+        if (!shell_check_writable(ctl, cmd->def->name))
+            return false;
+        params.devices = devices;
+        if (vsh_domain_set_blkiotune(dom, &params, flags, &err) < 0) {
+            shell_error_gerror(ctl, err, "failed to set blkio parameters of domain '%s'",
+                               vsh_domain_get_name(dom));
+            return false;
+        }
+        return true;
+    }
+    if (vsh_domain_get_blkiotune(dom, flags, &params, &err) < 0) {
+        shell_error_gerror(ctl, err, "failed to get blkio parameters of domain '%s'",
+                           vsh_domain_get_name(dom));
+        return false;
+    }
+    shell_print(ctl, "%-15s: %u\n", "weight", params.weight);
+    for (field = 0; field < VSH_BLKIO_DEVICE_FIELD_LAST; field++) {
+        g_autofree char *list = blkiotune_list(params.devices, field);
+
+        shell_print(ctl, "%-15s: %s\n", blkiotune_fields[field].label, list);
+    }
+    vsh_blkiotune_params_clear(&params);
+    return true;
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Statistics                                                                           */
 
@@ -1267,6 +1405,26 @@ static const shell_opt_def opts_memtune[] = {
     { NULL },
 };
 
+static const shell_opt_def opts_blkiotune[] = {
+    OPT_DOMAIN(SHELL_COMPLETE_DOMAIN),
+    { "weight", SHELL_OPT_NUMBER, 0, "IO Weight", 0 },
+    { "device-weights", SHELL_OPT_STRING, 0,
+      "per-device IO Weights, in the form of /path/to/device,weight,...", 0 },
+    { "device-read-iops-sec", SHELL_OPT_STRING, 0,
+      "per-device read I/O limit per second, in the form of /path/to/device,read_iops_sec,...",
+      0 },
+    { "device-write-iops-sec", SHELL_OPT_STRING, 0,
+      "per-device write I/O limit per second, in the form of "
+      "/path/to/device,write_iops_sec,...", 0 },
+    { "device-read-bytes-sec", SHELL_OPT_STRING, 0,
+      "per-device bytes read per second, in the form of /path/to/device,read_bytes_sec,...", 0 },
+    { "device-write-bytes-sec", SHELL_OPT_STRING, 0,
+      "per-device bytes written per second, in the form of "
+      "/path/to/device,write_bytes_sec,...", 0 },
+    OPT_IMPACT,
+    { NULL },
+};
+
 static const shell_opt_def opts_domiflist[] = {
     OPT_DOMAIN(SHELL_COMPLETE_DOMAIN),
     { "inactive", SHELL_OPT_BOOL, 0, "get inactive rather than running configuration", 0 },
@@ -1381,6 +1539,11 @@ const shell_cmd_def shell_domain_cmds[] = {
       "Change the number of virtual CPUs in the guest domain.", MUT, DOM },
     { "schedinfo", cmd_schedinfo, opts_schedinfo, "show/set scheduler parameters",
       "Show/Set scheduler parameters: cpu_shares, vcpu_period and vcpu_quota.", 0, DOM },
+    { "blkiotune", cmd_blkiotune, opts_blkiotune, "get or set blkio parameters",
+      "Get or set the current blkio parameters for a guest domain: its I/O weight (100 to\n"
+      "1000) and, per block device, a weight and limits of operations and bytes per second\n"
+      "(0 removes one). To get the blkio parameters use following command:\n\n"
+      "    vsh # blkiotune <domain>", 0, DOM },
     { "memtune", cmd_memtune, opts_memtune, "get or set memory parameters",
       "Get or set the current memory parameters for a guest domain.\n"
       "To get the memory parameters use following command:\n\n"

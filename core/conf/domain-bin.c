@@ -22,7 +22,7 @@
 #include "conf/domain-conf.h"
 
 #define VSH_DOMAIN_BIN_MAGIC "VSHD"
-#define VSH_DOMAIN_BIN_VERSION 2u
+#define VSH_DOMAIN_BIN_VERSION 3u
 #define VSH_BIN_NULL_STR 0xffffffffu
 
 /* ------------------------------------------------------------------ writing */
@@ -215,6 +215,16 @@ encode_def(const vsh_domain_def *def, GByteArray *out, bool reread)
     put_u64(out, def->memtune.hard_limit);
     put_u64(out, def->memtune.soft_limit);
     put_u64(out, def->memtune.swap_hard_limit);
+    put_u32(out, def->blkiotune.weight);
+    put_u32(out, def->blkiotune.devices->len);
+    for (i = 0; i < def->blkiotune.devices->len; i++) {
+        const vsh_blkio_device_def *dev = g_ptr_array_index(def->blkiotune.devices, i);
+        int field;
+
+        put_str(out, dev->path);
+        for (field = 0; field < VSH_BLKIO_FIELD_LAST; field++)
+            put_u64(out, dev->value[field]);
+    }
 
     put_os(out, &def->os);
     put_idmap(out, def->idmap.uid);
@@ -405,6 +415,26 @@ get_idmap(bin_reader *r, GArray *map)
 }
 
 static void
+get_blkio_devices(bin_reader *r, GPtrArray *devices)
+{
+    guint32 n = get_count(r, 4 + 8 * VSH_BLKIO_FIELD_LAST);
+    guint32 i;
+    int field;
+
+    for (i = 0; i < n && !r->bad; i++) {
+        vsh_blkio_device_def *dev = g_new0(vsh_blkio_device_def, 1);
+
+        g_ptr_array_add(devices, dev);
+        if (!(dev->path = get_str(r))) {
+            r->bad = true;
+            return;
+        }
+        for (field = 0; field < VSH_BLKIO_FIELD_LAST; field++)
+            dev->value[field] = get_u64(r);
+    }
+}
+
+static void
 get_cap_states(bin_reader *r, GArray *states)
 {
     guint32 n = get_count(r, 2);
@@ -562,6 +592,8 @@ vsh_domain_def_decode(const guint8 *buf, gsize len)
     def->memtune.hard_limit = get_u64(&r);
     def->memtune.soft_limit = get_u64(&r);
     def->memtune.swap_hard_limit = get_u64(&r);
+    def->blkiotune.weight = get_u32(&r);
+    get_blkio_devices(&r, def->blkiotune.devices);
 
     get_os(&r, &def->os);
     get_idmap(&r, def->idmap.uid);

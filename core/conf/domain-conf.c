@@ -26,6 +26,8 @@ vsh_domain_def_new(void)
     vsh_domain_general_init(def);
     vsh_domain_os_init(def);
     def->vcpus = 1;
+    def->blkiotune.devices =
+        g_ptr_array_new_with_free_func((GDestroyNotify) vsh_blkio_device_def_free);
     def->disks = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_disk_def_free);
     def->filesystems = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_fs_def_free);
     def->interfaces = g_ptr_array_new_with_free_func((GDestroyNotify) vsh_net_def_free);

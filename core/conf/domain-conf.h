@@ -118,6 +118,42 @@ typedef struct {
     guint64 swap_hard_limit;
 } vsh_memtune_def;
 
+/* ------------------------------------------------------------ <blkiotune> (domain-tune.c) */
+
+/* The settings of one block device, in libvirt's order of them (and vsh.h's
+ * vsh_blkio_device_field). */
+typedef enum {
+    VSH_BLKIO_WEIGHT = 0,           /* 100..1000 */
+    VSH_BLKIO_READ_IOPS_SEC,
+    VSH_BLKIO_WRITE_IOPS_SEC,
+    VSH_BLKIO_READ_BYTES_SEC,
+    VSH_BLKIO_WRITE_BYTES_SEC,
+    VSH_BLKIO_FIELD_LAST
+} vsh_blkio_field;
+
+/* libvirt's element name of @field ("read_iops_sec") */
+const char *vsh_blkio_field_to_string(int field);
+
+#define VSH_BLKIO_WEIGHT_MIN 100
+#define VSH_BLKIO_WEIGHT_MAX 1000
+
+typedef struct {
+    char *path;                             /* <path>: a block device */
+    guint64 value[VSH_BLKIO_FIELD_LAST];    /* 0 = not set */
+} vsh_blkio_device_def;
+
+typedef struct {
+    unsigned int weight;        /* <weight>, 0 = absent */
+    GPtrArray *devices;         /* of vsh_blkio_device_def * (never NULL) */
+} vsh_blkiotune_def;
+
+void vsh_blkio_device_def_free(vsh_blkio_device_def *dev);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vsh_blkio_device_def, vsh_blkio_device_def_free)
+/* Whether @bt sets anything (a weight or a device). */
+bool vsh_blkiotune_is_set(const vsh_blkiotune_def *bt);
+/* The entry of @path in @bt, or NULL. */
+vsh_blkio_device_def *vsh_blkiotune_find_device(const vsh_blkiotune_def *bt, const char *path);
+
 /* ---------------------------------------------------------------- devices */
 
 typedef enum {
@@ -300,6 +336,7 @@ struct vsh_domain_def {
     char *cpuset;               /* <vcpu cpuset='...'>, NULL if absent */
     vsh_cputune_def cputune;
     vsh_memtune_def memtune;
+    vsh_blkiotune_def blkiotune;
 
     /* domain-os.c */
     vsh_os_def os;

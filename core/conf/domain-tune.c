@@ -1,5 +1,5 @@
 /*
- * domain-tune.c — <memory>, <currentMemory>, <memtune>, <vcpu> and <cputune>.
+ * domain-tune.c — <memory>, <currentMemory>, <blkiotune>, <memtune>, <vcpu> and <cputune>.
  */
 #include <config.h>
 
@@ -89,6 +89,130 @@ vsh_xml_memory_parse(const xmlNode *node, const char *text, const char *unit_att
     if (vsh_memory_parse_kib(value, unit, ret_kib) < 0)
         return vsh_xml_error(error, node, "size '%s %s' is too large", value,
                              unit ? unit : "KiB");
+    return 0;
+}
+
+/* ------------------------------------------------------------------ blkiotune */
+
+static const char *const vsh_blkio_field_names[VSH_BLKIO_FIELD_LAST] = {
+    "weight", "read_iops_sec", "write_iops_sec", "read_bytes_sec", "write_bytes_sec",
+};
+
+const char *
+vsh_blkio_field_to_string(int field)
+{
+    return field >= 0 && field < VSH_BLKIO_FIELD_LAST ? vsh_blkio_field_names[field] : NULL;
+}
+
+void
+vsh_blkio_device_def_free(vsh_blkio_device_def *dev)
+{
+    if (!dev)
+        return;
+    g_free(dev->path);
+    g_free(dev);
+}
+
+bool
+vsh_blkiotune_is_set(const vsh_blkiotune_def *bt)
+{
+    return bt->weight || (bt->devices && bt->devices->len > 0);
+}
+
+vsh_blkio_device_def *
+vsh_blkiotune_find_device(const vsh_blkiotune_def *bt, const char *path)
+{
+    guint i;
+
+    for (i = 0; i < bt->devices->len; i++) {
+        vsh_blkio_device_def *dev = g_ptr_array_index(bt->devices, i);
+
+        if (strcmp(dev->path, path) == 0)
+            return dev;
+    }
+    return NULL;
+}
+
+/* The number in @node's text: a weight (100..1000), else any unsigned 64-bit value (0
+ * sets nothing, as in libvirt). */
+static int
+vsh_blkio_number_parse(const xmlNode *node, bool weight, guint64 *ret, GError **error)
+{
+    g_autofree char *text = g_strstrip(vsh_xml_content(node));
+
+    if (!vsh_str_to_uint64(text, ret))
+        return vsh_xml_error(error, node, "invalid value '%s' (expected a whole number)",
+                             text);
+    if (weight && (*ret < VSH_BLKIO_WEIGHT_MIN || *ret > VSH_BLKIO_WEIGHT_MAX))
+        return vsh_xml_error(error, node, "weight %s is out of range (%d to %d)", text,
+                             VSH_BLKIO_WEIGHT_MIN, VSH_BLKIO_WEIGHT_MAX);
+    return 0;
+}
+
+static int
+vsh_blkio_device_parse(vsh_blkiotune_def *bt, const xmlNode *node, GError **error)
+{
+    g_autoptr(vsh_blkio_device_def) dev = g_new0(vsh_blkio_device_def, 1);
+    const xmlNode *child;
+    int field;
+
+    for (child = node->children; child; child = child->next) {
+        const char *name = vsh_xml_node_name(child);
+
+        if (child->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp(name, "path") == 0) {
+            g_free(dev->path);
+            dev->path = g_strstrip(vsh_xml_content(child));
+            if (!g_path_is_absolute(dev->path))
+                return vsh_xml_error(error, child, "device path '%s' is not absolute",
+                                     dev->path);
+            continue;
+        }
+        for (field = 0; field < VSH_BLKIO_FIELD_LAST; field++) {
+            if (strcmp(name, vsh_blkio_field_names[field]) == 0)
+                break;
+        }
+        if (field == VSH_BLKIO_FIELD_LAST)
+            return vsh_xml_error(error, child, "element '%s' is not allowed here", name);
+        if (vsh_blkio_number_parse(child, field == VSH_BLKIO_WEIGHT, &dev->value[field],
+                                   error) < 0)
+            return -1;
+    }
+    if (!dev->path)
+        return vsh_xml_error(error, node, "missing element 'path'");
+    if (vsh_blkiotune_find_device(bt, dev->path))
+        return vsh_xml_error(error, node, "device '%s' is given twice", dev->path);
+    g_ptr_array_add(bt->devices, g_steal_pointer(&dev));
+    return 0;
+}
+
+/* <blkiotune>: <weight>, then any number of <device> with a <path> and its settings. */
+static int
+vsh_blkiotune_parse_xml(vsh_blkiotune_def *bt, xmlXPathContext *ctxt, GError **error)
+{
+    xmlNode *node = vsh_xpath_node("./blkiotune", ctxt);
+    const xmlNode *child;
+    guint64 weight;
+
+    if (!node)
+        return 0;
+    for (child = node->children; child; child = child->next) {
+        const char *name = vsh_xml_node_name(child);
+
+        if (child->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp(name, "weight") == 0) {
+            if (vsh_blkio_number_parse(child, true, &weight, error) < 0)
+                return -1;
+            bt->weight = (unsigned int) weight;
+        } else if (strcmp(name, "device") == 0) {
+            if (vsh_blkio_device_parse(bt, child, error) < 0)
+                return -1;
+        } else {
+            return vsh_xml_error(error, child, "element '%s' is not allowed here", name);
+        }
+    }
     return 0;
 }
 
@@ -201,7 +325,8 @@ vsh_domain_tune_parse_xml(vsh_domain_def *def, xmlXPathContext *ctxt, GError **e
                                      error)) < 0)
         return -1;
     def->has_cur_memory = rc > 0;
-    if (vsh_memtune_parse_xml(&def->memtune, ctxt, error) < 0 ||
+    if (vsh_blkiotune_parse_xml(&def->blkiotune, ctxt, error) < 0 ||
+        vsh_memtune_parse_xml(&def->memtune, ctxt, error) < 0 ||
         vsh_vcpu_parse_xml(def, ctxt, error) < 0 ||
         vsh_cputune_parse_xml(&def->cputune, ctxt, error) < 0)
         return -1;
@@ -240,6 +365,8 @@ static void
 vsh_number_element_format(vsh_xml_writer *w, const char *name, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 
+static void vsh_blkiotune_format(const vsh_blkiotune_def *bt, vsh_xml_writer *w);
+
 static void
 vsh_number_element_format(vsh_xml_writer *w, const char *name, const char *fmt, ...)
 {
@@ -268,6 +395,34 @@ vsh_cputune_format(const vsh_cputune_def *ct, vsh_xml_writer *w)
     vsh_xml_writer_end(w, "cputune");
 }
 
+static void
+vsh_blkiotune_format(const vsh_blkiotune_def *bt, vsh_xml_writer *w)
+{
+    guint i;
+    int field;
+
+    if (!vsh_blkiotune_is_set(bt))
+        return;
+    vsh_xml_writer_open(w, "blkiotune");
+    vsh_xml_writer_children(w);
+    if (bt->weight)
+        vsh_number_element_format(w, "weight", "%u", bt->weight);
+    for (i = 0; i < bt->devices->len; i++) {
+        const vsh_blkio_device_def *dev = g_ptr_array_index(bt->devices, i);
+
+        vsh_xml_writer_open(w, "device");
+        vsh_xml_writer_children(w);
+        vsh_xml_writer_text_element(w, "path", dev->path);
+        for (field = 0; field < VSH_BLKIO_FIELD_LAST; field++) {
+            if (dev->value[field])
+                vsh_number_element_format(w, vsh_blkio_field_names[field],
+                                          "%" G_GUINT64_FORMAT, dev->value[field]);
+        }
+        vsh_xml_writer_end(w, "device");
+    }
+    vsh_xml_writer_end(w, "blkiotune");
+}
+
 void
 vsh_domain_tune_format(const vsh_domain_def *def, vsh_xml_writer *w)
 {
@@ -277,6 +432,7 @@ vsh_domain_tune_format(const vsh_domain_def *def, vsh_xml_writer *w)
     /* libvirt always writes currentMemory; a def built in code may not have it yet. */
     vsh_size_element_format(w, "currentMemory",
                             def->cur_memory_kib ? def->cur_memory_kib : def->max_memory_kib);
+    vsh_blkiotune_format(&def->blkiotune, w);
     vsh_memtune_format(&def->memtune, w);
     vsh_xml_writer_open(w, "vcpu");
     vsh_xml_writer_attr(w, "cpuset", def->cpuset);
@@ -431,4 +587,5 @@ void
 vsh_domain_tune_clear(vsh_domain_def *def)
 {
     g_clear_pointer(&def->cpuset, g_free);
+    g_clear_pointer(&def->blkiotune.devices, g_ptr_array_unref);
 }

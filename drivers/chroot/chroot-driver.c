@@ -167,6 +167,12 @@ chroot_get_memtune(vsh_domain_obj *obj, vsh_memtune_params *ret_params, GError *
 }
 
 static int
+chroot_set_blkiotune(vsh_domain_obj *obj, const vsh_blkiotune_params *params, GError **error)
+{
+    return vsh_supervise_set_blkiotune(&chroot_ops, obj, params, error);
+}
+
+static int
 chroot_set_memtune(vsh_domain_obj *obj, const vsh_memtune_params *params, GError **error)
 {
     return vsh_supervise_set_memtune(&chroot_ops, obj, params, error);
@@ -207,6 +213,7 @@ const vsh_driver vsh_chroot_driver = {
     .set_memory = chroot_set_memory,
     .set_sched = chroot_set_sched,
     .set_memtune = chroot_set_memtune,
+    .set_blkiotune = chroot_set_blkiotune,
     .open_console = chroot_open_console,
     .exec = chroot_exec,
 };

@@ -200,6 +200,9 @@ write_net(launch_buf *b, const struct vsh_launch_net *net)
 static void
 write_limits(launch_buf *b, const struct vsh_launch_limits *lim)
 {
+    size_t i;
+    int f;
+
     line_n(b, "mem_hard", lim->memory_hard_bytes);
     line_n(b, "mem_soft", lim->memory_soft_bytes);
     line_n(b, "mem_swap", lim->memory_swap_bytes);
@@ -210,6 +213,20 @@ write_limits(launch_buf *b, const struct vsh_launch_limits *lim)
     buf_end(b);
     line_s(b, "cpuset", lim->cpuset);
     line_n(b, "pids_max", lim->pids_max);
+    if (!lim->blkio)
+        return;
+    line_n(b, "blkio", 1);
+    line_n(b, "blkio_weight", lim->blkio_weight);
+    for (i = 0; i < lim->n_blkio_devices; i++) {
+        const struct vsh_launch_blkio_device *d = &lim->blkio_devices[i];
+
+        buf_key(b, "blkio_device");
+        buf_num(b, d->major);
+        buf_num(b, d->minor);
+        for (f = 0; f < 5; f++)
+            buf_num(b, d->value[f]);
+        buf_end(b);
+    }
 }
 
 static void
@@ -465,7 +482,7 @@ typedef enum {
     K_GROUP, K_UIDMAP, K_GIDMAP, K_CAPS_KEEP, K_NO_NEW_PRIVS, K_RLIMIT, K_MEM_HARD,
     K_MEM_SOFT, K_MEM_SWAP, K_CPU_SHARES, K_CPU_PERIOD, K_CPU_QUOTA, K_CPUSET, K_PIDS_MAX,
     K_NET, K_IP, K_ROUTE, K_ON_POWEROFF, K_ON_REBOOT, K_ON_CRASH, K_START_PAUSED,
-    K_SHUTDOWN_TIMEOUT, K_OWNER_PID,
+    K_SHUTDOWN_TIMEOUT, K_OWNER_PID, K_BLKIO, K_BLKIO_WEIGHT, K_BLKIO_DEVICE,
 } launch_key;
 
 static const struct {
@@ -489,7 +506,8 @@ static const struct {
     { "ip", K_IP, 3 }, { "route", K_ROUTE, 4 }, { "on_poweroff", K_ON_POWEROFF, 1 },
     { "on_reboot", K_ON_REBOOT, 1 }, { "on_crash", K_ON_CRASH, 1 },
     { "start_paused", K_START_PAUSED, 1 }, { "shutdown_timeout_ms", K_SHUTDOWN_TIMEOUT, 1 },
-    { "owner_pid", K_OWNER_PID, 1 },
+    { "owner_pid", K_OWNER_PID, 1 }, { "blkio", K_BLKIO, 1 },
+    { "blkio_weight", K_BLKIO_WEIGHT, 1 }, { "blkio_device", K_BLKIO_DEVICE, 7 },
 };
 
 static int
@@ -544,6 +562,24 @@ read_rlimit(struct vsh_launch *l, char **f)
     if (parse_int(f[0], &r->resource) < 0 || parse_u(f[1], ULLONG_MAX, &r->soft) < 0 ||
         parse_u(f[2], ULLONG_MAX, &r->hard) < 0)
         return -1;
+    return 0;
+}
+
+static int
+read_blkio_device(struct vsh_launch *l, char **f)
+{
+    struct vsh_launch_blkio_device *d;
+    int i;
+
+    if (!(d = array_push((void **) &l->limits.blkio_devices, &l->limits.n_blkio_devices,
+                         sizeof(*d))))
+        return -1;
+    if (parse_uint(f[0], &d->major) < 0 || parse_uint(f[1], &d->minor) < 0)
+        return -1;
+    for (i = 0; i < 5; i++) {
+        if (parse_u(f[2 + i], ULLONG_MAX, &d->value[i]) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -645,6 +681,10 @@ read_number_item(struct vsh_launch *l, launch_key key, const char *f)
         return parse_int(f, &l->shutdown_timeout_ms);
     case K_OWNER_PID:
         return parse_int(f, &l->owner_pid);
+    case K_BLKIO:
+        return read_bool(f, &l->limits.blkio);
+    case K_BLKIO_WEIGHT:
+        return parse_uint(f, &l->limits.blkio_weight);
     case K_DROP_USER:
         return read_bool(f, &l->drop_user);
     case K_NO_NEW_PRIVS:
@@ -676,6 +716,7 @@ read_item(struct vsh_launch *l, launch_key key, char **f)
     case K_UIDMAP: return read_idmap(&l->uid_maps, &l->n_uid_maps, f);
     case K_GIDMAP: return read_idmap(&l->gid_maps, &l->n_gid_maps, f);
     case K_RLIMIT: return read_rlimit(l, f);
+    case K_BLKIO_DEVICE: return read_blkio_device(l, f);
     case K_NET: return read_net(l, f);
     case K_IP: return read_ip(l, f);
     case K_ROUTE: return read_route(l, f);
@@ -879,6 +920,7 @@ vsh_launch_clear(struct vsh_launch *l)
     free(l->gid_maps);
     free(l->rlimits);
     free(l->limits.cpuset);
+    free(l->limits.blkio_devices);
     for (i = 0; i < l->n_nets; i++)
         net_clear(&l->nets[i]);
     free(l->nets);

@@ -89,6 +89,14 @@ struct vsh_launch_rlimit {
     unsigned long long hard;
 };
 
+/* One block device's I/O settings (<blkiotune><device>): the device's numbers and a
+ * value per enum vsh_cgroup_blkio_field, 0 for none. */
+struct vsh_launch_blkio_device {
+    unsigned int major;
+    unsigned int minor;
+    unsigned long long value[5];
+};
+
 /* cgroup limits; a field of 0 (or -1 for quota, NULL for cpuset) leaves the default */
 struct vsh_launch_limits {
     unsigned long long memory_hard_bytes;
@@ -99,6 +107,10 @@ struct vsh_launch_limits {
     long long cpu_quota_us;                 /* -1 = unlimited */
     char *cpuset;                           /* "0-1" */
     unsigned long long pids_max;
+    int blkio;                              /* 1: the group gets the blkio controller */
+    unsigned int blkio_weight;
+    size_t n_blkio_devices;
+    struct vsh_launch_blkio_device *blkio_devices;
 };
 
 struct vsh_launch {

@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -324,8 +325,56 @@ build_rlimits(const vsh_domain_def *def, struct vsh_launch *l)
     }
 }
 
-static void
-build_limits(const vsh_domain_def *def, struct vsh_launch_limits *lim)
+G_STATIC_ASSERT((int) VSH_BLKIO_FIELD_LAST == (int) VSH_CGROUP_BLKIO_FIELD_LAST);
+G_STATIC_ASSERT((int) VSH_BLKIO_READ_BYTES_SEC == (int) VSH_CGROUP_BLKIO_READ_BPS);
+G_STATIC_ASSERT(G_N_ELEMENTS(((struct vsh_launch_blkio_device *) 0)->value) ==
+                VSH_CGROUP_BLKIO_FIELD_LAST);
+
+/* The device numbers of the block device @path, named in <blkiotune> of domain @name. */
+static int
+blkio_device_numbers(const char *name, const char *path, unsigned int *ret_major,
+                     unsigned int *ret_minor, GError **error)
+{
+    struct stat st;
+
+    if (stat(path, &st) < 0)
+        return vsh_error_set_errno(error, errno, "cannot use '%s' for the I/O tuning of "
+                                   "domain '%s'", path, name);
+    if (!S_ISBLK(st.st_mode))
+        return vsh_error_set(error, VSH_ERROR_INVALID_ARG, "cannot use '%s' for the I/O "
+                             "tuning of domain '%s': not a block device", path, name);
+    *ret_major = major(st.st_rdev);
+    *ret_minor = minor(st.st_rdev);
+    return 0;
+}
+
+/* <blkiotune> for the monitor: the weight, and each device by its numbers. */
+static int
+build_blkio(const vsh_domain_def *def, struct vsh_launch_limits *lim, GError **error)
+{
+    const vsh_blkiotune_def *bt = &def->blkiotune;
+    guint i;
+    int f;
+
+    if (!vsh_blkiotune_is_set(bt))
+        return 0;
+    lim->blkio = 1;
+    lim->blkio_weight = bt->weight;
+    lim->blkio_devices = g_new0(struct vsh_launch_blkio_device, bt->devices->len);
+    for (i = 0; i < bt->devices->len; i++) {
+        const vsh_blkio_device_def *dev = g_ptr_array_index(bt->devices, i);
+        struct vsh_launch_blkio_device *d = &lim->blkio_devices[lim->n_blkio_devices++];
+
+        if (blkio_device_numbers(def->name, dev->path, &d->major, &d->minor, error) < 0)
+            return -1;
+        for (f = 0; f < VSH_BLKIO_FIELD_LAST; f++)
+            d->value[f] = dev->value[f];
+    }
+    return 0;
+}
+
+static int
+build_limits(const vsh_domain_def *def, struct vsh_launch_limits *lim, GError **error)
 {
     guint64 hard_kib = vsh_domain_def_memory_limit_kib(def);
 
@@ -343,6 +392,7 @@ build_limits(const vsh_domain_def *def, struct vsh_launch_limits *lim)
     if (def->cpuset && !(lim->cpuset = vsh_cpuset_to_list(def->cpuset)))
         lim->cpuset = g_strdup(def->cpuset);
     lim->pids_max = def->vsh.has_pids_limit ? def->vsh.pids_limit : SUPERVISE_DEFAULT_PIDS;
+    return build_blkio(def, lim, error);
 }
 
 static char *
@@ -397,7 +447,8 @@ vsh_supervise_launch_build(const vsh_supervise_ops *ops, const vsh_domain_obj *o
         return -1;
     l->no_new_privs = ops->no_new_privs;
     build_rlimits(def, l);
-    build_limits(def, &l->limits);
+    if (build_limits(def, &l->limits, error) < 0)
+        return -1;
     l->on_poweroff = def->on_poweroff;
     l->on_reboot = def->on_reboot;
     l->on_crash = def->on_crash;
@@ -714,15 +765,18 @@ state_path(const vsh_domain_obj *obj, const char *suffix)
     return g_strdup_printf("%s/%s%s", obj->paths.state_dir, obj->name, suffix);
 }
 
-/* Opens the domain's cgroup, with the error the library reports. */
+/* Opens the domain's cgroup, with the error the library reports. A domain with I/O
+ * settings has a group in the blkio hierarchy too, which a command run in it joins. */
 static int
 open_cgroup(const vsh_domain_obj *obj, struct vsh_cgroup *cg, GError **error)
 {
     g_autofree char *path = cgroup_path_of(obj);
+    const vsh_domain_def *def = obj->live ? obj->live : obj->def;
 
     if (vsh_cgroup_open(cg, NULL, NULL, path) < 0)
         return vsh_error_set_errno(error, errno, "cannot find the cgroup of domain '%s'",
                                    obj->name);
+    cg->with_blkio = def && vsh_blkiotune_is_set(&def->blkiotune);
     return 0;
 }
 
@@ -1267,6 +1321,79 @@ static unsigned long long
 kib_to_limit(guint64 kib)
 {
     return kib >= VSH_MEMORY_UNLIMITED ? 0 : kib * 1024;
+}
+
+/* One device's numbers per change of @params, resolved before anything changes. */
+static int
+blkio_resolve(const vsh_domain_obj *obj, const vsh_blkiotune_params *params,
+              GArray *numbers, GError **error)
+{
+    guint i;
+
+    for (i = 0; params->devices && i < params->devices->len; i++) {
+        const vsh_blkio_device *dev = g_ptr_array_index(params->devices, i);
+        unsigned int mm[2];
+
+        if (blkio_device_numbers(obj->name, dev->path, &mm[0], &mm[1], error) < 0)
+            return -1;
+        g_array_append_vals(numbers, mm, 2);
+    }
+    return 0;
+}
+
+/* Makes the changes of @params in @cg (@numbers: each device's, from blkio_resolve). On
+ * failure, errno is the kernel's and *@ret_what says what failed. */
+static int
+blkio_apply(const struct vsh_cgroup *cg, const vsh_blkiotune_params *params,
+            const GArray *numbers, char **ret_what)
+{
+    guint i;
+    int f;
+
+    /* a domain started without I/O settings joins the blkio hierarchy now, all of it */
+    *ret_what = g_strdup("create a blkio cgroup");
+    if (vsh_cgroup_create(cg) < 0 || vsh_cgroup_adopt(cg, VSH_CGROUP_BLKIO) < 0)
+        return -1;
+    g_free(*ret_what);
+    *ret_what = g_strdup("set the I/O weight");
+    if (params->has_weight && vsh_cgroup_set_blkio_weight(cg, params->weight) < 0)
+        return -1;
+    for (i = 0; params->devices && i < params->devices->len; i++) {
+        const vsh_blkio_device *dev = g_ptr_array_index(params->devices, i);
+
+        g_free(*ret_what);
+        *ret_what = g_strdup_printf("set the I/O tuning of '%s'", dev->path);
+        for (f = 0; f < VSH_BLKIO_DEVICE_FIELD_LAST; f++) {
+            if ((dev->given & (1u << f)) &&
+                vsh_cgroup_set_blkio_device(cg, g_array_index(numbers, unsigned int, 2 * i),
+                                            g_array_index(numbers, unsigned int, 2 * i + 1),
+                                            f, dev->value[f]) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int
+vsh_supervise_set_blkiotune(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
+                            const vsh_blkiotune_params *params, GError **error)
+{
+    g_autoptr(GArray) numbers = g_array_new(FALSE, FALSE, sizeof(unsigned int));
+    g_autofree char *what = NULL;
+    struct vsh_cgroup cg;
+    int err;
+
+    (void) ops;
+    if (blkio_resolve(obj, params, numbers, error) < 0 || open_cgroup(obj, &cg, error) < 0)
+        return -1;
+    cg.with_blkio = 1;
+    if (blkio_apply(&cg, params, numbers, &what) < 0) {
+        err = errno;
+        vsh_cgroup_clear(&cg);
+        return vsh_error_set_errno(error, err, "cannot %s for domain '%s'", what, obj->name);
+    }
+    vsh_cgroup_clear(&cg);
+    return 0;
 }
 
 int

@@ -110,6 +110,8 @@ int vsh_supervise_set_sched(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
                             const vsh_sched_params *params, GError **error);
 int vsh_supervise_get_memtune(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
                               vsh_memtune_params *ret_params, GError **error);
+int vsh_supervise_set_blkiotune(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
+                                const vsh_blkiotune_params *params, GError **error);
 int vsh_supervise_set_memtune(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
                               const vsh_memtune_params *params, GError **error);
 int vsh_supervise_open_console(const vsh_supervise_ops *ops, vsh_domain_obj *obj,

@@ -287,6 +287,39 @@ read_line(const char *path, char *buf, size_t size)
     return buf[0] ? 0 : -1;
 }
 
+/* <blkiotune>: the weight, then each device's settings. A host whose I/O scheduler has no
+ * weights says ENOTSUP. */
+static int
+setup_blkio(monitor *m, const char **ret_step)
+{
+    static const char *const what[] = {
+        "the I/O weight", "the read I/O limit", "the write I/O limit", "the read bandwidth limit",
+        "the write bandwidth limit",
+    };
+    static char step[128];
+    const struct vsh_launch_limits *lim = &m->l.limits;
+    size_t i;
+    int f;
+
+    *ret_step = "set the I/O weight (<blkiotune><weight>)";
+    if (lim->blkio_weight && vsh_cgroup_set_blkio_weight(&m->cg, lim->blkio_weight) < 0)
+        return -1;
+    for (i = 0; i < lim->n_blkio_devices; i++) {
+        const struct vsh_launch_blkio_device *d = &lim->blkio_devices[i];
+
+        for (f = 0; f < VSH_CGROUP_BLKIO_FIELD_LAST; f++) {
+            if (!d->value[f])
+                continue;
+            (void) snprintf(step, sizeof(step), "set %s of block device %u:%u", what[f],
+                            d->major, d->minor);
+            *ret_step = step;
+            if (vsh_cgroup_set_blkio_device(&m->cg, d->major, d->minor, f, d->value[f]) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 /* Each limit names itself when the host refuses it (a v2 host without the memory
  * controller in cgroup.subtree_control, a v1 host without swap accounting ...). */
 static int
@@ -330,7 +363,7 @@ setup_limits(monitor *m, const char **ret_step)
     *ret_step = "set the pids limit";
     if (lim->pids_max && vsh_cgroup_set_pids_max(&m->cg, lim->pids_max) < 0)
         return -1;
-    return 0;
+    return setup_blkio(m, ret_step);
 }
 
 static int
@@ -339,6 +372,7 @@ setup_cgroup(monitor *m, const char **ret_step)
     *ret_step = "find the cgroup hierarchies";
     if (vsh_cgroup_open(&m->cg, m->l.cgroup_root, NULL, m->l.cgroup_path) < 0)
         return -1;
+    m->cg.with_blkio = m->l.limits.blkio;
     *ret_step = "create the cgroup";
     if (vsh_cgroup_create(&m->cg) < 0) {
         vsh_cgroup_clear(&m->cg);

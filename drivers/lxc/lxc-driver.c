@@ -759,6 +759,12 @@ lxc_get_memtune(vsh_domain_obj *obj, vsh_memtune_params *ret_params, GError **er
 }
 
 static int
+lxc_set_blkiotune(vsh_domain_obj *obj, const vsh_blkiotune_params *params, GError **error)
+{
+    return vsh_supervise_set_blkiotune(&lxc_ops, obj, params, error);
+}
+
+static int
 lxc_set_memtune(vsh_domain_obj *obj, const vsh_memtune_params *params, GError **error)
 {
     return vsh_supervise_set_memtune(&lxc_ops, obj, params, error);
@@ -801,6 +807,7 @@ const vsh_driver vsh_lxc_driver = {
     .set_memory = lxc_set_memory,
     .set_sched = lxc_set_sched,
     .set_memtune = lxc_set_memtune,
+    .set_blkiotune = lxc_set_blkiotune,
     .attach_device = lxc_attach_device,
     .detach_device = lxc_detach_device,
     .open_console = lxc_open_console,

@@ -334,6 +334,15 @@ qstub_set_sched(vsh_domain_obj *obj, const vsh_sched_params *params, GError **er
 }
 
 static int
+qstub_set_blkiotune(vsh_domain_obj *obj, const vsh_blkiotune_params *params, GError **error)
+{
+    (void) obj;
+    (void) params;
+    (void) error;
+    return 0;
+}
+
+static int
 qstub_set_memtune(vsh_domain_obj *obj, const vsh_memtune_params *params, GError **error)
 {
     (void) obj;
@@ -375,6 +384,7 @@ const vsh_driver vsh_qemu_stub_driver = {
     .set_vcpus = qstub_set_vcpus,
     .set_sched = qstub_set_sched,
     .set_memtune = qstub_set_memtune,
+    .set_blkiotune = qstub_set_blkiotune,
     .attach_device = qstub_attach_device,
     .detach_device = qstub_detach_device,
 };

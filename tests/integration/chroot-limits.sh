@@ -170,4 +170,31 @@ tap_check "a jail with <vcpu cpuset='0-1,^1'> starts from a vsh pinned to CPU 1"
 tap_is "its cgroup's cpuset is CPU 0" "$(cat "$(t_cgroup_dir one cpuset)/cpuset.cpus")" 0
 tap_is "its init runs on CPU 0, as its cpuset says" "$(allowed "$(t_init_pid one)")" 0
 t_vsh -q destroy one
+
+# <blkiotune> in a jail: a write limit on a disk of this machine, in its blkio (io) group
+blk=
+for d in /sys/block/*; do
+    n=${d##*/}
+    case $n in loop*|ram*|zram*|nbd*) continue ;; esac
+    if [ -b "/dev/$n" ] && [ "$(cat "$d/size" 2>/dev/null)" != 0 ]; then blk=/dev/$n; break; fi
+done
+if [ -z "$blk" ]; then
+    tap_skip "blkiotune: this machine has no disk"
+    tap_skip "blkiotune: this machine has no disk"
+else
+    majmin=$(cat "/sys/block/${blk#/dev/}/dev")
+    JAIL_TUNE="  <blkiotune><device><path>$blk</path><write_bytes_sec>2097152</write_bytes_sec></device></blkiotune>" \
+        chroot_xml io "$ROOTFS" /bin/sleep 1000 > "$T/io.xml"
+    t_vsh define "$T/io.xml" >/dev/null
+    tap_check "a jail with a write limit on $blk starts" t_vsh -q start io
+    io_dir=$(t_cgroup_dir io blkio)
+    if [ -e "$io_dir/io.max" ]; then
+        tap_is "the limit is in its io group" "$(grep "^$majmin " "$io_dir/io.max")" \
+            "$majmin rbps=max wbps=2097152 riops=max wiops=max"
+    else
+        tap_is "the limit is in its blkio group" \
+            "$(cat "$io_dir/blkio.throttle.write_bps_device")" "$majmin 2097152"
+    fi
+    t_vsh -q destroy io
+fi
 tap_done

@@ -93,8 +93,8 @@ tap_is "host-validate passes here" "$?" 0
 tap_is "host-validate: every line is a check in virt-host-validate's layout" \
     "$(printf '%s\n' "$out" | grep -cvE '^ *(LXC|CHROOT): Checking .{60}: (PASS|WARN \(.+\))$')" 0
 tap_is "host-validate: lxc and chroot checks" \
-    "$(printf '%s\n' "$out" | sed 's/^ *//; s/:.*//' | sort | uniq -c | tr -s ' ')" " 11 CHROOT
- 15 LXC"
+    "$(printf '%s\n' "$out" | sed 's/^ *//; s/:.*//' | sort | uniq -c | tr -s ' ')" " 12 CHROOT
+ 16 LXC"
 tap_check "host-validate: the kernel and the memory controller are checked" \
     sh -c 'printf "%s\n" "$1" | grep -q "^   LXC: Checking for Linux >= 5.12 *: PASS$" &&
            printf "%s\n" "$1" | grep -q "^CHROOT: Checking for cgroup .memory. controller support *: PASS$"' \
@@ -140,7 +140,8 @@ tap_check "connect to a bad URI: status 1 and one error line naming it" \
 tap_is "connect --readonly makes the shell read-only" "$?:$(cat "$TMP/err")" \
     "1:error: command 'start' changes domains and the connection is read-only (-r)"
 for cmd in "start vm1" "destroy web" "define $DATA/vm1.xml" "undefine vm1" "setmem vm1 1M" \
-    "schedinfo vm1 --set cpu_shares=2" "memtune vm1 --hard-limit 1G" "autostart vm1"; do
+    "schedinfo vm1 --set cpu_shares=2" "memtune vm1 --hard-limit 1G" \
+    "blkiotune vm1 --weight 500" "autostart vm1"; do
     name=${cmd%% *}
     "$VSH" -r -c "$URI" "$cmd" > "$TMP/out" 2> "$TMP/err"
     tap_is "-r refuses $name" "$?:$(cat "$TMP/err")" \

@@ -164,6 +164,10 @@ tap_is "cpu-stats --total: virsh's heading and line width" \
     "$("$VSH" -c "$URI" cpu-stats test --total | sed -n '1,2p' | awk '{ print NR == 1 ? $0 : length($0) }')" \
     "$(virsh -c test:///default cpu-stats test --total | sed -n '1,2p' | awk '{ print NR == 1 ? $0 : length($0) }')"
 
+# blkiotune of a domain with no I/O settings: virsh's lines, blank line at the end
+tap_is "blkiotune: what virsh prints" "$("$VSH" -c "$URI" blkiotune test; echo .)" \
+    "$(virsh -c test:///default blkiotune test; echo .)"
+
 tap_is "help: virsh's section headings" \
     "$("$VSH" -q help start | grep -E '^  [A-Z]+$')" \
     "$(virsh -q help start | grep -E '^  [A-Z]+$')"

@@ -640,6 +640,100 @@ test_remove_deletes_the_group_only(void **state)
     vsh_cgroup_clear(&cg);
 }
 
+#define MI_BLKIO "48 22 0:38 / %1$s/blkio rw - cgroup cgroup rw,blkio\n"
+
+/* v1: the blkio hierarchy is used only by a group opened with_blkio (others spare its
+ * cost); its weight and per-device settings go to the files the kernel has, and adopting
+ * moves the group's processes in. */
+static void
+test_v1_blkio_only_when_asked(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+    char dir[PATH_MAX * 2];
+
+    make_v1_tree(f, 0);
+    xmkdir(f->root, "blkio");
+    write_mountinfo(f, MI_OTHER MI_V1 MI_BLKIO, f->root);
+    open_fake(f, &cg, "vsh-test/web");
+    assert_true(vsh_cgroup_has_controller(&cg, VSH_CGROUP_BLKIO));
+    assert_int_equal(vsh_cgroup_create(&cg), 0);
+    assert_int_equal(vsh_cgroup_attach(&cg, 4242), 0);
+    assert_null(xread(f->root, "blkio/vsh-test/web/."));
+    assert_int_equal(vsh_cgroup_set_blkio_weight(&cg, 500), -1);
+    assert_int_equal(errno, ENOENT);
+
+    cg.with_blkio = 1;
+    assert_int_equal(vsh_cgroup_create(&cg), 0);
+    assert_non_null(xread(f->root, "blkio/vsh-test/web/."));
+    /* the group's processes follow: here the freezer's list */
+    xwrite(f->root, "freezer/vsh-test/web/cgroup.procs", "100\n200\n");
+    assert_int_equal(vsh_cgroup_adopt(&cg, VSH_CGROUP_BLKIO), 0);
+    snprintf(dir, sizeof(dir), "%s/blkio/vsh-test/web", f->root);
+    assert_string_equal(xread(dir, "cgroup.procs"), "100\n200\n");
+    assert_int_equal(vsh_cgroup_attach_self(&cg), 0);
+    assert_string_equal(xread(dir, "tasks"), "0\n");
+
+    /* BFQ's files when the kernel has them, else CFQ's */
+    xwrite(dir, "blkio.bfq.weight", "");
+    assert_int_equal(vsh_cgroup_set_blkio_weight(&cg, 500), 0);
+    assert_int_equal(vsh_cgroup_set_blkio_device(&cg, 8, 16, VSH_CGROUP_BLKIO_WEIGHT, 300), 0);
+    assert_int_equal(vsh_cgroup_set_blkio_device(&cg, 8, 16, VSH_CGROUP_BLKIO_READ_BPS,
+                                                 1048576), 0);
+    assert_int_equal(vsh_cgroup_set_blkio_device(&cg, 8, 16, VSH_CGROUP_BLKIO_WRITE_IOPS, 0),
+                     0);
+    assert_int_equal(vsh_cgroup_set_blkio_device(&cg, 8, 16, 7, 1), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_string_equal(xread(dir, "blkio.bfq.weight"), "500\n");
+    assert_null(xread(dir, "blkio.weight"));
+    assert_string_equal(xread(dir, "blkio.weight_device"), "8:16 300\n");
+    assert_string_equal(xread(dir, "blkio.throttle.read_bps_device"), "8:16 1048576\n");
+    assert_string_equal(xread(dir, "blkio.throttle.write_iops_device"), "8:16 0\n");
+    vsh_cgroup_clear(&cg);
+}
+
+/* v2: io is enabled for a group opened with_blkio; "default N" for the group's weight,
+ * "MAJ:MIN default" to take a device's off, io.max keys with "max" for no limit. */
+static void
+test_v2_io_weights_and_limits(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+    char dir[PATH_MAX * 2];
+
+    make_v2_tree(f);
+    xmkdir(f->root, "vsh-test");
+    xwrite(f->root, "vsh-test/cgroup.controllers", "cpu io memory pids\n");
+    open_fake(f, &cg, "vsh-test/db");
+    assert_int_equal(vsh_cgroup_create(&cg), 0);
+    assert_string_equal(xread(f->root, "vsh-test/cgroup.subtree_control"),
+                        "+cpu\n+memory\n+pids\n");
+    vsh_cgroup_clear(&cg);
+
+    open_fake(f, &cg, "vsh-test/web");
+    cg.with_blkio = 1;
+    assert_int_equal(vsh_cgroup_create(&cg), 0);
+    assert_string_equal(xread(f->root, "vsh-test/cgroup.subtree_control"),
+                        "+cpu\n+memory\n+pids\n+cpu\n+memory\n+pids\n+io\n");
+    assert_int_equal(vsh_cgroup_adopt(&cg, VSH_CGROUP_BLKIO), 0);
+    snprintf(dir, sizeof(dir), "%s/vsh-test/web", f->root);
+    assert_null(xread(dir, "cgroup.procs"));
+    assert_int_equal(vsh_cgroup_set_blkio_weight(&cg, 500), 0);
+    assert_int_equal(vsh_cgroup_set_blkio_device(&cg, 8, 16, VSH_CGROUP_BLKIO_WEIGHT, 300), 0);
+    assert_int_equal(vsh_cgroup_set_blkio_device(&cg, 8, 16, VSH_CGROUP_BLKIO_WEIGHT, 0), 0);
+    assert_int_equal(vsh_cgroup_set_blkio_device(&cg, 8, 16, VSH_CGROUP_BLKIO_READ_BPS,
+                                                 1048576), 0);
+    assert_int_equal(vsh_cgroup_set_blkio_device(&cg, 8, 16, VSH_CGROUP_BLKIO_WRITE_IOPS, 0),
+                     0);
+    assert_string_equal(xread(dir, "io.weight"), "default 500\n8:16 300\n8:16 default\n");
+    assert_string_equal(xread(dir, "io.max"), "8:16 rbps=1048576\n8:16 wiops=max\n");
+    /* BFQ's weight file takes the bare number */
+    xwrite(dir, "io.bfq.weight", "");
+    assert_int_equal(vsh_cgroup_set_blkio_weight(&cg, 200), 0);
+    assert_string_equal(xread(dir, "io.bfq.weight"), "200\n");
+    vsh_cgroup_clear(&cg);
+}
+
 /* The real host: a group with a process in it is frozen, killed and removed. */
 static void
 test_real_host_group_lifecycle(void **state)
@@ -723,6 +817,7 @@ test_real_host_attach_self_moves_the_process(void **state)
     snprintf(path, sizeof(path), "%s/probe", partition);
     if (vsh_cgroup_open(&cg, NULL, NULL, path) < 0)
         skip();
+    cg.with_blkio = 1;          /* and into blkio's hierarchy too, where there is one */
     assert_int_equal(vsh_cgroup_create(&cg), 0);
     assert_int_equal(pipe(sync_pipe), 0);
     child = fork();
@@ -826,6 +921,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_kill_all_uses_cgroup_kill_on_v2, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_deletes_the_group_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v1_blkio_only_when_asked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v2_io_weights_and_limits, setup, teardown),
         cmocka_unit_test(test_real_host_group_lifecycle),
         cmocka_unit_test(test_real_host_attach_self_moves_the_process),
         cmocka_unit_test(test_real_v2_freeze_and_kill),

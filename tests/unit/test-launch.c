@@ -81,6 +81,12 @@ fill_launch(struct vsh_launch *l)
     l->limits.cpu_quota_us = -1;
     l->limits.cpuset = xs("0-1");
     l->limits.pids_max = 100;
+    l->limits.blkio = 1;
+    l->limits.blkio_weight = 500;
+    l->limits.n_blkio_devices = 1;
+    l->limits.blkio_devices = calloc(1, sizeof(*l->limits.blkio_devices));
+    l->limits.blkio_devices[0] = (struct vsh_launch_blkio_device) {
+        254, 16, { 300, 0, 200, 1048576, ULLONG_MAX } };
     l->n_nets = 1;
     l->nets = calloc(1, sizeof(*l->nets));
     l->nets[0].type = VSH_LAUNCH_NET_BRIDGE;
@@ -155,6 +161,11 @@ test_round_trip_keeps_every_field(void **state)
     assert_int_equal(out.limits.memory_hard_bytes, 256ULL << 20);
     assert_int_equal(out.limits.cpu_quota_us, -1);
     assert_string_equal(out.limits.cpuset, "0-1");
+    assert_int_equal(out.limits.blkio, 1);
+    assert_int_equal(out.limits.blkio_weight, 500);
+    assert_int_equal(out.limits.n_blkio_devices, 1);
+    assert_memory_equal(&out.limits.blkio_devices[0], &in.limits.blkio_devices[0],
+                        sizeof(struct vsh_launch_blkio_device));
     assert_string_equal(out.nets[0].mac, "52:54:00:aa:bb:cc");
     assert_string_equal(out.nets[0].ips[0].address, "10.0.0.2");
     assert_string_equal(out.nets[0].routes[0].gateway, "10.0.0.1");

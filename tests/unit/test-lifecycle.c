@@ -842,6 +842,85 @@ test_sched_params_and_memtune(void **state)
     assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
 }
 
+static vsh_blkio_device *
+blkio_device(const char *path, int field, guint64 value)
+{
+    vsh_blkio_device *dev = g_new0(vsh_blkio_device, 1);
+
+    dev->path = g_strdup(path);
+    dev->value[field] = value;
+    dev->given = 1u << field;
+    return dev;
+}
+
+static void
+blkio_device_free(vsh_blkio_device *dev)
+{
+    g_free(dev->path);
+    g_free(dev);
+}
+
+/* blkiotune through the library: config and live apart, a device's fields one by one, a
+ * device left with nothing dropped, and the ranges refused before anything changes. */
+static void
+test_blkiotune(void **state)
+{
+    fixture *f = *state;
+    g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
+    g_autoptr(GPtrArray) devices =
+        g_ptr_array_new_with_free_func((GDestroyNotify) blkio_device_free);
+    vsh_blkiotune_params set = { .has_weight = true, .weight = 500, .devices = devices };
+    vsh_blkiotune_params got = { 0 };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GError) err2 = NULL;
+    const vsh_blkio_device *dev;
+
+    g_ptr_array_add(devices, blkio_device("/dev/sda", VSH_BLKIO_DEVICE_WEIGHT, 300));
+    g_ptr_array_add(devices, blkio_device("/dev/sda", VSH_BLKIO_DEVICE_READ_BYTES_SEC, 4096));
+    assert_int_equal(vsh_domain_set_blkiotune(dom, &set, 0, NULL), 0);
+    assert_int_equal(vsh_domain_get_blkiotune(dom, 0, &got, NULL), 0);
+    assert_int_equal(got.weight, 500);
+    assert_int_equal(got.devices->len, 1);
+    dev = g_ptr_array_index(got.devices, 0);
+    assert_string_equal(dev->path, "/dev/sda");
+    assert_int_equal(dev->value[VSH_BLKIO_DEVICE_WEIGHT], 300);
+    assert_int_equal(dev->value[VSH_BLKIO_DEVICE_READ_BYTES_SEC], 4096);
+    assert_int_equal(dev->given, (1u << VSH_BLKIO_DEVICE_WEIGHT) |
+                                 (1u << VSH_BLKIO_DEVICE_READ_BYTES_SEC));
+    vsh_blkiotune_params_clear(&got);
+
+    /* live only, on the running domain */
+    assert_int_equal(vsh_domain_start(dom, 0, NULL), 0);
+    g_ptr_array_set_size(devices, 0);
+    g_ptr_array_add(devices, blkio_device("/dev/sda", VSH_BLKIO_DEVICE_WEIGHT, 0));
+    g_ptr_array_add(devices, blkio_device("/dev/sda", VSH_BLKIO_DEVICE_READ_BYTES_SEC, 0));
+    set.has_weight = false;
+    assert_int_equal(vsh_domain_set_blkiotune(dom, &set, VSH_DOMAIN_AFFECT_LIVE, NULL), 0);
+    assert_int_equal(vsh_domain_get_blkiotune(dom, 0, &got, NULL), 0);
+    assert_int_equal(got.weight, 500);
+    assert_int_equal(got.devices->len, 0);
+    vsh_blkiotune_params_clear(&got);
+    assert_int_equal(vsh_domain_get_blkiotune(dom, VSH_DOMAIN_AFFECT_CONFIG, &got, NULL), 0);
+    assert_int_equal(got.devices->len, 1);
+    vsh_blkiotune_params_clear(&got);
+
+    set.has_weight = true;
+    set.weight = 50;
+    assert_int_equal(vsh_domain_set_blkiotune(dom, &set, 0, &err), -1);
+    assert_error(err, VSH_ERROR_INVALID_ARG, "weight 50 is out of range (100 to 1000)");
+    set.weight = 200;
+    g_ptr_array_set_size(devices, 0);
+    g_ptr_array_add(devices, blkio_device("sdb", VSH_BLKIO_DEVICE_WRITE_IOPS_SEC, 10));
+    assert_int_equal(vsh_domain_set_blkiotune(dom, &set, VSH_DOMAIN_AFFECT_CONFIG, &err2), -1);
+    assert_error(err2, VSH_ERROR_INVALID_ARG, "device path 'sdb' is not absolute");
+    /* the refused change left both definitions as they were */
+    assert_int_equal(vsh_domain_get_blkiotune(dom, VSH_DOMAIN_AFFECT_CONFIG, &got, NULL), 0);
+    assert_int_equal(got.weight, 500);
+    vsh_blkiotune_params_clear(&got);
+    vsh_blkiotune_params_clear(NULL);
+    assert_int_equal(vsh_domain_destroy(dom, NULL), 0);
+}
+
 static const char *
 stat_name(GArray *stats, guint i)
 {
@@ -1261,6 +1340,7 @@ main(void)
         TESTUTIL_TEST(test_set_memory_live_config_and_current),
         TESTUTIL_TEST(test_set_vcpus_within_the_maximum),
         TESTUTIL_TEST(test_sched_params_and_memtune),
+        TESTUTIL_TEST(test_blkiotune),
         TESTUTIL_TEST(test_stats_use_virsh_names),
         cmocka_unit_test_setup_teardown(test_interface_stats_by_device_or_mac, setup_counting,
                                         teardown_counting),
