@@ -1212,6 +1212,16 @@ vsh_cgroup_get_pids(const struct vsh_cgroup *cg, pid_t **ret_pids)
     return (int) n;
 }
 
+int
+vsh_cgroup_group_exists(const struct vsh_cgroup *cg, int ctrl)
+{
+    char dir[PATH_MAX];
+    struct stat st;
+
+    return group_dir(cg, ctrl, dir, sizeof(dir)) == 0 && stat(dir, &st) == 0 &&
+           S_ISDIR(st.st_mode);
+}
+
 /* Whether @pid is listed in @text (a cgroup.procs). */
 static int
 procs_list_has(const char *text, pid_t pid)

@@ -98,6 +98,9 @@ int vsh_cgroup_attach_self(const struct vsh_cgroup *cg);
  * briefly while exiting tasks leave it; a group that does not exist counts as removed.
  * Ancestors are kept. */
 int vsh_cgroup_remove(const struct vsh_cgroup *cg);
+/* 1 when the group's directory exists for @ctrl (v1: in its hierarchy; v2: the group),
+ * else 0: whether a domain has a blkio group that a live change made. */
+int vsh_cgroup_group_exists(const struct vsh_cgroup *cg, int ctrl);
 /* v1: moves every process of the group into its group of @ctrl's hierarchy (created
  * already), again until a pass finds none left behind, so that a child forked meanwhile
  * follows. Nothing to do on v2. */

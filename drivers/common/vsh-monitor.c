@@ -948,6 +948,9 @@ restart_prepare(monitor *m, const char **ret_step)
         m->hooks->reclaim(&m->l);
     if (m->hooks && m->hooks->prepare && m->hooks->prepare(&m->l, ret_step) < 0)
         return -1;
+    /* a blkio group that a live blkiotune made since the start takes the new init too */
+    if (!m->cg.with_blkio && vsh_cgroup_group_exists(&m->cg, VSH_CGROUP_BLKIO))
+        m->cg.with_blkio = 1;
     return 0;
 }
 

@@ -660,12 +660,15 @@ test_v1_blkio_only_when_asked(void **state)
     assert_int_equal(vsh_cgroup_create(&cg), 0);
     assert_int_equal(vsh_cgroup_attach(&cg, 4242), 0);
     assert_null(xread(f->root, "blkio/vsh-test/web/."));
+    assert_false(vsh_cgroup_group_exists(&cg, VSH_CGROUP_BLKIO));
+    assert_true(vsh_cgroup_group_exists(&cg, VSH_CGROUP_MEMORY));
     assert_int_equal(vsh_cgroup_set_blkio_weight(&cg, 500), -1);
     assert_int_equal(errno, ENOENT);
 
     cg.with_blkio = 1;
     assert_int_equal(vsh_cgroup_create(&cg), 0);
     assert_non_null(xread(f->root, "blkio/vsh-test/web/."));
+    assert_true(vsh_cgroup_group_exists(&cg, VSH_CGROUP_BLKIO));
     /* the group's processes follow: here the freezer's list */
     xwrite(f->root, "freezer/vsh-test/web/cgroup.procs", "100\n200\n");
     assert_int_equal(vsh_cgroup_adopt(&cg, VSH_CGROUP_BLKIO), 0);
