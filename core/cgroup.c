@@ -846,8 +846,8 @@ vsh_cgroup_set_pids_max(const struct vsh_cgroup *cg, unsigned long long max)
     return group_write(cg, VSH_CGROUP_PIDS, "pids.max", value);
 }
 
-/* The first of @files the group has for @ctrl (on a fake tree: the first), or NULL with
- * errno ENOTSUP. */
+/* The first of @files the group has for @ctrl (on a fake tree that has none of them: the
+ * last, the most widely known), or NULL with errno ENOTSUP. */
 static const char *
 group_first_file(const struct vsh_cgroup *cg, int ctrl, const char *const *files, size_t n)
 {
@@ -1280,9 +1280,8 @@ vsh_cgroup_adopt(const struct vsh_cgroup *cg, int ctrl)
         if (there)
             text_free(there, small);
         free(pids);
-        if (moved == 0)
-            return 0;
-        if (cg->create_files)
+        /* a fake tree does not move what it is told to: its list stays as it was */
+        if (moved == 0 || cg->create_files)
             return 0;
     }
     return (errno = EAGAIN, -1);
