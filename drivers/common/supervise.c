@@ -766,7 +766,8 @@ state_path(const vsh_domain_obj *obj, const char *suffix)
 }
 
 /* Opens the domain's cgroup, with the error the library reports. A domain with I/O
- * settings has a group in the blkio hierarchy too, which a command run in it joins. */
+ * settings, or once given some live, has a group in the blkio hierarchy too, which a
+ * command run in it joins. */
 static int
 open_cgroup(const vsh_domain_obj *obj, struct vsh_cgroup *cg, GError **error)
 {
@@ -776,7 +777,8 @@ open_cgroup(const vsh_domain_obj *obj, struct vsh_cgroup *cg, GError **error)
     if (vsh_cgroup_open(cg, NULL, NULL, path) < 0)
         return vsh_error_set_errno(error, errno, "cannot find the cgroup of domain '%s'",
                                    obj->name);
-    cg->with_blkio = def && vsh_blkiotune_is_set(&def->blkiotune);
+    cg->with_blkio = (def && vsh_blkiotune_is_set(&def->blkiotune)) ||
+                     vsh_cgroup_group_exists(cg, VSH_CGROUP_BLKIO);
     return 0;
 }
 

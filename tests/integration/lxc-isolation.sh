@@ -7,7 +7,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 57
+tap_plan 58
 
 LXC_META="<metadata><vsh:vsh xmlns:vsh='urn:vsh:domain:1.0'><vsh:pids limit='40'/></vsh:vsh></metadata>"
 LXC_TUNE="<memtune><hard_limit unit='MiB'>64</hard_limit></memtune>
@@ -213,7 +213,7 @@ for d in /sys/block/*; do
     if [ -b "/dev/$n" ] && [ "$(cat "$d/size" 2>/dev/null)" != 0 ]; then blk=/dev/$n; break; fi
 done
 if [ -z "$blk" ]; then
-    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13; do tap_skip "blkiotune: this machine has no disk"; done
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do tap_skip "blkiotune: this machine has no disk"; done
 else
     majmin=$(cat "/sys/block/${blk#/dev/}/dev")
     io_dir=$(lxc_cgroup_dir io blkio)
@@ -255,6 +255,9 @@ device_read_bytes_sec: $blk,1048576"
     tap_check "after a reboot, the new init is in that group too" \
         sh -c '[ -n "$1" ] && [ "$1" != "$2" ] && grep -qx "$1" "$3"' _ \
         "$(lxc_init_pid io2)" "$old_init" "$io2_dir/cgroup.procs"
+    lxc_vsh blkiotune io2 --device-read-bytes-sec "$blk,0" >/dev/null
+    tap_is "with its settings all removed, a command run inside still joins the group" \
+        "$(lxc_vsh exec io2 -- sh -c 'grep -E ":(blkio|):" /proc/self/cgroup' | head -n 1 | cut -d: -f3)" "/"
     err=$(lxc_vsh blkiotune io2 --device-weights /dev/null,500 2>&1)
     tap_is "a path that is not a block device is refused" "$err" \
         "error: failed to set blkio parameters of domain 'io2': cannot use '/dev/null' for the I/O tuning of domain 'io2': not a block device"
