@@ -172,17 +172,12 @@ tap_is "its init runs on CPU 0, as its cpuset says" "$(allowed "$(t_init_pid one
 t_vsh -q destroy one
 
 # <blkiotune> in a jail: a write limit on a disk of this machine, in its blkio (io) group
-blk=
-for d in /sys/block/*; do
-    n=${d##*/}
-    case $n in loop*|ram*|zram*|nbd*) continue ;; esac
-    if [ -b "/dev/$n" ] && [ "$(cat "$d/size" 2>/dev/null)" != 0 ]; then blk=/dev/$n; break; fi
-done
+set -- $(sh "$t_srcdir/tests/integration/first-disk.sh")
+blk=${1:-} majmin=${2:-}
 if [ -z "$blk" ]; then
     tap_skip "blkiotune: this machine has no disk"
     tap_skip "blkiotune: this machine has no disk"
 else
-    majmin=$(cat "/sys/block/${blk#/dev/}/dev")
     JAIL_TUNE="  <blkiotune><device><path>$blk</path><write_bytes_sec>2097152</write_bytes_sec></device></blkiotune>" \
         chroot_xml io "$ROOTFS" /bin/sleep 1000 > "$T/io.xml"
     t_vsh define "$T/io.xml" >/dev/null

@@ -206,16 +206,11 @@ lxc_vsh destroy capallow >/dev/null
 
 # <blkiotune> and blkiotune: I/O weight and limits in the blkio (v2: io) cgroup, on a block
 # device of this machine.
-blk=
-for d in /sys/block/*; do
-    n=${d##*/}
-    case $n in loop*|ram*|zram*|nbd*) continue ;; esac
-    if [ -b "/dev/$n" ] && [ "$(cat "$d/size" 2>/dev/null)" != 0 ]; then blk=/dev/$n; break; fi
-done
+set -- $(sh "$lxc_srcdir/tests/integration/first-disk.sh")
+blk=${1:-} majmin=${2:-}
 if [ -z "$blk" ]; then
     for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do tap_skip "blkiotune: this machine has no disk"; done
 else
-    majmin=$(cat "/sys/block/${blk#/dev/}/dev")
     io_dir=$(lxc_cgroup_dir io blkio)
     if [ -d /sys/fs/cgroup/blkio ]; then
         rbps_file=blkio.throttle.read_bps_device
