@@ -1599,7 +1599,7 @@ vsh_domain_set_memtune(vsh_domain *dom, const vsh_memtune_params *params, unsign
 G_STATIC_ASSERT((int) VSH_BLKIO_DEVICE_FIELD_LAST == (int) VSH_BLKIO_FIELD_LAST);
 G_STATIC_ASSERT((int) VSH_BLKIO_DEVICE_WRITE_BYTES_SEC == (int) VSH_BLKIO_WRITE_BYTES_SEC);
 
-static void
+void
 vsh_blkio_device_free(vsh_blkio_device *dev)
 {
     if (!dev)

@@ -470,6 +470,8 @@ typedef struct {
     GPtrArray *devices;                         /* of vsh_blkio_device * (NULL: none) */
 } vsh_blkiotune_params;
 
+/* Frees one device entry (path and all), for the free function of @devices. */
+VSH_EXPORT void vsh_blkio_device_free(vsh_blkio_device *dev);
 /* Frees what @params holds (its devices) and zeroes it. */
 VSH_EXPORT void vsh_blkiotune_params_clear(vsh_blkiotune_params *params);
 /* The settings of the definition @flags selects (vsh_domain_modification_impact: the running

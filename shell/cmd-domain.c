@@ -784,13 +784,6 @@ blkiotune_device(GPtrArray *devices, const char *path)
     return dev;
 }
 
-static void
-blkiotune_device_free(vsh_blkio_device *dev)
-{
-    g_free(dev->path);
-    g_free(dev);
-}
-
 /* --device-weights /dev/sda,500,/dev/sdb,300 (and the other four): path and value pairs. */
 static bool
 blkiotune_device_option(shell_ctl *ctl, const shell_cmd *cmd, int field, GPtrArray *devices)
@@ -849,7 +842,7 @@ cmd_blkiotune(shell_ctl *ctl, const shell_cmd *cmd)
     g_autoptr(vsh_domain) dom = NULL;
     g_autoptr(GError) err = NULL;
     g_autoptr(GPtrArray) devices =
-        g_ptr_array_new_with_free_func((GDestroyNotify) blkiotune_device_free);
+        g_ptr_array_new_with_free_func((GDestroyNotify) vsh_blkio_device_free);
     vsh_blkiotune_params params = { 0 };
     unsigned int flags;
     int field;

@@ -853,13 +853,6 @@ blkio_device(const char *path, int field, guint64 value)
     return dev;
 }
 
-static void
-blkio_device_free(vsh_blkio_device *dev)
-{
-    g_free(dev->path);
-    g_free(dev);
-}
-
 /* blkiotune through the library: config and live apart, a device's fields one by one, a
  * device left with nothing dropped, and the ranges refused before anything changes. */
 static void
@@ -868,7 +861,7 @@ test_blkiotune(void **state)
     fixture *f = *state;
     g_autoptr(vsh_domain) dom = define(f->conn, "t", NULL);
     g_autoptr(GPtrArray) devices =
-        g_ptr_array_new_with_free_func((GDestroyNotify) blkio_device_free);
+        g_ptr_array_new_with_free_func((GDestroyNotify) vsh_blkio_device_free);
     vsh_blkiotune_params set = { .has_weight = true, .weight = 500, .devices = devices };
     vsh_blkiotune_params got = { 0 };
     g_autoptr(GError) err = NULL;
