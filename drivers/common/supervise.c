@@ -348,7 +348,8 @@ blkio_device_numbers(const char *name, const char *path, unsigned int *ret_major
     return 0;
 }
 
-/* <blkiotune> for the monitor: the weight, and each device by its numbers. */
+/* <blkiotune> for the monitor: the weight, and each device by its numbers. Only a start
+ * needs them: the launches that exec and hot-plug build do not look up the devices. */
 static int
 build_blkio(const vsh_domain_def *def, struct vsh_launch_limits *lim, GError **error)
 {
@@ -373,8 +374,8 @@ build_blkio(const vsh_domain_def *def, struct vsh_launch_limits *lim, GError **e
     return 0;
 }
 
-static int
-build_limits(const vsh_domain_def *def, struct vsh_launch_limits *lim, GError **error)
+static void
+build_limits(const vsh_domain_def *def, struct vsh_launch_limits *lim)
 {
     guint64 hard_kib = vsh_domain_def_memory_limit_kib(def);
 
@@ -392,7 +393,6 @@ build_limits(const vsh_domain_def *def, struct vsh_launch_limits *lim, GError **
     if (def->cpuset && !(lim->cpuset = vsh_cpuset_to_list(def->cpuset)))
         lim->cpuset = g_strdup(def->cpuset);
     lim->pids_max = def->vsh.has_pids_limit ? def->vsh.pids_limit : SUPERVISE_DEFAULT_PIDS;
-    return build_blkio(def, lim, error);
 }
 
 static char *
@@ -447,8 +447,7 @@ vsh_supervise_launch_build(const vsh_supervise_ops *ops, const vsh_domain_obj *o
         return -1;
     l->no_new_privs = ops->no_new_privs;
     build_rlimits(def, l);
-    if (build_limits(def, &l->limits, error) < 0)
-        return -1;
+    build_limits(def, &l->limits);
     l->on_poweroff = def->on_poweroff;
     l->on_reboot = def->on_reboot;
     l->on_crash = def->on_crash;
@@ -737,7 +736,8 @@ vsh_supervise_start(const vsh_supervise_ops *ops, vsh_domain_obj *obj, unsigned 
     int r;
 
     g_return_val_if_fail(def != NULL, -1);
-    r = vsh_supervise_launch_build(ops, obj, def, &l, error);
+    if ((r = vsh_supervise_launch_build(ops, obj, def, &l, error)) == 0)
+        r = build_blkio(def, &l.limits, error);
     l.start_paused = (flags & VSH_DOMAIN_START_PAUSED) != 0;
     l.owner_pid = (flags & VSH_DOMAIN_START_AUTODESTROY) ? (int) getpid() : 0;
     if (r == 0)
