@@ -7,7 +7,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 58
+tap_plan 59
 
 LXC_META="<metadata><vsh:vsh xmlns:vsh='urn:vsh:domain:1.0'><vsh:pids limit='40'/></vsh:vsh></metadata>"
 LXC_TUNE="<memtune><hard_limit unit='MiB'>64</hard_limit></memtune>
@@ -209,7 +209,7 @@ lxc_vsh destroy capallow >/dev/null
 set -- $(sh "$lxc_srcdir/tests/integration/first-disk.sh")
 blk=${1:-} majmin=${2:-}
 if [ -z "$blk" ]; then
-    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do tap_skip "blkiotune: this machine has no disk"; done
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do tap_skip "blkiotune: this machine has no disk"; done
 else
     io_dir=$(lxc_cgroup_dir io blkio)
     if [ -d /sys/fs/cgroup/blkio ]; then
@@ -253,6 +253,15 @@ device_read_bytes_sec: $blk,1048576"
     lxc_vsh blkiotune io2 --device-read-bytes-sec "$blk,0" >/dev/null
     tap_is "with its settings all removed, a command run inside still joins the group" \
         "$(lxc_vsh exec io2 -- sh -c 'grep -E ":(blkio|):" /proc/self/cgroup' | head -n 1 | cut -d: -f3)" "/"
+    # a device gone since the start fails neither exec nor anything but a start
+    mknod "$LXC_T/disk-node" b "${majmin%:*}" "${majmin#*:}"
+    LXC_TUNE="<blkiotune><device><path>$LXC_T/disk-node</path><read_bytes_sec>1048576</read_bytes_sec></device></blkiotune>" \
+        LXC_META= lxc_define io3 "$LXC_INIT"
+    lxc_vsh start io3 >/dev/null
+    rm -f "$LXC_T/disk-node"
+    tap_is "exec still runs once a <blkiotune> device node is gone" \
+        "$(lxc_vsh exec io3 -- echo ran 2>&1)" "ran"
+    lxc_vsh destroy io3 >/dev/null
     err=$(lxc_vsh blkiotune io2 --device-weights /dev/null,500 2>&1)
     tap_is "a path that is not a block device is refused" "$err" \
         "error: failed to set blkio parameters of domain 'io2': cannot use '/dev/null' for the I/O tuning of domain 'io2': not a block device"
