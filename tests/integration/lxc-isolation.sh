@@ -7,7 +7,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 59
+tap_plan 60
 
 LXC_META="<metadata><vsh:vsh xmlns:vsh='urn:vsh:domain:1.0'><vsh:pids limit='40'/></vsh:vsh></metadata>"
 LXC_TUNE="<memtune><hard_limit unit='MiB'>64</hard_limit></memtune>
@@ -209,7 +209,7 @@ lxc_vsh destroy capallow >/dev/null
 set -- $(sh "$lxc_srcdir/tests/integration/first-disk.sh")
 blk=${1:-} majmin=${2:-}
 if [ -z "$blk" ]; then
-    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do tap_skip "blkiotune: this machine has no disk"; done
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do tap_skip "blkiotune: this machine has no disk"; done
 else
     io_dir=$(lxc_cgroup_dir io blkio)
     if [ -d /sys/fs/cgroup/blkio ]; then
@@ -262,6 +262,23 @@ device_read_bytes_sec: $blk,1048576"
     tap_is "exec still runs once a <blkiotune> device node is gone" \
         "$(lxc_vsh exec io3 -- echo ran 2>&1)" "ran"
     lxc_vsh destroy io3 >/dev/null
+    # a device weight needs BFQ on that disk; elsewhere the start fails, naming the
+    # setting, and leaves nothing
+    LXC_TUNE="<blkiotune><device><path>$blk</path><weight>300</weight></device></blkiotune>" \
+        LXC_META= lxc_define io4 "$LXC_INIT"
+    io4_dir=$(lxc_cgroup_dir io4 blkio)
+    if grep -q '\[bfq\]' "/sys/block/${blk#/dev/}/queue/scheduler"; then
+        tap_check "a device weight on $blk (BFQ) starts" lxc_vsh start io4
+        lxc_vsh destroy io4 >/dev/null
+    else
+        err=$(lxc_vsh start io4 2>&1)
+        st=$?
+        tap_check "a device weight on $blk without BFQ: status 1, one error naming it, nothing left" \
+            sh -c '[ "$(printf "%s\n" "$1" | wc -l)" = 1 ] &&
+                   printf "%s\n" "$1" | grep -q "^error: failed to start domain .io4.: cannot set the I/O weight of block device $2: " &&
+                   [ ! -d "$3" ] && [ "$4" = "shut off" ] && [ "$5" = 1 ]' _ \
+            "$err" "$majmin" "$io4_dir" "$(lxc_vsh domstate io4)" "$st"
+    fi
     err=$(lxc_vsh blkiotune io2 --device-weights /dev/null,500 2>&1)
     tap_is "a path that is not a block device is refused" "$err" \
         "error: failed to set blkio parameters of domain 'io2': cannot use '/dev/null' for the I/O tuning of domain 'io2': not a block device"
