@@ -677,6 +677,13 @@ test_v1_blkio_only_when_asked(void **state)
     assert_int_equal(vsh_cgroup_attach_self(&cg), 0);
     assert_string_equal(xread(dir, "tasks"), "0\n");
 
+    /* a kernel with neither weight file (no BFQ, no CFQ): ENOTSUP */
+    cg.create_files = 0;
+    assert_int_equal(vsh_cgroup_set_blkio_weight(&cg, 500), -1);
+    assert_int_equal(errno, ENOTSUP);
+    assert_int_equal(vsh_cgroup_set_blkio_device(&cg, 8, 16, VSH_CGROUP_BLKIO_READ_BPS, 1), -1);
+    assert_int_equal(errno, ENOTSUP);
+    cg.create_files = 1;
     /* BFQ's files when the kernel has them, else CFQ's */
     xwrite(dir, "blkio.bfq.weight", "");
     assert_int_equal(vsh_cgroup_set_blkio_weight(&cg, 500), 0);
