@@ -765,20 +765,15 @@ state_path(const vsh_domain_obj *obj, const char *suffix)
     return g_strdup_printf("%s/%s%s", obj->paths.state_dir, obj->name, suffix);
 }
 
-/* Opens the domain's cgroup, with the error the library reports. A domain with I/O
- * settings, or once given some live, has a group in the blkio hierarchy too, which a
- * command run in it joins. */
+/* Opens the domain's cgroup, with the error the library reports. */
 static int
 open_cgroup(const vsh_domain_obj *obj, struct vsh_cgroup *cg, GError **error)
 {
     g_autofree char *path = cgroup_path_of(obj);
-    const vsh_domain_def *def = obj->live ? obj->live : obj->def;
 
     if (vsh_cgroup_open(cg, NULL, NULL, path) < 0)
         return vsh_error_set_errno(error, errno, "cannot find the cgroup of domain '%s'",
                                    obj->name);
-    cg->with_blkio = (def && vsh_blkiotune_is_set(&def->blkiotune)) ||
-                     vsh_cgroup_group_exists(cg, VSH_CGROUP_BLKIO);
     return 0;
 }
 
@@ -1701,6 +1696,9 @@ vsh_supervise_exec(const vsh_supervise_ops *ops, vsh_domain_obj *obj,
     l.argv = g_strdupv((char **) argv);
     if (open_cgroup(obj, &cg, error) < 0)
         goto out;
+    /* a domain with I/O settings, or once given some live, has a group in the blkio
+     * hierarchy too, which the command joins */
+    cg.with_blkio = vsh_cgroup_group_exists(&cg, VSH_CGROUP_BLKIO);
     /* a command joining a frozen group would hang, frozen, until someone resumed it */
     if (vsh_cgroup_is_frozen(&cg) == 1) {
         vsh_error_set(error, VSH_ERROR_OPERATION_INVALID,
