@@ -52,6 +52,9 @@ tap_check "the pids limit stops a fork loop (status $rc)" [ "$rc" -eq 1 ]
 tap_check "the fork loop saw fork fail" sh -c "echo '$out' | grep -q 'fork failed after'"
 tap_is "the jail still runs after both" "$(t_vsh domstate jail)" "running"
 
+# dominfo shows tenths of a second: what the limits' tests used may round to 0.0, so a
+# command in the jail first uses a quarter of a second of CPU time.
+tap_check "a command in the jail uses 250 ms of CPU time" t_vsh exec jail -- /bin/escape spin 250
 cpu=$(t_vsh dominfo jail | awk -F: '/^CPU time/ { gsub(/[ s]/, "", $2); print $2 }')
 tap_check "dominfo shows cpu time from the cgroup ($cpu s)" \
     sh -c "echo '$cpu' | awk '{ exit !(\$1 > 0) }'"

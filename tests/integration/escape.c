@@ -8,6 +8,7 @@
  *   escape setuid                as an unprivileged user: try to get root back
  *   escape alloc MIB             allocate and touch MIB MiB (the memory limit must stop it)
  *   escape forkloop N            try to have N processes at once (the pids limit must stop it)
+ *   escape spin MS               use MS milliseconds of CPU time, then exit 0
  *   escape counter FILE          write an increasing number to FILE every 10 ms, forever
  *   escape daemon FILE           double-fork a daemon that runs "counter FILE"; return at once
  */
@@ -229,6 +230,23 @@ counter(const char *file)
     }
 }
 
+/* Busy until the process has used @ms milliseconds of CPU time (its own clock, so a
+ * loaded host only makes it take longer). */
+static int
+spin(long ms)
+{
+    struct timespec ts;
+    volatile unsigned long n = 0;
+
+    do {
+        for (int i = 0; i < 100000; i++)
+            n++;
+        if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) < 0)
+            return 1;
+    } while (ts.tv_sec * 1000L + ts.tv_nsec / 1000000L < ms);
+    return 0;
+}
+
 static int
 daemonize(const char *file)
 {
@@ -264,11 +282,13 @@ main(int argc, char **argv)
         return alloc(atol(argv[2]));
     if (argc == 3 && strcmp(argv[1], "forkloop") == 0)
         return forkloop(atoi(argv[2]));
+    if (argc == 3 && strcmp(argv[1], "spin") == 0)
+        return spin(atol(argv[2]));
     if (argc == 3 && strcmp(argv[1], "counter") == 0)
         counter(argv[2]);
     if (argc == 3 && strcmp(argv[1], "daemon") == 0)
         return daemonize(argv[2]);
     fprintf(stderr, "usage: escape all MARKER HOSTPID | setuid | alloc MIB | forkloop N | "
-                    "counter FILE | daemon FILE\n");
+                    "spin MS | counter FILE | daemon FILE\n");
     return 100;
 }
