@@ -670,6 +670,51 @@ vsh_cgroup_attach_self(const struct vsh_cgroup *cg)
 }
 
 int
+vsh_cgroup_open_join_fds(const struct vsh_cgroup *cg, int *fds, size_t max)
+{
+    const char *mounts[VSH_CGROUP_CONTROLLER_LAST];
+    int ctrls[VSH_CGROUP_CONTROLLER_LAST];
+    size_t n = hierarchies(cg, mounts, ctrls);
+    const char *file = is_v2(cg) ? "cgroup.procs" : "tasks";
+    char path[PATH_MAX];
+    size_t i;
+
+    if (n > max) {
+        errno = E2BIG;
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        if (path_join(path, sizeof(path), mounts[i], cg->path, file) < 0 ||
+            (fds[i] = open(path, O_WRONLY | O_CLOEXEC |
+                                     (cg->create_files ? O_CREAT | O_APPEND : 0), 0644)) < 0) {
+            int saved = errno;
+
+            while (i > 0)
+                close(fds[--i]);
+            errno = saved;
+            return -1;
+        }
+    }
+    return (int) n;
+}
+
+int
+vsh_cgroup_join_fds(const int *fds, size_t n)
+{
+    size_t i;
+    ssize_t w;
+
+    for (i = 0; i < n; i++) {
+        do {
+            w = write(fds[i], "0", 1);
+        } while (w < 0 && errno == EINTR);
+        if (w < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int
 vsh_cgroup_remove(const struct vsh_cgroup *cg)
 {
     const char *mounts[VSH_CGROUP_CONTROLLER_LAST];

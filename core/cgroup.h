@@ -94,6 +94,15 @@ int vsh_cgroup_attach(const struct vsh_cgroup *cg, pid_t pid);
  * thread of its process (a child just forked or cloned), which then moves as a whole.
  * Cheaper than vsh_cgroup_attach on v1 (see cgroup.c). */
 int vsh_cgroup_attach_self(const struct vsh_cgroup *cg);
+/* Opens, into @fds (room for @max), the file of each hierarchy through which a task joins
+ * the group (v1 `tasks`, v2 `cgroup.procs`), for a process that will no longer see the
+ * cgroup tree when it joins (a container's init after pivot_root; see vsh-monitor).
+ * Returns how many, or -1 with errno set (E2BIG: more than @max) and none left open. */
+int vsh_cgroup_open_join_fds(const struct vsh_cgroup *cg, int *fds, size_t max);
+/* Writes "0" into each of @fds (from vsh_cgroup_open_join_fds): the calling thread, which
+ * must be its process's only one, joins the group as with vsh_cgroup_attach_self.
+ * Allocates nothing. */
+int vsh_cgroup_join_fds(const int *fds, size_t n);
 /* Removes the group in every hierarchy (blkio's too, whatever with_blkio says), retrying
  * briefly while exiting tasks leave it; a group that does not exist counts as removed.
  * Ancestors are kept. */

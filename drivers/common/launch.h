@@ -170,19 +170,21 @@ struct vsh_launch {
 struct vsh_monitor_hooks {
     /* In the monitor before clone, in the host's namespaces: e.g. create veth pairs. */
     int (*prepare)(const struct vsh_launch *l, const char **ret_step);
-    /* After clone, before the child sets itself up: e.g. move the guest ends of the veth
-     * pairs into the child's network namespace. Called in the monitor with the child's
-     * pid, or, when init shares the monitor's memory until its exec (no user namespace,
-     * not paused: see start_init), in the child itself with @child 0, before any mount. */
+    /* In the monitor after clone, with the child's pid, while the child sets itself up:
+     * what must be done to the child from outside (e.g. give it the console in a user
+     * namespace). */
     int (*attach)(const struct vsh_launch *l, pid_t child, const char **ret_step);
-    /* In the child, with @console_fd the pty slave, after attach or, in a user namespace,
-     * once the monitor wrote its id maps (the monitor may still be creating the cgroup
-     * then): mounts, switching root, hostname. */
+    /* In the monitor after clone, when the domain has a network namespace of its own:
+     * run inside that namespace, which @netns_fd names, while the child sets itself up
+     * (e.g. bring up lo, move the guest ends of the veth pairs in and configure them).
+     * The monitor returns to its own network namespace afterwards. */
+    int (*net_setup)(const struct vsh_launch *l, int netns_fd, const char **ret_step);
+    /* In the child, with @console_fd the pty slave, in a user namespace once the monitor
+     * wrote its id maps: mounts, switching root, hostname. Runs while the monitor runs
+     * attach and net_setup and creates the cgroup; then the child joins the cgroup and
+     * the network namespace and takes the common last steps (rlimits, capabilities, the
+     * user drop, exec). */
     int (*child_setup)(const struct vsh_launch *l, int console_fd, const char **ret_step);
-    /* In the child, after child_setup, once the monitor has put it in the cgroup and run
-     * attach: what needs those, e.g. the network inside. Runs before rlimits,
-     * capabilities, the user drop and exec, which the monitor does. */
-    int (*child_joined)(const struct vsh_launch *l, const char **ret_step);
     /* In the monitor after the domain stopped for good: remove host-side leftovers. */
     void (*teardown)(const struct vsh_launch *l);
     /* In the monitor before it starts a fresh init in place (a reboot), after teardown,

@@ -2,9 +2,9 @@
  * vsh-monitor — the supervisor of one running jail or container (DESIGN.md).
  *
  * The library starts it with the launch description on stdin and a status pipe on fd 3.
- * It detaches, takes STATE/NAME.lock, opens the console pty, creates the domain's cgroup,
- * clones init into the kind's namespaces (sharing its memory until init's exec when it
- * can, see start_init), makes sure init is in the cgroup before init's program runs, and
+ * It detaches, takes STATE/NAME.lock, opens the console pty, clones init into the kind's
+ * namespaces and, while init sets up its mounts, makes its network namespace and cgroup
+ * (see start_init), makes sure init is in the cgroup before init's program runs, and
  * reports "ok INIT_PID MONITOR_PID PTY" or
  * "error ERRNO MESSAGE" on fd 3 once init has exec'd or failed (undoing everything on
  * failure). Then it serves the console socket, reaps init, applies on_poweroff/on_reboot/
@@ -41,12 +41,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifdef __SANITIZE_ADDRESS__
-#include <sanitizer/asan_interface.h>
-#else
-#define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void) (addr), (void) (size))
-#endif
-
 #include "core/cgroup.h"
 #include "drivers/common/launch.h"
 #include "drivers/common/monitor.h"
@@ -56,7 +50,12 @@
 
 /* What the monitor says to init on the sync socket while init sets itself up. */
 #define SYNC_MAPPED 'm'         /* the id maps are written (in a user namespace only) */
-#define SYNC_GO 'g'             /* in the cgroup, attach hook done: go on to exec */
+#define SYNC_GO 'g'             /* with the cgroup files to join through: go on to exec */
+/* ... and what init says to the monitor */
+#define SYNC_NETNS 'n'          /* init's network namespace is made */
+
+/* The most descriptors SYNC_GO carries: one per cgroup hierarchy. */
+#define SYNC_MAX_FDS VSH_CGROUP_CONTROLLER_LAST
 
 /* Linux 5.14; older headers lack it, older kernels refuse it (EINVAL) */
 #ifndef MADV_POPULATE_READ
@@ -529,20 +528,78 @@ child_wait(int sync_fd, char want)
         _exit(126);
 }
 
+/* Room for the descriptors that come with SYNC_GO (send_go). */
+typedef union {
+    struct cmsghdr h;
+    char buf[CMSG_SPACE(sizeof(int) * SYNC_MAX_FDS)];
+} sync_fds_msg;
+
+/* Waits for SYNC_GO like child_wait, and takes the descriptors it carries into @fds.
+ * Returns how many. */
+static size_t
+child_wait_go(int sync_fd, int fds[SYNC_MAX_FDS])
+{
+    sync_fds_msg u;
+    char c = 0;
+    struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                          .msg_controllen = sizeof(u.buf) };
+    struct cmsghdr *h;
+    size_t n;
+    ssize_t r;
+
+    do {
+        r = recvmsg(sync_fd, &msg, MSG_CMSG_CLOEXEC);
+    } while (r < 0 && errno == EINTR);
+    if (r != 1 || c != SYNC_GO || (msg.msg_flags & MSG_CTRUNC))
+        _exit(126);
+    if (!(h = CMSG_FIRSTHDR(&msg)))
+        return 0;
+    if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+        _exit(126);
+    n = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    memcpy(fds, CMSG_DATA(h), n * sizeof(int));
+    return n;
+}
+
+/* Sends SYNC_GO with @n descriptors (at most SYNC_MAX_FDS). */
+static int
+send_go(int sync_fd, const int *fds, size_t n)
+{
+    sync_fds_msg u;
+    char c = SYNC_GO;
+    struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    struct cmsghdr *h;
+
+    if (n > 0) {
+        memset(&u, 0, sizeof(u));
+        msg.msg_control = u.buf;
+        msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
+        h = CMSG_FIRSTHDR(&msg);
+        h->cmsg_level = SOL_SOCKET;
+        h->cmsg_type = SCM_RIGHTS;
+        h->cmsg_len = CMSG_LEN(n * sizeof(int));
+        memcpy(CMSG_DATA(h), fds, n * sizeof(int));
+    }
+    return sendmsg(sync_fd, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
 /*
- * init until its exec. With @vforked (see start_init) it shares our memory while we wait
- * and joins the cgroup itself; otherwise it is a copy of us, and we act on it from
- * outside while it sets itself up.
+ * init until its exec: a fork-like clone of the monitor, setting itself up while the
+ * monitor works on it from outside (release_child).
  */
 static void __attribute__((noreturn))
-child_main(monitor *m, int vforked, int sync_fd, int err_fd)
+child_main(monitor *m, int sync_fd, int err_fd)
 {
     const char *step = "set up the domain";
+    int fds[SYNC_MAX_FDS];
+    size_t n;
     sigset_t none;
     char c;
 
-    /* the monitor's own descriptors are close-on-exec, but a paused start waits before
-     * exec: the status pipe (its caller waits for EOF) and the lock must not be held */
+    /* the monitor's own descriptors are close-on-exec, but init waits before its exec:
+     * the status pipe (its caller waits for EOF) and the lock must not be held */
     if (m->status_fd >= 0)
         close(m->status_fd);
     close(m->lock_fd);
@@ -554,30 +611,34 @@ child_main(monitor *m, int vforked, int sync_fd, int err_fd)
     /* a blocked signal mask survives exec: init must get SIGTERM, SIGCHLD ... */
     (void) sigprocmask(SIG_SETMASK, &none, NULL);
     (void) signal(SIGPIPE, SIG_DFL);
-    if (vforked) {
-        /* before any mount: the cgroup tree and the host's network are still in view */
-        if (vsh_cgroup_attach_self(&m->cg) < 0)
-            vsh_child_fail(err_fd, "put init in its cgroup", errno);
-        if (m->hooks && m->hooks->attach && m->hooks->attach(&m->l, 0, &step) < 0)
-            vsh_child_fail(err_fd, step, errno);
-    } else if (m->l.clone_flags & CLONE_NEWUSER) {
-        /* in a user namespace we are nobody until the monitor has written our id maps */
+    /* in a user namespace we are nobody until the monitor has written our id maps */
+    if (m->l.clone_flags & CLONE_NEWUSER)
         child_wait(sync_fd, SYNC_MAPPED);
+    /* The network namespace, made here rather than by the clone: making one is the dearest
+     * part of a start (about 0.5 ms), and here it runs while the monitor creates the
+     * cgroup. In a user namespace it is that namespace's. The monitor then sets it up
+     * from inside (lo, the interfaces) while we go on. */
+    if (m->l.clone_flags & CLONE_NEWNET) {
+        if (unshare(CLONE_NEWNET) < 0)
+            vsh_child_fail(err_fd, "create the network namespace", errno);
+        if (write(sync_fd, (char[]) { SYNC_NETNS }, 1) != 1)
+            _exit(126);
     }
-    /* Without vfork, mounts and the like run while the monitor creates the cgroup. This is
-     * still the monitor's code; nothing of init's program runs before init is in the
-     * cgroup. */
+    /* Mounts and the like. This is still the monitor's code; nothing of init's program
+     * runs before init is in the cgroup. */
     if (m->hooks && m->hooks->child_setup &&
         m->hooks->child_setup(&m->l, m->slave_fd, &step) < 0)
         vsh_child_fail(err_fd, step, errno);
-    if (!vforked)
-        child_wait(sync_fd, SYNC_GO);
+    n = child_wait_go(sync_fd, fds);
+    /* the cgroup tree is out of sight since pivot_root: its files came open */
+    if (vsh_cgroup_join_fds(fds, n) < 0)
+        vsh_child_fail(err_fd, "put init in its cgroup", errno);
+    while (n > 0)
+        close(fds[--n]);
     /* the cgroup namespace is made now, inside the domain's group, so that group is its
      * root (made at clone time, its root would be the monitor's group) */
     if ((m->l.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
         vsh_child_fail(err_fd, "create the cgroup namespace", errno);
-    if (m->hooks && m->hooks->child_joined && m->hooks->child_joined(&m->l, &step) < 0)
-        vsh_child_fail(err_fd, step, errno);
     if (setsid() < 0)
         vsh_child_fail(err_fd, "create a session", errno);
     if (ioctl(m->slave_fd, TIOCSCTTY, 0) < 0)
@@ -587,8 +648,7 @@ child_main(monitor *m, int vforked, int sync_fd, int err_fd)
     /* a paused start: ready, then wait here while the monitor freezes the cgroup */
     if (m->l.start_paused && (write(sync_fd, "r", 1) != 1 || read(sync_fd, &c, 1) != 1))
         _exit(126);
-    if (sync_fd >= 0)
-        close(sync_fd);
+    close(sync_fd);
     if (sched_setaffinity(0, m->cpus_size, m->cpus) < 0)
         vsh_child_fail(err_fd, "set init's CPU affinity", errno);
     /* init dies with the monitor: a killed monitor takes the domain down with it */
@@ -635,16 +695,52 @@ map_child(monitor *m, pid_t pid, int sync_fd, const char **ret_step)
     return write(sync_fd, (char[]) { SYNC_MAPPED }, 1) == 1 ? 0 : -1;
 }
 
-/* Before release: what the monitor does to the child from outside. */
+/*
+ * Once init has made its network namespace: runs the net_setup hook inside it (lo, the
+ * veth peers) while init sets up its mounts, and returns to the monitor's own network
+ * namespace, where hot-plugged host ends are made later.
+ */
 static int
-join_child(monitor *m, pid_t pid, const char **ret_step)
+setup_netns(monitor *m, pid_t pid, int sync_fd, const char **ret_step)
 {
-    *ret_step = "put init in its cgroup";
-    if (vsh_cgroup_attach(&m->cg, pid) < 0)
+    char path[64];
+    char c = 0;
+    ssize_t n;
+    int host_fd;
+    int ns_fd;
+    int r = -1;
+    int saved;
+
+    *ret_step = "wait for init's network namespace";
+    do {
+        n = read(sync_fd, &c, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1 || c != SYNC_NETNS) {
+        /* init failed (its error pipe says why) */
+        if (n >= 0)
+            errno = EPIPE;
         return -1;
-    if (m->hooks && m->hooks->attach && m->hooks->attach(&m->l, pid, ret_step) < 0)
+    }
+    if (!m->hooks || !m->hooks->net_setup)
+        return 0;
+    *ret_step = "enter the container's network namespace";
+    (void) snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
+    if ((host_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
         return -1;
-    return 0;
+    if ((ns_fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0 && setns(ns_fd, CLONE_NEWNET) == 0)
+        r = m->hooks->net_setup(&m->l, ns_fd, ret_step);
+    saved = errno;
+    if (setns(host_fd, CLONE_NEWNET) < 0) {
+        /* cannot happen with our privileges; were it to, nothing more must run here */
+        *ret_step = "return to the host's network namespace";
+        saved = errno;
+        r = -1;
+    }
+    close(host_fd);
+    if (ns_fd >= 0)
+        close(ns_fd);
+    errno = saved;
+    return r;
 }
 
 /*
@@ -690,46 +786,66 @@ setup_host(monitor *m, const char **ret_step)
     return setup_console_socket(m);
 }
 
-typedef struct {
-    monitor *m;
-    int err_fd;
-} vfork_args;
-
-static int
-vfork_child(void *opaque)
+/*
+ * The scheduler leaves a new child on its parent's CPU until the parent sleeps, and the
+ * other CPU may idle meanwhile. Init's set-up is meant to run beside the monitor's, so it
+ * starts on another CPU the monitor may use. Best effort; init takes the domain's CPUs
+ * before its exec.
+ */
+static void
+place_child(pid_t pid)
 {
-    vfork_args *a = opaque;
+    cpu_set_t set;
+    int cpu = sched_getcpu();
 
-    child_main(a->m, 1, -1, a->err_fd);
+    if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(0, sizeof(set), &set) < 0)
+        return;
+    CPU_CLR(cpu, &set);
+    if (CPU_COUNT(&set) > 0)
+        (void) sched_setaffinity(pid, sizeof(set), &set);
 }
 
 /*
- * Clones init sharing our memory, as vfork does: no page tables to copy, no copy-on-write
- * fault on either side for every page written afterwards (each costs tens of
- * microseconds here), and nothing to tear down at init's exec; we are suspended until
- * init has exec'd or failed, and it does on its own what the monitor does from outside
- * otherwise. It runs on a stack of its own and, like the child of vfork, only calls
- * functions that allocate nothing. That stack is static, kept for a reboot's next init:
- * unmapping a stack init used on another CPU would flush that CPU's TLB (0.1 ms and more
- * on our VMs), and the few pages init touched cost less than that.
+ * Everything the monitor does to init from outside while init makes its network namespace
+ * and sets up its mounts, root and hostname: the id maps (a user namespace), with @first
+ * the cgroup and the console socket, the attach hook, the network namespace from inside,
+ * and then SYNC_GO with the files init joins its cgroup through. Init moves itself by
+ * writing 0 into v1 `tasks` files, which spares the kernel's global threadgroup lock
+ * (vsh_cgroup_attach_self in core/cgroup.c), and from files opened for it, since
+ * pivot_root took the tree out of its sight.
  */
-static pid_t
-clone_vforked(monitor *m, int err_fd)
+static int
+release_child(monitor *m, pid_t pid, int first, int sync_fd, const char **ret_step)
 {
-    static char stack[256 * 1024] __attribute__((aligned(64)));
-    vfork_args a = { m, err_fd };
+    int fds[SYNC_MAX_FDS];
+    int n;
+    int r;
+    int saved;
 
-    /* a previous init's frames left their poison in AddressSanitizer's shadow */
-    ASAN_UNPOISON_MEMORY_REGION(stack, sizeof(stack));
-    return clone(vfork_child, stack + sizeof(stack),
-                 (m->l.clone_flags & ~CLONE_NEWCGROUP) | CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+    if (map_child(m, pid, sync_fd, ret_step) < 0 || (first && setup_host(m, ret_step) < 0))
+        return -1;
+    if (m->hooks && m->hooks->attach && m->hooks->attach(&m->l, pid, ret_step) < 0)
+        return -1;
+    if ((m->l.clone_flags & CLONE_NEWNET) && setup_netns(m, pid, sync_fd, ret_step) < 0)
+        return -1;
+    *ret_step = "put init in its cgroup";
+    if ((n = vsh_cgroup_open_join_fds(&m->cg, fds, SYNC_MAX_FDS)) < 0)
+        return -1;
+    *ret_step = "release init";
+    r = send_go(sync_fd, fds, (size_t) n);
+    saved = errno;
+    while (n > 0)
+        close(fds[--n]);
+    errno = saved;
+    return r;
 }
 
 /*
  * Clones init and waits until it has exec'd; with @first, creates the cgroup and the
- * console socket. Init shares our memory until its exec (clone_vforked) unless we must act
- * on it in between: write a user namespace's id maps, or freeze a paused start before its
- * program runs. Then it is a copy of us, and it sets itself up while we create the cgroup.
+ * console socket. Init is a fork-like clone that makes its network namespace and sets up
+ * its mounts while the monitor creates the cgroup (release_child): two CPUs at work where
+ * one waited for the other. It costs a copy of the monitor's few page tables, and a
+ * copy-on-write fault for each page either side writes before init's exec.
  * Returns 0 with m->init_pid set, or -1 with @msg holding "cannot STEP: REASON" and
  * *ret_err the errno; nothing of init is left.
  */
@@ -738,46 +854,33 @@ start_init(monitor *m, int first, char *msg, size_t size, int *ret_err)
 {
     struct vsh_child_error cerr;
     const char *step = "create the synchronisation pipes";
-    int vforked = !(m->l.clone_flags & CLONE_NEWUSER) && !m->l.start_paused;
+    /* init makes these two itself (child_main) */
+    unsigned long flags = (unsigned long) m->l.clone_flags &
+                          ~(unsigned long) (CLONE_NEWCGROUP | CLONE_NEWNET);
     int sync_fds[2] = { -1, -1 };
     int err_fds[2] = { -1, -1 };
     pid_t pid = -1;
     int r;
 
-    if ((!vforked && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync_fds) < 0) ||
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync_fds) < 0 ||
         pipe2(err_fds, O_CLOEXEC) < 0)
         goto fail;
-    if (vforked) {
-        if (first && setup_host(m, &step) < 0)
-            goto fail;
-        step = "create the init process";
-        if ((pid = clone_vforked(m, err_fds[1])) < 0)
-            goto fail;
-        close(err_fds[1]);
-        err_fds[1] = -1;
-        goto wait_exec;
-    }
     step = "create the init process";
     /* fork-like clone: the child runs on a copy of our stack */
-    pid = (pid_t) syscall(SYS_clone,
-                          (unsigned long) ((m->l.clone_flags & ~CLONE_NEWCGROUP) | SIGCHLD),
-                          NULL, NULL, NULL, NULL);
+    pid = (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
     if (pid < 0)
         goto fail;
     if (pid == 0) {
         prefault_code();
         close(sync_fds[1]);
         close(err_fds[0]);
-        child_main(m, 0, sync_fds[0], err_fds[1]);
+        child_main(m, sync_fds[0], err_fds[1]);
     }
+    place_child(pid);
     close(sync_fds[0]);
     close(err_fds[1]);
     sync_fds[0] = err_fds[1] = -1;
-    if (map_child(m, pid, sync_fds[1], &step) < 0 || (first && setup_host(m, &step) < 0) ||
-        join_child(m, pid, &step) < 0)
-        goto fail;
-    step = "release init";
-    if (write(sync_fds[1], (char[]) { SYNC_GO }, 1) != 1)
+    if (release_child(m, pid, first, sync_fds[1], &step) < 0)
         goto fail;
     if (m->l.start_paused && (r = start_paused_gate(m, sync_fds[1], &step)) != 0) {
         if (r < 0)
@@ -790,7 +893,6 @@ start_init(monitor *m, int first, char *msg, size_t size, int *ret_err)
     }
     close(sync_fds[1]);
     sync_fds[1] = -1;
-wait_exec:
     r = vsh_child_read_error(err_fds[0], &cerr);
     close(err_fds[0]);
     err_fds[0] = -1;

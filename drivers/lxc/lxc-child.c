@@ -18,9 +18,9 @@
  *   5. attach the detached mounts at guest paths. From here every path is resolved with
  *      the guest's own view, so a symlink in the root filesystem (say /dev -> /etc or
  *      /proc -> /) can only ever point inside the container;
- *   6. hostname, and lo up in a network namespace of our own.
- * All of this runs while the monitor creates the cgroup. Once it has put us there and moved
- * the veth peers into our namespace (lxc_child_joined), the interfaces are configured.
+ *   6. the hostname.
+ * All of this runs while the monitor makes the network namespace we will enter (lo, the
+ * veth peers moved in and configured: lxc_hook_net_setup) and the cgroup.
  */
 #include <config.h>
 
@@ -506,8 +506,6 @@ lxc_child_setup_steps(const struct vsh_launch *l, int console_fd, lxc_detached *
         *ret_step = "set the hostname";
         return -1;
     }
-    if ((l->clone_flags & CLONE_NEWNET) && lxc_net_setup_lo(ret_step) < 0)
-        return -1;
     return 0;
 }
 
@@ -521,15 +519,6 @@ lxc_child_setup(const struct vsh_launch *l, int console_fd, const char **ret_ste
     ret = lxc_child_setup_steps(l, console_fd, &d, ret_step);
     lxc_detached_clear(&d);
     return ret;
-}
-
-/* The veth peers are in our namespace now: rename and configure them. */
-static int
-lxc_child_joined(const struct vsh_launch *l, const char **ret_step)
-{
-    if (!(l->clone_flags & CLONE_NEWNET) || l->n_nets == 0)
-        return 0;
-    return lxc_net_setup_guest(l, ret_step);
 }
 
 static int
@@ -585,12 +574,13 @@ lxc_console_chown(const struct vsh_launch *l, pid_t child, const char **ret_step
     return 0;
 }
 
+/* In the container's network namespace, from the monitor: lo up, then the interfaces. */
 static int
-lxc_hook_attach(const struct vsh_launch *l, pid_t child, const char **ret_step)
+lxc_hook_net_setup(const struct vsh_launch *l, int netns_fd, const char **ret_step)
 {
-    if (lxc_console_chown(l, child, ret_step) < 0)
+    if (lxc_net_setup_lo(ret_step) < 0 || lxc_net_attach(l, netns_fd, ret_step) < 0)
         return -1;
-    return lxc_net_attach(l, child, ret_step);
+    return l->n_nets > 0 ? lxc_net_setup_guest(l, ret_step) : 0;
 }
 
 static void
@@ -607,9 +597,9 @@ lxc_hook_reclaim(const struct vsh_launch *l)
 
 const struct vsh_monitor_hooks vsh_lxc_monitor_hooks = {
     .prepare = lxc_hook_prepare,
-    .attach = lxc_hook_attach,
+    .attach = lxc_console_chown,
+    .net_setup = lxc_hook_net_setup,
     .child_setup = lxc_child_setup,
-    .child_joined = lxc_child_joined,
     .teardown = lxc_hook_teardown,
     .reclaim = lxc_hook_reclaim,
 };

@@ -9,7 +9,8 @@
  *
  * Lifetime of a pair: prepare (monitor, host namespace) creates it with a temporary peer
  * name "vp<monitor pid>.<idx>"; attach (monitor) moves the peer into init's namespace;
- * lxc_net_setup_guest (init) renames it to eth0/<guest dev>, sets MAC, addresses, routes.
+ * lxc_net_setup_guest (the monitor, inside that namespace) renames it to eth0/<guest dev>,
+ * sets MAC, addresses, routes.
  * When the container's network namespace goes away the kernel deletes the peer and with it
  * the host end; teardown deletes host ends that are still there anyway (a failed start).
  */
@@ -333,13 +334,10 @@ lxc_net_prepare(const struct vsh_launch *l, const char **ret_step)
 }
 
 int
-lxc_net_attach(const struct vsh_launch *l, pid_t child, const char **ret_step)
+lxc_net_attach(const struct vsh_launch *l, int netns_fd, const char **ret_step)
 {
     char peer[IFNAMSIZ];
-    char ns[64];
     size_t i;
-    int ns_fd;
-    int saved;
 
     if (l->n_nets == 0)
         return 0;
@@ -348,25 +346,13 @@ lxc_net_attach(const struct vsh_launch *l, pid_t child, const char **ret_step)
         *ret_step = "open rtnetlink socket";
         return -1;
     }
-    if (child > 0)
-        snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int) child);
-    else
-        snprintf(ns, sizeof(ns), "/proc/self/ns/net");
-    if ((ns_fd = open(ns, O_RDONLY | O_CLOEXEC)) < 0) {
-        *ret_step = "open the container's network namespace";
-        return -1;
-    }
     for (i = 0; i < l->n_nets; i++) {
         lxc_net_peer_name(i, peer);
-        if (lxc_nl_link_set_netns(lxc_net_host_fd, peer, ns_fd) < 0) {
-            saved = errno;
-            close(ns_fd);
-            errno = saved;
+        if (lxc_nl_link_set_netns(lxc_net_host_fd, peer, netns_fd) < 0) {
             *ret_step = lxc_net_step("move veth into the container", peer);
             return -1;
         }
     }
-    close(ns_fd);
     return 0;
 }
 

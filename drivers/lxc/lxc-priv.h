@@ -44,15 +44,15 @@ int lxc_net_host_dev_name(const char *uuid, size_t idx, char buf[IFNAMSIZ]);
  */
 int lxc_net_prepare(const struct vsh_launch *l, const char **ret_step);
 
-/* Moves the peer ends made by lxc_net_prepare() into the network namespace of @child, or
- * with @child 0 into the caller's own (init, before it mounts anything). */
-int lxc_net_attach(const struct vsh_launch *l, pid_t child, const char **ret_step);
+/* Moves the peer ends made by lxc_net_prepare() into the network namespace @netns_fd,
+ * through the host-namespace rtnetlink socket prepare opened. */
+int lxc_net_attach(const struct vsh_launch *l, int netns_fd, const char **ret_step);
 
 /* In a network namespace of the caller's own (host-validate's throw-away one): creates a
  * veth pair, which the namespace takes with it. 0, or -1 with errno set. */
 int lxc_net_probe_veth(void);
 
-/* Inside the container's network namespace: brings lo up. */
+/* Inside the container's network namespace (the monitor, entered): brings lo up. */
 int lxc_net_setup_lo(const char **ret_step);
 
 /*

@@ -285,6 +285,51 @@ test_v1_create_copies_cpuset_and_writes_limits(void **state)
     vsh_cgroup_clear(&cg);
 }
 
+/* The files a task joins through: one per mounted hierarchy (cpu and cpuacct share one),
+ * v1's tasks and v2's cgroup.procs, each taking "0". Too little room: E2BIG, none open. */
+static void
+test_join_fds_name_each_hierarchy_once(void **state)
+{
+    fixture *f = *state;
+    struct vsh_cgroup cg;
+    int fds[VSH_CGROUP_CONTROLLER_LAST];
+    int probe;
+    int n;
+
+    make_v1_tree(f, 1);
+    open_fake(f, &cg, "vsh-test/web");
+    assert_int_equal(vsh_cgroup_create(&cg), 0);
+    probe = open("/dev/null", O_RDONLY);
+    close(probe);
+    assert_int_equal(vsh_cgroup_open_join_fds(&cg, fds, 2), -1);
+    assert_int_equal(errno, E2BIG);
+    n = vsh_cgroup_open_join_fds(&cg, fds, VSH_CGROUP_CONTROLLER_LAST);
+    /* cpu,cpuacct memory pids freezer cpuset (blkio only when asked) */
+    assert_int_equal(n, 5);
+    assert_int_equal(vsh_cgroup_join_fds(fds, (size_t) n), 0);
+    while (n > 0)
+        close(fds[--n]);
+    /* every descriptor was closed again, the refused call's included */
+    assert_int_equal(open("/dev/null", O_RDONLY), probe);
+    close(probe);
+    assert_string_equal(xread(f->root, "cpu,cpuacct/vsh-test/web/tasks"), "0");
+    assert_string_equal(xread(f->root, "memory/vsh-test/web/tasks"), "0");
+    assert_string_equal(xread(f->root, "freezer/vsh-test/web/tasks"), "0");
+    assert_null(xread(f->root, "freezer/vsh-test/web/cgroup.procs"));
+    vsh_cgroup_clear(&cg);
+
+    make_v2_tree(f);
+    open_fake(f, &cg, "vsh-test/v2");
+    xmkdir(f->root, "vsh-test");
+    xwrite(f->root, "vsh-test/cgroup.controllers", "cpu memory pids\n");
+    assert_int_equal(vsh_cgroup_create(&cg), 0);
+    assert_int_equal(vsh_cgroup_open_join_fds(&cg, fds, VSH_CGROUP_CONTROLLER_LAST), 1);
+    assert_int_equal(vsh_cgroup_join_fds(fds, 1), 0);
+    close(fds[0]);
+    assert_string_equal(xread(f->root, "vsh-test/v2/cgroup.procs"), "0");
+    vsh_cgroup_clear(&cg);
+}
+
 static void
 test_v2_create_enables_controllers_and_converts_limits(void **state)
 {
@@ -864,6 +909,78 @@ test_real_host_attach_self_moves_the_process(void **state)
     assert_true(removed);
 }
 
+/* The real host: a child that can no longer see the cgroup tree (chrooted into an empty
+ * directory, as init is after pivot_root) joins the group of every hierarchy through the
+ * files its parent opened for it. */
+static void
+test_real_host_join_fds_from_out_of_sight(void **state)
+{
+    struct vsh_cgroup cg;
+    char partition[64];
+    char path[sizeof(partition) + 8];
+    char empty[] = "/tmp/vsh-test-cgroup-XXXXXX";
+    int fds[VSH_CGROUP_CONTROLLER_LAST];
+    int sync_pipe[2];
+    char result = 0;
+    bool listed = true;
+    bool reaped;
+    bool removed;
+    pid_t child;
+    int status;
+    int n;
+    size_t i;
+
+    (void) state;
+    if (geteuid() != 0)
+        skip();
+    snprintf(partition, sizeof(partition), "vsh-test-cgroup-fds-%d", (int) getpid());
+    snprintf(path, sizeof(path), "%s/probe", partition);
+    if (vsh_cgroup_open(&cg, NULL, NULL, path) < 0)
+        skip();
+    assert_non_null(mkdtemp(empty));
+    cg.with_blkio = 1;          /* every hierarchy the host has */
+    assert_int_equal(vsh_cgroup_create(&cg), 0);
+    n = vsh_cgroup_open_join_fds(&cg, fds, VSH_CGROUP_CONTROLLER_LAST);
+    assert_int_equal(pipe(sync_pipe), 0);
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        char ok = 'n';
+
+        if (n > 0 && chroot(empty) == 0 && chdir("/") == 0 &&
+            access("/sys/fs/cgroup", F_OK) < 0 && vsh_cgroup_join_fds(fds, (size_t) n) == 0)
+            ok = 'y';
+        if (write(sync_pipe[1], &ok, 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    close(sync_pipe[1]);
+    if (read(sync_pipe[0], &result, 1) != 1)
+        result = 0;
+    close(sync_pipe[0]);
+    while (n > 0)
+        close(fds[--n]);
+    if (cg.layout == VSH_CGROUP_LAYOUT_V2) {
+        listed = group_lists(cg.unified, cg.path, child);
+    } else {
+        for (i = 0; i < VSH_CGROUP_CONTROLLER_LAST; i++)
+            listed = listed && (!cg.v1[i] || group_lists(cg.v1[i], cg.path, child));
+    }
+    (void) kill(child, SIGKILL);
+    reaped = waitpid(child, &status, 0) == child;
+    removed = vsh_cgroup_remove(&cg) == 0;
+    free(cg.path);
+    cg.path = strdup(partition);
+    removed = vsh_cgroup_remove(&cg) == 0 && removed;
+    removed = rmdir(empty) == 0 && removed;
+    vsh_cgroup_clear(&cg);
+    assert_int_equal(result, 'y');
+    assert_true(listed);
+    assert_true(reaped);
+    assert_true(removed);
+}
+
 /* The host's cgroup2 mount (the whole root on a v2 host, /sys/fs/cgroup/unified on a
  * hybrid one): a group with a process in it is frozen through cgroup.freeze and emptied
  * through cgroup.kill, which need no controller. */
@@ -918,6 +1035,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_v1_create_copies_cpuset_and_writes_limits, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_join_fds_name_each_hierarchy_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_v2_create_enables_controllers_and_converts_limits,
                                         setup, teardown),
         cmocka_unit_test(test_shares_convert_to_weight_as_systemd_does),
@@ -935,6 +1053,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_v2_io_weights_and_limits, setup, teardown),
         cmocka_unit_test(test_real_host_group_lifecycle),
         cmocka_unit_test(test_real_host_attach_self_moves_the_process),
+        cmocka_unit_test(test_real_host_join_fds_from_out_of_sight),
         cmocka_unit_test(test_real_v2_freeze_and_kill),
     };
 
