@@ -10,9 +10,10 @@ VSH_BUILD_PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev
 # What running it needs beyond the build (busybox-static for the busybox template).
 VSH_RUN_PACKAGES="busybox-static iproute2 xz-utils zstd"
 # What the test suite needs: cmocka, libvirt's schema validator (the reference we check
-# against), xmllint, bridge tools for the network tests, debootstrap for the Debian template.
+# against), xmllint, bridge tools for the network tests, debootstrap for the Debian template,
+# valgrind for the library's leak check.
 VSH_TEST_PACKAGES="libcmocka-dev libvirt-clients libxml2-utils bridge-utils debootstrap
-    procps util-linux file expect"
+    procps util-linux file expect valgrind"
 
 vsh_missing_packages() {
     missing=
