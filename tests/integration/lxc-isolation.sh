@@ -7,7 +7,7 @@
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 . "${VSH_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lxc-common.sh"
 
-tap_plan 60
+tap_plan 62
 
 LXC_META="<metadata><vsh:vsh xmlns:vsh='urn:vsh:domain:1.0'><vsh:pids limit='40'/></vsh:vsh></metadata>"
 LXC_TUNE="<memtune><hard_limit unit='MiB'>64</hard_limit></memtune>
@@ -35,6 +35,10 @@ host_count=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
 tap_check "the host has more processes than the container sees" test "$host_count" -gt "$count"
 
 tap_is "hostname is the domain name" "$(lxc_vsh exec iso -- hostname)" "iso"
+# <privnet/>: a network namespace of its own, lo alone and up, and the sysfs inside it shows
+# that namespace's devices, not the host's
+tap_is "a private network: lo alone in /sys/class/net" "$(lxc_vsh exec iso -- ls /sys/class/net)" "lo"
+tap_check "lo is up and answers" lxc_vsh exec iso -- ping -c 1 -W 2 127.0.0.1
 
 mounts=$(lxc_vsh exec iso -- cat /proc/mounts)
 case $mounts in
