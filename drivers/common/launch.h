@@ -168,17 +168,18 @@ struct vsh_launch {
  * error. NULL entries are skipped.
  */
 struct vsh_monitor_hooks {
-    /* In the monitor before clone, in the host's namespaces: e.g. create veth pairs. */
-    int (*prepare)(const struct vsh_launch *l, const char **ret_step);
+    /* In the monitor, in the host's namespaces, when the domain has a network namespace of
+     * its own, once the child made it (@netns_fd names it), while the child sets itself
+     * up: e.g. create veth pairs with their peers in it. */
+    int (*prepare)(const struct vsh_launch *l, int netns_fd, const char **ret_step);
     /* In the monitor after clone, with the child's pid, while the child sets itself up:
      * what must be done to the child from outside (e.g. give it the console in a user
      * namespace). */
     int (*attach)(const struct vsh_launch *l, pid_t child, const char **ret_step);
-    /* In the monitor after clone, when the domain has a network namespace of its own:
-     * run inside that namespace, which @netns_fd names, while the child sets itself up
-     * (e.g. bring up lo, move the guest ends of the veth pairs in and configure them).
-     * The monitor returns to its own network namespace afterwards. */
-    int (*net_setup)(const struct vsh_launch *l, int netns_fd, const char **ret_step);
+    /* Right after prepare, inside the domain's network namespace (e.g. bring up lo and
+     * configure the guest ends of the veth pairs). The monitor returns to its own network
+     * namespace afterwards. */
+    int (*net_setup)(const struct vsh_launch *l, const char **ret_step);
     /* In the child, with @console_fd the pty slave, in a user namespace once the monitor
      * wrote its id maps: mounts, switching root, hostname. Runs while the monitor runs
      * attach and net_setup and creates the cgroup; then the child joins the cgroup and

@@ -696,9 +696,10 @@ map_child(monitor *m, pid_t pid, int sync_fd, const char **ret_step)
 }
 
 /*
- * Once init has made its network namespace: runs the net_setup hook inside it (lo, the
- * veth peers) while init sets up its mounts, and returns to the monitor's own network
- * namespace, where hot-plugged host ends are made later.
+ * Once init has made its network namespace, while init sets up its mounts: runs the
+ * prepare hook from the host's namespace (the veth pairs, their peers made in init's
+ * namespace), then the net_setup hook inside it (lo, the interfaces), and returns to the
+ * monitor's own network namespace, where hot-plugged host ends are made later.
  */
 static int
 setup_netns(monitor *m, pid_t pid, int sync_fd, const char **ret_step)
@@ -721,14 +722,31 @@ setup_netns(monitor *m, pid_t pid, int sync_fd, const char **ret_step)
             errno = EPIPE;
         return -1;
     }
-    if (!m->hooks || !m->hooks->net_setup)
+    if (!m->hooks || (!m->hooks->prepare && !m->hooks->net_setup))
         return 0;
-    *ret_step = "enter the container's network namespace";
+    *ret_step = "open the container's network namespace";
     (void) snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
-    if ((host_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+    if ((ns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
         return -1;
-    if ((ns_fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0 && setns(ns_fd, CLONE_NEWNET) == 0)
-        r = m->hooks->net_setup(&m->l, ns_fd, ret_step);
+    if (m->hooks->prepare && m->hooks->prepare(&m->l, ns_fd, ret_step) < 0) {
+        saved = errno;
+        close(ns_fd);
+        errno = saved;
+        return -1;
+    }
+    if (!m->hooks->net_setup) {
+        close(ns_fd);
+        return 0;
+    }
+    *ret_step = "enter the container's network namespace";
+    if ((host_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0) {
+        saved = errno;
+        close(ns_fd);
+        errno = saved;
+        return -1;
+    }
+    if (setns(ns_fd, CLONE_NEWNET) == 0)
+        r = m->hooks->net_setup(&m->l, ret_step);
     saved = errno;
     if (setns(host_fd, CLONE_NEWNET) < 0) {
         /* cannot happen with our privileges; were it to, nothing more must run here */
@@ -737,8 +755,7 @@ setup_netns(monitor *m, pid_t pid, int sync_fd, const char **ret_step)
         r = -1;
     }
     close(host_fd);
-    if (ns_fd >= 0)
-        close(ns_fd);
+    close(ns_fd);
     errno = saved;
     return r;
 }
@@ -808,8 +825,8 @@ place_child(pid_t pid)
 /*
  * Everything the monitor does to init from outside while init makes its network namespace
  * and sets up its mounts, root and hostname: the id maps (a user namespace), with @first
- * the cgroup and the console socket, the attach hook, the network namespace from inside,
- * and then SYNC_GO with the files init joins its cgroup through. Init moves itself by
+ * the cgroup and the console socket, the attach hook, the network namespace, and then
+ * SYNC_GO with the files init joins its cgroup through. Init moves itself by
  * writing 0 into v1 `tasks` files, which spares the kernel's global threadgroup lock
  * (vsh_cgroup_attach_self in core/cgroup.c), and from files opened for it, since
  * pivot_root took the tree out of its sight.
@@ -1021,7 +1038,7 @@ finish(monitor *m, int detail)
  * namespace, and the peers with it, go away in the kernel's own time, and the new pairs
  * take the same names), the interfaces are those of STATE/NAME.launch when the library
  * wrote one since (an interface plugged in or out of the running domain), and the pairs
- * are made anew.
+ * are made anew once the new init has its network namespace (setup_netns).
  */
 static int
 restart_prepare(monitor *m, const char **ret_step)
@@ -1048,8 +1065,6 @@ restart_prepare(monitor *m, const char **ret_step)
     }
     if (m->hooks && m->hooks->reclaim)
         m->hooks->reclaim(&m->l);
-    if (m->hooks && m->hooks->prepare && m->hooks->prepare(&m->l, ret_step) < 0)
-        return -1;
     /* a blkio group that a live blkiotune made since the start takes the new init too */
     if (!m->cg.with_blkio && vsh_cgroup_group_exists(&m->cg, VSH_CGROUP_BLKIO))
         m->cg.with_blkio = 1;
@@ -1261,8 +1276,6 @@ setup(monitor *m, char *msg, size_t size, int *ret_err)
         goto fail;
     step = "open the console pty";
     if (setup_pty(m) < 0)
-        goto fail;
-    if (m->hooks && m->hooks->prepare && m->hooks->prepare(&m->l, &step) < 0)
         goto fail;
     if (start_init(m, 1, msg, size, ret_err) < 0)
         return -1;

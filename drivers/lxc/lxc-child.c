@@ -19,8 +19,9 @@
  *      the guest's own view, so a symlink in the root filesystem (say /dev -> /etc or
  *      /proc -> /) can only ever point inside the container;
  *   6. the hostname.
- * All of this runs while the monitor makes the network namespace we will enter (lo, the
- * veth peers moved in and configured: lxc_hook_net_setup) and the cgroup.
+ * All of this runs while the monitor creates the cgroup and sets up the network namespace
+ * we made first (the veth pairs, lo and the interfaces: lxc_hook_prepare and
+ * lxc_hook_net_setup).
  */
 #include <config.h>
 
@@ -522,9 +523,9 @@ lxc_child_setup(const struct vsh_launch *l, int console_fd, const char **ret_ste
 }
 
 static int
-lxc_hook_prepare(const struct vsh_launch *l, const char **ret_step)
+lxc_hook_prepare(const struct vsh_launch *l, int netns_fd, const char **ret_step)
 {
-    return lxc_net_prepare(l, ret_step);
+    return lxc_net_prepare(l, netns_fd, ret_step);
 }
 
 /* The host id that id 0 inside maps to, or -1. */
@@ -576,9 +577,9 @@ lxc_console_chown(const struct vsh_launch *l, pid_t child, const char **ret_step
 
 /* In the container's network namespace, from the monitor: lo up, then the interfaces. */
 static int
-lxc_hook_net_setup(const struct vsh_launch *l, int netns_fd, const char **ret_step)
+lxc_hook_net_setup(const struct vsh_launch *l, const char **ret_step)
 {
-    if (lxc_net_setup_lo(ret_step) < 0 || lxc_net_attach(l, netns_fd, ret_step) < 0)
+    if (lxc_net_setup_lo(ret_step) < 0)
         return -1;
     return l->n_nets > 0 ? lxc_net_setup_guest(l, ret_step) : 0;
 }

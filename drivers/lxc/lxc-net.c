@@ -7,8 +7,8 @@
  * milliseconds each, against a start budget of ten) and would depend on what is installed
  * on the host and visible in the container.
  *
- * Lifetime of a pair: prepare (monitor, host namespace) creates it with a temporary peer
- * name "vp<monitor pid>.<idx>"; attach (monitor) moves the peer into init's namespace;
+ * Lifetime of a pair: prepare (monitor, host namespace) creates it with its peer already in
+ * init's network namespace, under a temporary name "vp<monitor pid>.<idx>";
  * lxc_net_setup_guest (the monitor, inside that namespace) renames it to eth0/<guest dev>,
  * sets MAC, addresses, routes.
  * When the container's network namespace goes away the kernel deletes the peer and with it
@@ -41,13 +41,12 @@ typedef struct {
     alignas(struct nlmsghdr) char buf[LXC_NL_BUFSIZE];
 } lxc_nl_msg;
 
-/* The monitor's pid at prepare time. The peer names derive from it; init is a clone of the
- * monitor made after prepare, so it inherits this value (in its own pid namespace it could
- * not learn the monitor's pid any other way). */
+/* The monitor's pid at prepare time: the temporary peer names derive from it, and
+ * lxc_net_setup_guest finds the peers by them. */
 static pid_t lxc_net_owner_pid;
 
 /* The rtnetlink socket lxc_net_prepare() opened in the host's namespace, kept until
- * teardown: init, started in a network namespace of its own, moves the peers through it. */
+ * teardown, which deletes the host ends through it. */
 static int lxc_net_host_fd = -1;
 
 /* Which host ends this monitor created: only those are ever deleted, so a start that fails
@@ -173,8 +172,14 @@ lxc_nl_link_change(int fd, int index, const char *new_name, const unsigned char 
     return lxc_nl_talk(fd, nh);
 }
 
+/*
+ * Creates a veth pair: @host in the namespace of @fd, @peer in the network namespace
+ * @peer_ns_fd (-1: beside @host). Made there at once, the peer never moves: moving a link
+ * to another namespace unregisters it first, and the kernel waits for RCU to finish with
+ * it (about 13 ms a link here).
+ */
 static int
-lxc_nl_veth_create(int fd, const char *host, const char *peer)
+lxc_nl_veth_create(int fd, const char *host, const char *peer, int peer_ns_fd)
 {
     lxc_nl_msg msg;
     struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
@@ -182,6 +187,7 @@ lxc_nl_veth_create(int fd, const char *host, const char *peer)
     struct rtattr *linkinfo;
     struct rtattr *data;
     struct rtattr *peer_info;
+    unsigned int ufd = (unsigned int) peer_ns_fd;
 
     nh = lxc_nl_init(&msg, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi, sizeof(ifi));
     if (!lxc_nl_put_str(nh, IFLA_IFNAME, host) ||
@@ -189,7 +195,8 @@ lxc_nl_veth_create(int fd, const char *host, const char *peer)
         !lxc_nl_put_str(nh, IFLA_INFO_KIND, "veth") ||
         !(data = lxc_nl_put(nh, IFLA_INFO_DATA, NULL, 0)) ||
         !(peer_info = lxc_nl_put(nh, VETH_INFO_PEER, &ifi, sizeof(ifi))) ||
-        !lxc_nl_put_str(nh, IFLA_IFNAME, peer))
+        !lxc_nl_put_str(nh, IFLA_IFNAME, peer) ||
+        (peer_ns_fd >= 0 && !lxc_nl_put(nh, IFLA_NET_NS_FD, &ufd, sizeof(ufd))))
         return -1;
     lxc_nl_nest_end(nh, peer_info);
     lxc_nl_nest_end(nh, data);
@@ -206,7 +213,7 @@ lxc_net_probe_veth(void)
 
     if (fd < 0)
         return -1;
-    r = lxc_nl_veth_create(fd, "vshprobe0", "vshprobe1");
+    r = lxc_nl_veth_create(fd, "vshprobe0", "vshprobe1", -1);
     saved = errno;
     (void) close(fd);
     errno = saved;
@@ -222,22 +229,6 @@ lxc_nl_link_delete(int fd, const char *name)
 
     nh = lxc_nl_init(&msg, RTM_DELLINK, 0, &ifi, sizeof(ifi));
     if (!lxc_nl_put_str(nh, IFLA_IFNAME, name))
-        return -1;
-    return lxc_nl_talk(fd, nh);
-}
-
-/* Moves the link named @name (in the namespace of @fd) into the namespace of @ns_fd. */
-static int
-lxc_nl_link_set_netns(int fd, const char *name, int ns_fd)
-{
-    lxc_nl_msg msg;
-    struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-    struct nlmsghdr *nh;
-    unsigned int ufd = (unsigned int) ns_fd;
-
-    nh = lxc_nl_init(&msg, RTM_NEWLINK, 0, &ifi, sizeof(ifi));
-    if (!lxc_nl_put_str(nh, IFLA_IFNAME, name) ||
-        !lxc_nl_put(nh, IFLA_NET_NS_FD, &ufd, sizeof(ufd)))
         return -1;
     return lxc_nl_talk(fd, nh);
 }
@@ -271,9 +262,9 @@ lxc_net_peer_name(size_t idx, char buf[IFNAMSIZ])
              (unsigned int) (idx % 1000));
 }
 
-/* Creates pair @idx and wires its host end. */
+/* Creates pair @idx, its peer in @netns_fd, and wires its host end. */
 static int
-lxc_net_prepare_one(int fd, const struct vsh_launch_net *net, size_t idx,
+lxc_net_prepare_one(int fd, const struct vsh_launch_net *net, size_t idx, int netns_fd,
                     const char **ret_step)
 {
     char peer[IFNAMSIZ];
@@ -289,7 +280,7 @@ lxc_net_prepare_one(int fd, const struct vsh_launch_net *net, size_t idx,
         }
     }
     lxc_net_peer_name(idx, peer);
-    if (lxc_nl_veth_create(fd, net->host_dev, peer) < 0) {
+    if (lxc_nl_veth_create(fd, net->host_dev, peer, netns_fd) < 0) {
         *ret_step = lxc_net_step("create veth pair", net->host_dev);
         return -1;
     }
@@ -304,7 +295,7 @@ lxc_net_prepare_one(int fd, const struct vsh_launch_net *net, size_t idx,
 }
 
 int
-lxc_net_prepare(const struct vsh_launch *l, const char **ret_step)
+lxc_net_prepare(const struct vsh_launch *l, int netns_fd, const char **ret_step)
 {
     size_t i;
 
@@ -322,34 +313,11 @@ lxc_net_prepare(const struct vsh_launch *l, const char **ret_step)
         return -1;
     }
     for (i = 0; i < l->n_nets; i++) {
-        if (lxc_net_prepare_one(lxc_net_host_fd, &l->nets[i], i, ret_step) < 0) {
+        if (lxc_net_prepare_one(lxc_net_host_fd, &l->nets[i], i, netns_fd, ret_step) < 0) {
             int saved = errno;
 
             lxc_net_teardown(l);
             errno = saved;
-            return -1;
-        }
-    }
-    return 0;
-}
-
-int
-lxc_net_attach(const struct vsh_launch *l, int netns_fd, const char **ret_step)
-{
-    char peer[IFNAMSIZ];
-    size_t i;
-
-    if (l->n_nets == 0)
-        return 0;
-    if (lxc_net_host_fd < 0) {
-        errno = EBADF;
-        *ret_step = "open rtnetlink socket";
-        return -1;
-    }
-    for (i = 0; i < l->n_nets; i++) {
-        lxc_net_peer_name(i, peer);
-        if (lxc_nl_link_set_netns(lxc_net_host_fd, peer, netns_fd) < 0) {
-            *ret_step = lxc_net_step("move veth into the container", peer);
             return -1;
         }
     }
@@ -719,10 +687,10 @@ lxc_hotplug_guest_name(char buf[IFNAMSIZ])
 
 /*
  * The whole plug, in a thread of its own that enters the namespaces in turn (a thread's
- * network namespace is its own, and goes with it): the pair made in the host's, its peer
- * named after this thread so that no other plug or start can take the name, moved into
- * the container's, and set up there. On failure the host end is deleted, and with it the
- * peer wherever it went.
+ * network namespace is its own, and goes with it): the pair made from the host's, its peer
+ * made in the container's at once and named after this thread so that no other plug or
+ * start can take the name, and set up there. On failure the host end is deleted, and with
+ * it the peer.
  */
 static void *
 lxc_hotplug_thread(void *opaque)
@@ -751,7 +719,7 @@ lxc_hotplug_thread(void *opaque)
         lxc_hotplug_fail(a, "find bridge", net.bridge);
         goto out;
     }
-    if (lxc_nl_veth_create(host_fd, net.host_dev, peer) < 0) {
+    if (lxc_nl_veth_create(host_fd, net.host_dev, peer, a->guest_ns) < 0) {
         lxc_hotplug_fail(a, "create veth pair", net.host_dev);
         goto out;
     }
@@ -760,10 +728,6 @@ lxc_hotplug_thread(void *opaque)
         lxc_nl_link_change(host_fd, index, NULL, NULL, master, 1) < 0) {
         lxc_hotplug_fail(a, master ? "attach veth to bridge" : "bring up veth",
                          master ? net.bridge : net.host_dev);
-        goto out;
-    }
-    if (lxc_nl_link_set_netns(host_fd, peer, a->guest_ns) < 0) {
-        lxc_hotplug_fail(a, "move veth into the container", peer);
         goto out;
     }
     if (setns(a->guest_ns, CLONE_NEWNET) < 0) {

@@ -37,16 +37,13 @@
 int lxc_net_host_dev_name(const char *uuid, size_t idx, char buf[IFNAMSIZ]);
 
 /*
- * In the host's network namespace: creates one veth pair per l->nets[i] (host end
- * host_dev, peer a temporary name derived from the monitor's pid), attaches the host end
- * of a bridge interface to its bridge and brings it up. On failure removes the pairs it
- * made and returns -1 with errno set and *ret_step naming what failed.
+ * In the host's network namespace: creates one veth pair per l->nets[i], the host end
+ * host_dev, the peer in the network namespace @netns_fd under a temporary name derived
+ * from the monitor's pid; attaches the host end of a bridge interface to its bridge and
+ * brings it up. On failure removes the pairs it made and returns -1 with errno set and
+ * *ret_step naming what failed.
  */
-int lxc_net_prepare(const struct vsh_launch *l, const char **ret_step);
-
-/* Moves the peer ends made by lxc_net_prepare() into the network namespace @netns_fd,
- * through the host-namespace rtnetlink socket prepare opened. */
-int lxc_net_attach(const struct vsh_launch *l, int netns_fd, const char **ret_step);
+int lxc_net_prepare(const struct vsh_launch *l, int netns_fd, const char **ret_step);
 
 /* In a network namespace of the caller's own (host-validate's throw-away one): creates a
  * veth pair, which the namespace takes with it. 0, or -1 with errno set. */
@@ -56,7 +53,7 @@ int lxc_net_probe_veth(void);
 int lxc_net_setup_lo(const char **ret_step);
 
 /*
- * Inside the container's network namespace, once lxc_net_attach() moved the peers in: for
+ * Inside the container's network namespace, with the peers lxc_net_prepare() made there: for
  * every interface renames the peer end to its guest_dev, sets its MAC, brings it up and
  * adds its addresses and routes (in that order, so that a route through a gateway finds
  * its subnet).
