@@ -13,7 +13,7 @@ command -v "${BUSYBOX:-busybox}" >/dev/null 2>&1 ||
     tap_skip_all "busybox is not installed (busybox-static)"
 command -v cc >/dev/null 2>&1 || tap_skip_all "no C compiler for the benchmark's helpers"
 
-tap_plan 15
+tap_plan 17
 
 # The harness works in a directory of its own under $TMPDIR and a cgroup partition named
 # after its pid; both must be gone when it ends. Its pid is $! (the script itself).
@@ -57,6 +57,10 @@ pfloor='[0-9]+\.[0-9]{2} ms \([^)]*\)'
 command -v musl-gcc >/dev/null 2>&1 && pfloor="$pfloor, [0-9]+\\.[0-9]{2} ms \\(musl-gcc\\)"
 tap_check "the process floor has a figure, and vsh --version" \
     grep -Eq "^process floor .*: $pfloor; vsh --version: [0-9]+\\.[0-9]{2} ms\$" "$out"
+tap_check "the start with an interface on a bridge has a figure" \
+    grep -Eq '^start with one interface on a bridge .*: [0-9]+\.[0-9]{2} ms$' "$out"
+tap_check "the benchmark's network namespace is gone" \
+    sh -c "! ip netns list | grep -q '^vsh-bench-$bench_pid\\b'"
 tap_check "the monitor's memory is measured" \
     grep -Eq '^host memory .*: PSS [1-9][0-9]* KiB, RSS [1-9][0-9]* KiB' "$out"
 tap_is "the density step ran both containers and left nothing" \
