@@ -695,11 +695,36 @@ map_child(monitor *m, pid_t pid, int sync_fd, const char **ret_step)
     return write(sync_fd, (char[]) { SYNC_MAPPED }, 1) == 1 ? 0 : -1;
 }
 
+/* Runs the net_setup hook inside the network namespace @ns_fd, and returns to ours. */
+static int
+net_setup_inside(monitor *m, int ns_fd, const char **ret_step)
+{
+    int host_fd;
+    int r = -1;
+    int saved;
+
+    *ret_step = "enter the container's network namespace";
+    if ((host_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+        return -1;
+    if (setns(ns_fd, CLONE_NEWNET) == 0)
+        r = m->hooks->net_setup(&m->l, ret_step);
+    saved = errno;
+    if (setns(host_fd, CLONE_NEWNET) < 0) {
+        /* cannot happen with our privileges; were it to, nothing more must run here */
+        *ret_step = "return to the host's network namespace";
+        saved = errno;
+        r = -1;
+    }
+    close(host_fd);
+    errno = saved;
+    return r;
+}
+
 /*
  * Once init has made its network namespace, while init sets up its mounts: runs the
  * prepare hook from the host's namespace (the veth pairs, their peers made in init's
- * namespace), then the net_setup hook inside it (lo, the interfaces), and returns to the
- * monitor's own network namespace, where hot-plugged host ends are made later.
+ * namespace), then the net_setup hook inside it (lo, the interfaces). The monitor stays in
+ * its own network namespace, where hot-plugged host ends are made later.
  */
 static int
 setup_netns(monitor *m, pid_t pid, int sync_fd, const char **ret_step)
@@ -707,9 +732,8 @@ setup_netns(monitor *m, pid_t pid, int sync_fd, const char **ret_step)
     char path[64];
     char c = 0;
     ssize_t n;
-    int host_fd;
     int ns_fd;
-    int r = -1;
+    int r;
     int saved;
 
     *ret_step = "wait for init's network namespace";
@@ -728,33 +752,9 @@ setup_netns(monitor *m, pid_t pid, int sync_fd, const char **ret_step)
     (void) snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
     if ((ns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
         return -1;
-    if (m->hooks->prepare && m->hooks->prepare(&m->l, ns_fd, ret_step) < 0) {
-        saved = errno;
-        close(ns_fd);
-        errno = saved;
-        return -1;
-    }
-    if (!m->hooks->net_setup) {
-        close(ns_fd);
-        return 0;
-    }
-    *ret_step = "enter the container's network namespace";
-    if ((host_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0) {
-        saved = errno;
-        close(ns_fd);
-        errno = saved;
-        return -1;
-    }
-    if (setns(ns_fd, CLONE_NEWNET) == 0)
-        r = m->hooks->net_setup(&m->l, ret_step);
+    r = (m->hooks->prepare && m->hooks->prepare(&m->l, ns_fd, ret_step) < 0) ||
+        (m->hooks->net_setup && net_setup_inside(m, ns_fd, ret_step) < 0) ? -1 : 0;
     saved = errno;
-    if (setns(host_fd, CLONE_NEWNET) < 0) {
-        /* cannot happen with our privileges; were it to, nothing more must run here */
-        *ret_step = "return to the host's network namespace";
-        saved = errno;
-        r = -1;
-    }
-    close(host_fd);
     close(ns_fd);
     errno = saved;
     return r;
