@@ -283,6 +283,8 @@ write_body(launch_buf *b, const struct vsh_launch *l)
     line_n(b, "start_paused", l->start_paused ? 1 : 0);
     line_n(b, "owner_pid", (unsigned int) l->owner_pid);
     line_n(b, "shutdown_timeout_ms", (unsigned int) l->shutdown_timeout_ms);
+    if (l->netns_sock)
+        line_n(b, "netns_sock", 1);
     buf_key(b, "end");
     buf_end(b);
 }
@@ -482,7 +484,7 @@ typedef enum {
     K_GROUP, K_UIDMAP, K_GIDMAP, K_CAPS_KEEP, K_NO_NEW_PRIVS, K_RLIMIT, K_MEM_HARD,
     K_MEM_SOFT, K_MEM_SWAP, K_CPU_SHARES, K_CPU_PERIOD, K_CPU_QUOTA, K_CPUSET, K_PIDS_MAX,
     K_NET, K_IP, K_ROUTE, K_ON_POWEROFF, K_ON_REBOOT, K_ON_CRASH, K_START_PAUSED,
-    K_SHUTDOWN_TIMEOUT, K_OWNER_PID, K_BLKIO, K_BLKIO_WEIGHT, K_BLKIO_DEVICE,
+    K_SHUTDOWN_TIMEOUT, K_OWNER_PID, K_BLKIO, K_BLKIO_WEIGHT, K_BLKIO_DEVICE, K_NETNS_SOCK,
 } launch_key;
 
 static const struct {
@@ -508,6 +510,7 @@ static const struct {
     { "start_paused", K_START_PAUSED, 1 }, { "shutdown_timeout_ms", K_SHUTDOWN_TIMEOUT, 1 },
     { "owner_pid", K_OWNER_PID, 1 }, { "blkio", K_BLKIO, 1 },
     { "blkio_weight", K_BLKIO_WEIGHT, 1 }, { "blkio_device", K_BLKIO_DEVICE, 7 },
+    { "netns_sock", K_NETNS_SOCK, 1 },
 };
 
 static int
@@ -691,6 +694,8 @@ read_number_item(struct vsh_launch *l, launch_key key, const char *f)
         return read_bool(f, &l->no_new_privs);
     case K_START_PAUSED:
         return read_bool(f, &l->start_paused);
+    case K_NETNS_SOCK:
+        return read_bool(f, &l->netns_sock);
     default:
         return -1;
     }

@@ -158,7 +158,14 @@ struct vsh_launch {
     int start_paused;           /* freeze the cgroup before init runs its first instruction */
     int owner_pid;              /* destroy the domain when this process exits (0: never) */
     int shutdown_timeout_ms;    /* after a shutdown request, kill everything after this */
+    /* The caller makes init's network namespace while the monitor starts, and sends it
+     * (SCM_RIGHTS) over the socket on VSH_LAUNCH_NETNS_FD, or closes the socket without
+     * (init then makes its own). Never saved with NAME.launch: it is one start's. */
+    int netns_sock;
 };
+
+/* Where the monitor finds the socket of netns_sock. */
+#define VSH_LAUNCH_NETNS_FD 4
 
 /*
  * The kind-specific steps vsh-monitor calls; everything else (lock, pty, cgroup, clone,

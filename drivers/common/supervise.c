@@ -10,12 +10,14 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/openat2.h>
+#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -40,6 +42,7 @@
 #define SUPERVISE_DESTROY_GRACE_MS 2000         /* before destroy stops counting on the monitor */
 #define SUPERVISE_ACCOUNTS_MAX (1024 * 1024)
 #define SUPERVISE_SPAWN_STACK (64 * 1024)      /* each of monitor_spawn()'s children */
+#define SUPERVISE_NETNS_STACK (16 * 1024)      /* netns_maker's child */
 
 const uint64_t vsh_supervise_caps_jail = VSH_SUPERVISE_CAPS_JAIL;
 
@@ -525,6 +528,8 @@ typedef struct {
     char **envp;
     int launch_fd;
     int status_fd;
+    int netns_sock;             /* the monitor's end of launch.netns_sock's socket, or -1 */
+    int cpu;                    /* the CPU the monitor is to start on, or -1: any */
     char *exec_stack;           /* top of the grandchild's stack */
     int err;                    /* why the grandchild could not exec, 0 when it did */
 } spawn_ctx;
@@ -534,9 +539,10 @@ typedef struct {
  * caller's stderr. They touch nothing but the shared context, so they go uninstrumented. */
 #define SPAWN_NO_ASAN __attribute__((no_sanitize_address))
 
-/* The grandchild: becomes vsh-monitor with the launch on stdin and the status pipe on
- * fd 3. Copies above 3 first, so neither dup2 can overwrite the other's source or be a
- * no-op that keeps close-on-exec. */
+/* The grandchild: becomes vsh-monitor with the launch on stdin, the status pipe on fd 3
+ * and, when there is one, the network namespace's socket on VSH_LAUNCH_NETNS_FD. Copies
+ * above those first, so no dup2 can overwrite another's source or be a no-op that keeps
+ * close-on-exec. */
 static int SPAWN_NO_ASAN
 spawn_exec(void *opaque)
 {
@@ -544,8 +550,10 @@ spawn_exec(void *opaque)
     char *const argv[] = { (char *) c->path, NULL };
     int lfd = fcntl(c->launch_fd, F_DUPFD, 10);
     int sfd = fcntl(c->status_fd, F_DUPFD, 10);
+    int nfd = c->netns_sock >= 0 ? fcntl(c->netns_sock, F_DUPFD, 10) : -1;
 
-    if (lfd >= 0 && sfd >= 0 && dup2(lfd, 0) >= 0 && dup2(sfd, 3) >= 0)
+    if (lfd >= 0 && sfd >= 0 && (c->netns_sock < 0 || nfd >= 0) && dup2(lfd, 0) >= 0 &&
+        dup2(sfd, 3) >= 0 && (nfd < 0 || dup2(nfd, VSH_LAUNCH_NETNS_FD) >= 0))
         execve(c->path, argv, c->envp);
     c->err = errno;
     _exit(127);
@@ -558,7 +566,16 @@ static int SPAWN_NO_ASAN
 spawn_detach(void *opaque)
 {
     spawn_ctx *c = opaque;
-    pid_t pid = clone(spawn_exec, c->exec_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
+    cpu_set_t set;
+    pid_t pid;
+
+    /* the monitor inherits the mask, and sets its own once started */
+    if (c->cpu >= 0) {
+        CPU_ZERO(&set);
+        CPU_SET(c->cpu, &set);
+        (void) sched_setaffinity(0, sizeof(set), &set);
+    }
+    pid = clone(spawn_exec, c->exec_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
 
     if (pid < 0) {
         c->err = errno;
@@ -613,14 +630,15 @@ monitor_environ(void)
  * the monitor's status pipe.
  */
 static int
-monitor_spawn(const char *path, int launch_fd, GError **error)
+monitor_spawn(const char *path, int launch_fd, int netns_sock, int cpu, GError **error)
 {
     const size_t stack_size = SUPERVISE_SPAWN_STACK;
     char stacks[2 * SUPERVISE_SPAWN_STACK] __attribute__((aligned(64)));
     vsh_autoclose int rd = -1;
     vsh_autoclose int wr = -1;
     g_auto(GStrv) envp = monitor_environ();
-    spawn_ctx c = { .path = path, .envp = envp, .launch_fd = launch_fd };
+    spawn_ctx c = { .path = path, .envp = envp, .launch_fd = launch_fd,
+                    .netns_sock = netns_sock, .cpu = cpu };
     sigset_t all;
     sigset_t old;
     int fds[2];
@@ -649,6 +667,150 @@ monitor_spawn(const char *path, int launch_fd, GError **error)
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return vsh_error_set(error, VSH_ERROR_OPERATION_FAILED, "cannot start '%s'", path);
     return vsh_steal_fd(&rd);
+}
+
+/* ------------------------------------------------------------------ init's network namespace */
+
+/*
+ * Making a network namespace costs the kernel about 0.5 ms, the dearest single step of a
+ * container's start, and a start is a chain: we build the launch and spawn the monitor,
+ * the monitor starts up and clones init, and init would make the namespace only then
+ * (vsh-monitor's child_main), while the other CPU idles. So for a container whose network
+ * namespace belongs to no user namespace of its own, a short-lived child of ours makes it
+ * on the other CPU while the chain runs, and we send it (SCM_RIGHTS) over a socket that
+ * the monitor passes on to init (launch.netns_sock); init enters it with setns(). When
+ * there is nothing to send, closing the socket tells init to make its own.
+ *
+ * The child shares our memory and descriptor table (CLONE_VM | CLONE_FILES), so the
+ * namespace's descriptor is in our table when it exits, and it runs on a stack in our
+ * frame, as monitor_spawn()'s children do: nothing is mapped or unmapped for it. It makes
+ * two system calls and exits; a failing one sets errno, which it shares with the calling
+ * thread, so it reports nothing and we only look at whether a descriptor came.
+ */
+typedef struct {
+    pid_t pid;
+    int cpu;                    /* ours when it started, where the monitor is to start */
+    int fd;                     /* the namespace, once the child has made it */
+    int sock[2];                /* [0] ours, [1] the monitor's */
+    char stack[SUPERVISE_NETNS_STACK] __attribute__((aligned(64)));
+} netns_maker;
+
+/* Sends @fd over @sock (SCM_RIGHTS) with one byte. */
+static int SPAWN_NO_ASAN
+send_fd(int sock, int fd)
+{
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } u;
+    char c = 'n';
+    struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                          .msg_controllen = sizeof(u.buf) };
+    struct cmsghdr *h;
+
+    memset(&u, 0, sizeof(u));
+    h = CMSG_FIRSTHDR(&msg);
+    h->cmsg_level = SOL_SOCKET;
+    h->cmsg_type = SCM_RIGHTS;
+    h->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(h), &fd, sizeof(int));
+    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+/* Brings up lo, which a new network namespace has down. */
+static int SPAWN_NO_ASAN
+netns_lo_up(void)
+{
+    struct ifreq ifr;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int r = -1;
+
+    if (fd < 0)
+        return -1;
+    memset(&ifr, 0, sizeof(ifr));
+    memcpy(ifr.ifr_name, "lo", 3);
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+        ifr.ifr_flags |= IFF_UP;
+        r = ioctl(fd, SIOCSIFFLAGS, &ifr);
+    }
+    close(fd);
+    return r;
+}
+
+/* The child: makes the namespace, brings lo up (the monitor need not enter it then, for a
+ * container without interfaces) and sends it at once, whether or not the monitor runs yet
+ * (the socket holds it): we may not be scheduled when init wants it. */
+static int SPAWN_NO_ASAN
+netns_make(void *opaque)
+{
+    netns_maker *n = opaque;
+
+    if (unshare(CLONE_NEWNET) == 0 && netns_lo_up() == 0 &&
+        (n->fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) >= 0)
+        (void) send_fd(n->sock[0], n->fd);
+    _exit(0);
+}
+
+static void
+netns_maker_init(netns_maker *n)
+{
+    n->pid = -1;
+    n->cpu = -1;
+    n->fd = -1;
+    n->sock[0] = n->sock[1] = -1;
+}
+
+/*
+ * Starts the child on another CPU than ours, and notes ours: the monitor is to start
+ * there (monitor_spawn), while we wait. Left to itself the scheduler put the monitor on
+ * the child's CPU as often as not, and each waited for the other. Returns 1 when the
+ * monitor gets the socket (init then takes a namespace from it, or makes its own if none
+ * comes), 0 when there is none.
+ */
+static int
+netns_maker_start(netns_maker *n)
+{
+    sigset_t all;
+    sigset_t old;
+    cpu_set_t set;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, n->sock) < 0) {
+        n->sock[0] = n->sock[1] = -1;
+        return 0;
+    }
+    /* no handler of ours may run on the child's stack */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    n->pid = clone(netns_make, n->stack + sizeof(n->stack), CLONE_VM | CLONE_FILES | SIGCHLD,
+                   n);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    n->cpu = sched_getcpu();
+    if (n->pid < 0 || n->cpu < 0 || n->cpu >= CPU_SETSIZE ||
+        sched_getaffinity(0, sizeof(set), &set) < 0) {
+        n->cpu = -1;
+        return 1;
+    }
+    CPU_CLR(n->cpu, &set);
+    if (CPU_COUNT(&set) == 0 || sched_setaffinity(n->pid, sizeof(set), &set) < 0)
+        n->cpu = -1;
+    return 1;
+}
+
+/* Reaps the child (its stack is in our frame: always called before that frame ends) and
+ * closes our descriptors; the namespace went to init through the socket, if it was made. */
+static void
+netns_maker_finish(netns_maker *n)
+{
+    if (n->pid > 0) {
+        while (waitpid(n->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        n->pid = -1;
+    }
+    /* the child's descriptor of the namespace is in our table (CLONE_FILES) */
+    vsh_autoclose_fd(&n->fd);
+    vsh_autoclose_fd(&n->sock[0]);
+    vsh_autoclose_fd(&n->sock[1]);
 }
 
 /* "ok INIT MONITOR PTY" or "error ERRNO MESSAGE", read until the monitor closes it. */
@@ -733,19 +895,25 @@ vsh_supervise_start(const vsh_supervise_ops *ops, vsh_domain_obj *obj, unsigned 
     vsh_autoclose int launch_fd = -1;
     vsh_autoclose int status_fd = -1;
     const vsh_domain_def *def = obj->live ? obj->live : obj->def;
+    netns_maker netns;
     int r;
 
     g_return_val_if_fail(def != NULL, -1);
+    netns_maker_init(&netns);
     if ((r = vsh_supervise_launch_build(ops, obj, def, &l, error)) == 0)
         r = build_blkio(def, &l.limits, error);
     l.start_paused = (flags & VSH_DOMAIN_START_PAUSED) != 0;
     l.owner_pid = (flags & VSH_DOMAIN_START_AUTODESTROY) ? (int) getpid() : 0;
+    /* a user namespace's network namespace must be made inside it, by init */
+    if (r == 0 && (l.clone_flags & CLONE_NEWNET) && !(l.clone_flags & CLONE_NEWUSER))
+        l.netns_sock = netns_maker_start(&netns);
     if (r == 0)
         launch_fd = launch_to_memfd(&l, error);
     vsh_launch_clear(&l);
-    if (r < 0 || launch_fd < 0)
-        return -1;
-    if ((status_fd = monitor_spawn(monitor, launch_fd, error)) < 0)
+    if (r == 0 && launch_fd >= 0)
+        status_fd = monitor_spawn(monitor, launch_fd, netns.sock[1], netns.cpu, error);
+    netns_maker_finish(&netns);
+    if (status_fd < 0)
         return -1;
     if (monitor_read_report(status_fd, report, error) < 0)
         return -1;

@@ -52,7 +52,8 @@
 #define SYNC_MAPPED 'm'         /* the id maps are written (in a user namespace only) */
 #define SYNC_GO 'g'             /* with the cgroup files to join through: go on to exec */
 /* ... and what init says to the monitor */
-#define SYNC_NETNS 'n'          /* init's network namespace is made */
+#define SYNC_NETNS 'n'          /* init has made its network namespace */
+#define SYNC_NETNS_GIVEN 'N'    /* init has entered the caller's, whose lo is up */
 
 /* The most descriptors SYNC_GO carries: one per cgroup hierarchy. */
 #define SYNC_MAX_FDS VSH_CGROUP_CONTROLLER_LAST
@@ -87,6 +88,7 @@ typedef struct {
     int signal_fd;
     int timer_fd;               /* shutdown escalation */
     int owner_fd;               /* pidfd of the process whose exit destroys the domain */
+    int netns_sock;             /* init's network namespace comes over it (first start) */
     pid_t init_pid;
     int killing;                /* a destroy or an escalation is under way */
     cpu_set_t *cpus;            /* the CPUs the domain may use (domain_cpus) */
@@ -528,6 +530,38 @@ child_wait(int sync_fd, char want)
         _exit(126);
 }
 
+/* Enters the network namespace the caller of `vsh start` made for init and sends over
+ * @sock (launch.netns_sock). Returns 1 when in it, 0 when none came (the caller closed the
+ * socket without, or could not make one): then init makes its own. */
+static int
+child_enter_given_netns(int sock)
+{
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } u;
+    char c = 0;
+    struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                          .msg_controllen = sizeof(u.buf) };
+    struct cmsghdr *h;
+    ssize_t n;
+    int fd = -1;
+    int r;
+
+    do {
+        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    close(sock);
+    if (n != 1 || !(h = CMSG_FIRSTHDR(&msg)) || h->cmsg_level != SOL_SOCKET ||
+        h->cmsg_type != SCM_RIGHTS || h->cmsg_len != CMSG_LEN(sizeof(int)))
+        return 0;
+    memcpy(&fd, CMSG_DATA(h), sizeof(int));
+    r = setns(fd, CLONE_NEWNET) == 0;
+    close(fd);
+    return r;
+}
+
 /* Room for the descriptors that come with SYNC_GO (send_go). */
 typedef union {
     struct cmsghdr h;
@@ -614,14 +648,20 @@ child_main(monitor *m, int sync_fd, int err_fd)
     /* in a user namespace we are nobody until the monitor has written our id maps */
     if (m->l.clone_flags & CLONE_NEWUSER)
         child_wait(sync_fd, SYNC_MAPPED);
-    /* The network namespace, made here rather than by the clone: making one is the dearest
-     * part of a start (about 0.5 ms), and here it runs while the monitor creates the
-     * cgroup. In a user namespace it is that namespace's. The monitor then sets it up
+    /* The network namespace, made apart from the clone: making one is the dearest part of
+     * a start (about 0.5 ms). The caller of `vsh start` made it while the monitor started
+     * (supervise.c, netns_maker), or we make it here while the monitor creates the
+     * cgroup; in a user namespace it is that namespace's. The monitor then sets it up
      * from inside (lo, the interfaces) while we go on. */
     if (m->l.clone_flags & CLONE_NEWNET) {
-        if (unshare(CLONE_NEWNET) < 0)
-            vsh_child_fail(err_fd, "create the network namespace", errno);
-        if (write(sync_fd, (char[]) { SYNC_NETNS }, 1) != 1)
+        char said = SYNC_NETNS_GIVEN;
+
+        if (m->netns_sock < 0 || !child_enter_given_netns(m->netns_sock)) {
+            if (unshare(CLONE_NEWNET) < 0)
+                vsh_child_fail(err_fd, "create the network namespace", errno);
+            said = SYNC_NETNS;
+        }
+        if (write(sync_fd, &said, 1) != 1)
             _exit(126);
     }
     /* Mounts and the like. This is still the monitor's code; nothing of init's program
@@ -740,13 +780,15 @@ setup_netns(monitor *m, pid_t pid, int sync_fd, const char **ret_step)
     do {
         n = read(sync_fd, &c, 1);
     } while (n < 0 && errno == EINTR);
-    if (n != 1 || c != SYNC_NETNS) {
+    if (n != 1 || (c != SYNC_NETNS && c != SYNC_NETNS_GIVEN)) {
         /* init failed (its error pipe says why) */
         if (n >= 0)
             errno = EPIPE;
         return -1;
     }
-    if (!m->hooks || (!m->hooks->prepare && !m->hooks->net_setup))
+    /* the caller's namespace has lo up already: without interfaces, nothing to do */
+    if (!m->hooks || (!m->hooks->prepare && !m->hooks->net_setup) ||
+        (c == SYNC_NETNS_GIVEN && m->l.n_nets == 0))
         return 0;
     *ret_step = "open the container's network namespace";
     (void) snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
@@ -793,16 +835,6 @@ reap(pid_t pid)
         ;
 }
 
-/* The host side that the first start sets up while init sets itself up. */
-static int
-setup_host(monitor *m, const char **ret_step)
-{
-    if (setup_cgroup(m, ret_step) < 0)
-        return -1;
-    *ret_step = "create the console socket";
-    return setup_console_socket(m);
-}
-
 /*
  * The scheduler leaves a new child on its parent's CPU until the parent sleeps, and the
  * other CPU may idle meanwhile. Init's set-up is meant to run beside the monitor's, so it
@@ -825,8 +857,8 @@ place_child(pid_t pid)
 /*
  * Everything the monitor does to init from outside while init makes its network namespace
  * and sets up its mounts, root and hostname: the id maps (a user namespace), with @first
- * the cgroup and the console socket, the attach hook, the network namespace, and then
- * SYNC_GO with the files init joins its cgroup through. Init moves itself by
+ * the cgroup, the attach hook, the network namespace, and then SYNC_GO with the files init
+ * joins its cgroup through. Init moves itself by
  * writing 0 into v1 `tasks` files, which spares the kernel's global threadgroup lock
  * (vsh_cgroup_attach_self in core/cgroup.c), and from files opened for it, since
  * pivot_root took the tree out of its sight.
@@ -839,7 +871,7 @@ release_child(monitor *m, pid_t pid, int first, int sync_fd, const char **ret_st
     int r;
     int saved;
 
-    if (map_child(m, pid, sync_fd, ret_step) < 0 || (first && setup_host(m, ret_step) < 0))
+    if (map_child(m, pid, sync_fd, ret_step) < 0 || (first && setup_cgroup(m, ret_step) < 0))
         return -1;
     if (m->hooks && m->hooks->attach && m->hooks->attach(&m->l, pid, ret_step) < 0)
         return -1;
@@ -894,10 +926,19 @@ start_init(monitor *m, int first, char *msg, size_t size, int *ret_err)
         child_main(m, sync_fds[0], err_fds[1]);
     }
     place_child(pid);
+    /* the first init's alone: a reboot's makes its own */
+    if (m->netns_sock >= 0) {
+        close(m->netns_sock);
+        m->netns_sock = -1;
+    }
     close(sync_fds[0]);
     close(err_fds[1]);
     sync_fds[0] = err_fds[1] = -1;
     if (release_child(m, pid, first, sync_fds[1], &step) < 0)
+        goto fail;
+    /* while init takes its last steps: nobody can connect before we report */
+    step = "create the console socket";
+    if (first && setup_console_socket(m) < 0)
         goto fail;
     if (m->l.start_paused && (r = start_paused_gate(m, sync_fds[1], &step)) != 0) {
         if (r < 0)
@@ -1274,13 +1315,14 @@ setup(monitor *m, char *msg, size_t size, int *ret_err)
     step = "read the domain's cpuset";
     if (domain_cpus(m) < 0)
         goto fail;
+    /* ours were the caller's, or the one CPU it started us on (supervise.c, netns_maker);
+     * init's set-up goes to another of these (place_child). A failure costs speed at most. */
+    (void) sched_setaffinity(0, m->cpus_size, m->cpus);
     step = "open the console pty";
     if (setup_pty(m) < 0)
         goto fail;
     if (start_init(m, 1, msg, size, ret_err) < 0)
         return -1;
-    /* ours were the caller's (see domain_cpus); a failure costs speed at most */
-    (void) sched_setaffinity(0, m->cpus_size, m->cpus);
     step = "write the pid file";
     if (write_pid_file(m) < 0)
         goto fail;
@@ -1298,7 +1340,8 @@ main(void)
 {
     static monitor mon = { .lock_fd = -1, .status_fd = STATUS_FD, .master_fd = -1,
                            .slave_fd = -1, .listen_fd = -1, .client_fd = -1,
-                           .signal_fd = -1, .timer_fd = -1, .owner_fd = -1 };
+                           .signal_fd = -1, .timer_fd = -1, .owner_fd = -1,
+                           .netns_sock = -1 };
     monitor *m = &mon;
     char msg[512] = "";
     char ok[160];
@@ -1309,11 +1352,16 @@ main(void)
         return 2;                       /* not started by libvsh */
     /* nothing of the caller's may stay open for the domain's lifetime (a lock held by
      * an inherited descriptor would never be released) */
-    (void) syscall(SYS_close_range, STATUS_FD + 1, ~0U, 0);
+    (void) syscall(SYS_close_range, VSH_LAUNCH_NETNS_FD + 1, ~0U, 0);
     if (vsh_launch_read(0, &m->l) < 0) {
         report_error(m, errno, "cannot read the launch description");
         return 1;
     }
+    if (m->l.netns_sock)
+        m->netns_sock = VSH_LAUNCH_NETNS_FD;
+    else
+        (void) close(VSH_LAUNCH_NETNS_FD);
+    (void) fcntl(VSH_LAUNCH_NETNS_FD, F_SETFD, FD_CLOEXEC);
     if (!(m->hooks = vsh_monitor_hooks_for(m->l.kind))) {
         report_error(m, ENOTSUP, "this vsh-monitor cannot run that kind of domain");
         return 1;

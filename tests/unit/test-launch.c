@@ -105,6 +105,7 @@ fill_launch(struct vsh_launch *l)
     l->start_paused = 1;
     l->shutdown_timeout_ms = 5000;
     l->owner_pid = 4242;
+    l->netns_sock = 1;
 }
 
 static int
@@ -173,6 +174,7 @@ test_round_trip_keeps_every_field(void **state)
     assert_int_equal(out.start_paused, 1);
     assert_int_equal(out.shutdown_timeout_ms, 5000);
     assert_int_equal(out.owner_pid, 4242);
+    assert_int_equal(out.netns_sock, 1);
     vsh_launch_clear(&in);
     vsh_launch_clear(&out);
 }
@@ -188,6 +190,8 @@ test_minimal_document_is_accepted(void **state)
     assert_int_equal(read_string(MINIMAL "end\n", strlen(MINIMAL "end\n"), &out), 0);
     assert_string_equal(out.argv[0], "/init");
     assert_int_equal(out.limits.cpu_quota_us, -1);
+    /* no socket for init's network namespace unless the document says so */
+    assert_int_equal(out.netns_sock, 0);
     vsh_launch_clear(&out);
 }
 
