@@ -677,15 +677,15 @@ monitor_spawn(const char *path, int launch_fd, int netns_sock, int cpu, GError *
  * the monitor starts up and clones init, and init would make the namespace only then
  * (vsh-monitor's child_main), while the other CPU idles. So for a container whose network
  * namespace belongs to no user namespace of its own, a short-lived child of ours makes it
- * on the other CPU while the chain runs, and we send it (SCM_RIGHTS) over a socket that
- * the monitor passes on to init (launch.netns_sock); init enters it with setns(). When
- * there is nothing to send, closing the socket tells init to make its own.
+ * on the other CPU while the chain runs, brings its lo up and sends it (SCM_RIGHTS) over a
+ * socket that the monitor passes on to init (launch.netns_sock); init enters it with
+ * setns(). When nothing was sent, our closing the socket tells init to make its own.
  *
  * The child shares our memory and descriptor table (CLONE_VM | CLONE_FILES), so the
  * namespace's descriptor is in our table when it exits, and it runs on a stack in our
  * frame, as monitor_spawn()'s children do: nothing is mapped or unmapped for it. It makes
- * two system calls and exits; a failing one sets errno, which it shares with the calling
- * thread, so it reports nothing and we only look at whether a descriptor came.
+ * a few system calls and exits; a failing one sets errno, which it shares with the
+ * calling thread, so it reports nothing: init learns from the socket whether it came.
  */
 typedef struct {
     pid_t pid;
