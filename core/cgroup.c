@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,17 +142,14 @@ file_read(const char *path, char *buf, size_t size)
  * cgroup.procs, usually fit on the stack.
  */
 static char *
-file_read_text(const char *path, char *small, size_t small_size, size_t max)
+fd_read_text(int fd, char *small, size_t small_size, size_t max)
 {
     size_t cap = small_size;
     size_t len = 0;
     char *buf = small;
     char *nb;
     ssize_t n;
-    int fd;
 
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        return NULL;
     for (;;) {
         if (len + 1 >= cap) {
             if (cap >= max || !(nb = buf == small ? malloc(cap * 2) : realloc(buf, cap * 2)))
@@ -167,9 +166,21 @@ file_read_text(const char *path, char *small, size_t small_size, size_t max)
             break;
         len += (size_t) n;
     }
-    close(fd);
     buf[len] = '\0';
     return buf;
+}
+
+static char *
+file_read_text(const char *path, char *small, size_t small_size, size_t max)
+{
+    char *text;
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return NULL;
+    text = fd_read_text(fd, small, small_size, max);
+    close(fd);
+    return text;
 }
 
 static void
@@ -338,9 +349,10 @@ path_is_valid(const char *path)
     return p[-1] != '/';
 }
 
-/* Reads the cgroup mounts under @root listed in @mountinfo; their paths get @prefix. */
+/* Reads the cgroup mounts under @root listed in the mountinfo text @fd gives from its
+ * start; their paths get @prefix. */
 static int
-read_mounts(struct vsh_cgroup *cg, const char *mountinfo, const char *root, const char *prefix)
+read_mounts_fd(struct vsh_cgroup *cg, int fd, const char *root, const char *prefix)
 {
     char small[8192];
     char *text;
@@ -349,7 +361,7 @@ read_mounts(struct vsh_cgroup *cg, const char *mountinfo, const char *root, cons
     int i;
     int any_v1 = 0;
 
-    if (!(text = file_read_text(mountinfo, small, sizeof(small), 1 << 24)))
+    if (lseek(fd, 0, SEEK_SET) < 0 || !(text = fd_read_text(fd, small, sizeof(small), 1 << 24)))
         return -1;
     for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (parse_mount_line(cg, line, root, prefix) < 0) {
@@ -367,6 +379,106 @@ read_mounts(struct vsh_cgroup *cg, const char *mountinfo, const char *root, cons
     return 0;
 }
 
+static int
+read_mounts(struct vsh_cgroup *cg, const char *mountinfo, const char *root, const char *prefix)
+{
+    int fd = open(mountinfo, O_RDONLY | O_CLOEXEC);
+    int r;
+    int saved;
+
+    if (fd < 0)
+        return -1;
+    r = read_mounts_fd(cg, fd, root, prefix);
+    saved = errno;
+    close(fd);
+    errno = saved;
+    return r;
+}
+
+/* Copies @from's hierarchies into the cleared @to. */
+static int
+copy_layout(struct vsh_cgroup *to, const struct vsh_cgroup *from)
+{
+    int i;
+
+    to->layout = from->layout;
+    if (from->unified && !(to->unified = strdup(from->unified)))
+        return (errno = ENOMEM, -1);
+    for (i = 0; i < VSH_CGROUP_CONTROLLER_LAST; i++) {
+        if (from->v1[i] && !(to->v1[i] = strdup(from->v1[i])))
+            return (errno = ENOMEM, -1);
+    }
+    return 0;
+}
+
+/*
+ * The host's hierarchies under host_mounts_root, as the last read of /proc/self/mountinfo
+ * found them. `vsh list` looks at the cgroup of every running domain, and each read of
+ * mountinfo has the kernel write out the whole mount table (hundreds of lines on a host
+ * with containers). The table is pollable, though: its descriptor turns POLLPRI once a
+ * mount or unmount happened since the last poll. So the layout is kept, with that
+ * descriptor open, and read again only then. The descriptor shows the mount namespace it
+ * was opened in: a process that has entered another one since (a test's child) opens it
+ * again. A test's mountinfo, and PID 1's (below), are read each time.
+ */
+static pthread_mutex_t host_mounts_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vsh_cgroup host_mounts;
+static char *host_mounts_root;
+static int host_mounts_fd = -1;
+static ino_t host_mounts_ns;
+
+static int
+read_host_mounts(struct vsh_cgroup *cg, const char *root)
+{
+    struct pollfd pfd = { -1, POLLPRI, 0 };
+    struct vsh_cgroup fresh;
+    struct stat ns;
+    char *fresh_root;
+    int stale = 0;
+    int r = 0;
+
+    pthread_mutex_lock(&host_mounts_lock);
+    if (stat("/proc/self/ns/mnt", &ns) < 0) {
+        r = -1;
+        goto out;
+    }
+    if (host_mounts_fd >= 0 && ns.st_ino != host_mounts_ns) {
+        close(host_mounts_fd);
+        host_mounts_fd = -1;
+    }
+    if (host_mounts_fd < 0) {
+        if ((host_mounts_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0) {
+            r = -1;
+            goto out;
+        }
+        host_mounts_ns = ns.st_ino;
+        stale = 1;
+    }
+    pfd.fd = host_mounts_fd;
+    /* poll first: a change after it is seen by the read, and again by the next poll */
+    if (poll(&pfd, 1, 0) != 0 || stale || !host_mounts_root ||
+        strcmp(host_mounts_root, root) != 0) {
+        memset(&fresh, 0, sizeof(fresh));
+        if (read_mounts_fd(&fresh, host_mounts_fd, root, "") < 0 ||
+            !(fresh_root = strdup(root))) {
+            int saved = errno;
+
+            vsh_cgroup_clear(&fresh);
+            errno = saved;
+            r = -1;
+            goto out;
+        }
+        vsh_cgroup_clear(&host_mounts);
+        free(host_mounts_root);
+        host_mounts = fresh;
+        host_mounts_root = fresh_root;
+    }
+    r = copy_layout(cg, &host_mounts);
+out:
+    pthread_mutex_unlock(&host_mounts_lock);
+    return r;
+}
+
 int
 vsh_cgroup_open(struct vsh_cgroup *cg, const char *root, const char *mountinfo,
                 const char *path)
@@ -378,8 +490,11 @@ vsh_cgroup_open(struct vsh_cgroup *cg, const char *root, const char *mountinfo,
         root = getenv("VSH_CGROUP_ROOT");
     if (!root || !*root)
         root = VSH_CGROUP_DEFAULT_ROOT;
-    if (read_mounts(cg, mountinfo ? mountinfo : "/proc/self/mountinfo", root, "") < 0) {
+    if ((mountinfo ? read_mounts(cg, mountinfo, root, "") : read_host_mounts(cg, root)) < 0) {
+        int saved = errno;
+
         vsh_cgroup_clear(cg);
+        errno = saved;
         return -1;
     }
     /* A mount namespace with a fresh /sys (`ip netns exec` makes one) hides the cgroup

@@ -18,10 +18,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -981,6 +983,54 @@ test_real_host_join_fds_from_out_of_sight(void **state)
     assert_true(removed);
 }
 
+/* The real host: the hierarchies kept from an earlier look follow the mount table. A child
+ * in a mount namespace of its own finds nothing under an empty directory, mounts a cgroup2
+ * hierarchy there and must find it, then unmounts it and must find nothing again. */
+static void
+test_real_host_layout_follows_the_mount_table(void **state)
+{
+    char dir[] = "/tmp/vsh-test-cgroup-mnt-XXXXXX";
+    struct vsh_cgroup cg;
+    pid_t child;
+    int status = -1;
+    bool removed;
+
+    (void) state;
+    if (geteuid() != 0)
+        skip();
+    /* the parent has looked at the host's hierarchies: the child starts from that */
+    if (vsh_cgroup_open(&cg, NULL, NULL, "vsh/probe") == 0)
+        vsh_cgroup_clear(&cg);
+    assert_non_null(mkdtemp(dir));
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        int code;
+
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+            _exit(10);
+        if (vsh_cgroup_open(&cg, dir, NULL, "vsh/a") == 0)
+            _exit(11);
+        if (mount("none", dir, "cgroup2", 0, NULL) < 0)
+            _exit(12);
+        if (vsh_cgroup_open(&cg, dir, NULL, "vsh/a") < 0)
+            _exit(13);
+        code = cg.layout == VSH_CGROUP_LAYOUT_V2 && cg.unified && strcmp(cg.unified, dir) == 0
+                   ? 0 : 14;
+        vsh_cgroup_clear(&cg);
+        if (umount2(dir, MNT_DETACH) < 0)
+            _exit(15);
+        if (code == 0 && vsh_cgroup_open(&cg, dir, NULL, "vsh/a") == 0)
+            code = 16;
+        _exit(code);
+    }
+    assert_int_equal(waitpid(child, &status, 0), child);
+    removed = rmdir(dir) == 0;
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_true(removed);
+}
+
 /* The host's cgroup2 mount (the whole root on a v2 host, /sys/fs/cgroup/unified on a
  * hybrid one): a group with a process in it is frozen through cgroup.freeze and emptied
  * through cgroup.kill, which need no controller. */
@@ -1054,6 +1104,7 @@ main(void)
         cmocka_unit_test(test_real_host_group_lifecycle),
         cmocka_unit_test(test_real_host_attach_self_moves_the_process),
         cmocka_unit_test(test_real_host_join_fds_from_out_of_sight),
+        cmocka_unit_test(test_real_host_layout_follows_the_mount_table),
         cmocka_unit_test(test_real_v2_freeze_and_kill),
     };
 
