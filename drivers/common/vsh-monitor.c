@@ -3,9 +3,9 @@
  *
  * The library starts it with the launch description on stdin and a status pipe on fd 3.
  * It detaches, takes STATE/NAME.lock, opens the console pty, clones init into the kind's
- * namespaces and, while init sets up its mounts, makes its network namespace and cgroup
- * (see start_init), makes sure init is in the cgroup before init's program runs, and
- * reports "ok INIT_PID MONITOR_PID PTY" or
+ * namespaces and, while init sets up its network namespace and mounts, creates the
+ * cgroup and sets up the network namespace from outside (see start_init), makes sure init
+ * is in the cgroup before init's program runs, and reports "ok INIT_PID MONITOR_PID PTY" or
  * "error ERRNO MESSAGE" on fd 3 once init has exec'd or failed (undoing everything on
  * failure). Then it serves the console socket, reaps init, applies on_poweroff/on_reboot/
  * on_crash, and when the domain stops for good kills what is left in the cgroup, removes
@@ -652,7 +652,7 @@ child_main(monitor *m, int sync_fd, int err_fd)
      * a start (about 0.5 ms). The caller of `vsh start` made it while the monitor started
      * (supervise.c, netns_maker), or we make it here while the monitor creates the
      * cgroup; in a user namespace it is that namespace's. The monitor then sets it up
-     * from inside (lo, the interfaces) while we go on. */
+     * from inside (lo when ours is new, the interfaces) while we go on. */
     if (m->l.clone_flags & CLONE_NEWNET) {
         char said = SYNC_NETNS_GIVEN;
 
