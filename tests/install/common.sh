@@ -12,13 +12,20 @@ MKROOTFS="$VSH_TOP_SRCDIR/tests/integration/mkrootfs.sh"
 TMP=$(mktemp -d /tmp/vsh-install-test.XXXXXX)
 STORE="$TMP/store"
 mkdir -p "$STORE"
+# the domains' groups go under a partition of this test's own, removed at the end
+VSH_CGROUP_PARTITION="vsh-test-install-$$"
+export VSH_CGROUP_PARTITION
 
-# Stops every domain this test's store still runs, then removes the whole temporary tree.
+# Stops every domain this test's store still runs, then removes the partition and the whole
+# temporary tree.
 install_test_cleanup() {
     for uri in "vsh:///embed?root=$STORE"; do
         for name in $("$VSH" -q -c "$uri" list --name 2>/dev/null); do
             "$VSH" -q -c "$uri" destroy "$name" >/dev/null 2>&1
         done
+    done
+    for dir in /sys/fs/cgroup/*/"$VSH_CGROUP_PARTITION" /sys/fs/cgroup/"$VSH_CGROUP_PARTITION"; do
+        [ -d "$dir" ] && find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
     done
     rm -rf "$TMP"
 }
