@@ -13,10 +13,72 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "monitor.h"
+
+typedef union {
+    struct cmsghdr h;
+    char buf[CMSG_SPACE(sizeof(int) * VSH_PASS_FDS_MAX)];
+} pass_fds_buf;
+
+int __attribute__((no_sanitize_address))
+vsh_send_fds(int sock, char c, const int *fds, size_t n)
+{
+    pass_fds_buf u;
+    struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    struct cmsghdr *h;
+
+    if (n > VSH_PASS_FDS_MAX)
+        return (errno = E2BIG, -1);
+    if (n > 0) {
+        memset(&u, 0, sizeof(u));
+        msg.msg_control = u.buf;
+        msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
+        h = CMSG_FIRSTHDR(&msg);
+        h->cmsg_level = SOL_SOCKET;
+        h->cmsg_type = SCM_RIGHTS;
+        h->cmsg_len = CMSG_LEN(n * sizeof(int));
+        memcpy(CMSG_DATA(h), fds, n * sizeof(int));
+    }
+    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+int
+vsh_recv_fds(int sock, char *ret_c, int *fds, size_t max)
+{
+    pass_fds_buf u;
+    struct iovec iov = { .iov_base = ret_c, .iov_len = 1 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                          .msg_controllen = sizeof(u.buf) };
+    struct cmsghdr *h;
+    int got[VSH_PASS_FDS_MAX];
+    size_t n = 0;
+    ssize_t r;
+
+    do {
+        r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return -1;
+    if (r == 0)
+        return (errno = EPIPE, -1);
+    if ((h = CMSG_FIRSTHDR(&msg)) && h->cmsg_level == SOL_SOCKET &&
+        h->cmsg_type == SCM_RIGHTS) {
+        n = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        memcpy(got, CMSG_DATA(h), n * sizeof(int));
+    }
+    if (n > max || (msg.msg_flags & MSG_CTRUNC)) {
+        while (n > 0)
+            close(got[--n]);
+        return (errno = EMSGSIZE, -1);
+    }
+    memcpy(fds, got, n * sizeof(int));
+    return (int) n;
+}
 
 void
 vsh_child_fail(int errfd, const char *step, int err)

@@ -31,6 +31,19 @@ void vsh_child_fail(int errfd, const char *step, int err) __attribute__((noretur
 void vsh_child_exec(const struct vsh_launch *l, int errfd, int pdeathsig)
     __attribute__((noreturn));
 
+/* The most descriptors vsh_send_fds and vsh_recv_fds pass in one message. */
+#define VSH_PASS_FDS_MAX 16
+
+/* Sends the byte @c with the @n descriptors @fds (SCM_RIGHTS; none when @n is 0) over the
+ * socket @sock. Returns 0, or -1 with errno set. Allocates nothing and is not
+ * instrumented by AddressSanitizer: the library's short-lived children call it from
+ * stacks of their own. */
+int vsh_send_fds(int sock, char c, const int *fds, size_t n);
+/* Receives what vsh_send_fds sent: the byte into *@ret_c and up to @max descriptors
+ * (close-on-exec) into @fds. Returns how many descriptors came, or -1 with errno set
+ * (EPIPE: the other end closed first; EMSGSIZE: more than @max came, and none is kept). */
+int vsh_recv_fds(int sock, char *ret_c, int *fds, size_t max);
+
 /* Reads a child's error pipe until EOF. Returns 0 when it closed empty (the exec
  * succeeded), 1 with *ret filled when the child reported a failure, -1 on a read error. */
 int vsh_child_read_error(int fd, struct vsh_child_error *ret);

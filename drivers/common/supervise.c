@@ -695,29 +695,6 @@ typedef struct {
     char stack[SUPERVISE_NETNS_STACK] __attribute__((aligned(64)));
 } netns_maker;
 
-/* Sends @fd over @sock (SCM_RIGHTS) with one byte. */
-static int SPAWN_NO_ASAN
-send_fd(int sock, int fd)
-{
-    union {
-        struct cmsghdr h;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } u;
-    char c = 'n';
-    struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                          .msg_controllen = sizeof(u.buf) };
-    struct cmsghdr *h;
-
-    memset(&u, 0, sizeof(u));
-    h = CMSG_FIRSTHDR(&msg);
-    h->cmsg_level = SOL_SOCKET;
-    h->cmsg_type = SCM_RIGHTS;
-    h->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(h), &fd, sizeof(int));
-    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
-}
-
 /* Brings up lo, which a new network namespace has down. */
 static int SPAWN_NO_ASAN
 netns_lo_up(void)
@@ -748,7 +725,7 @@ netns_make(void *opaque)
 
     if (unshare(CLONE_NEWNET) == 0 && netns_lo_up() == 0 &&
         (n->fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) >= 0)
-        (void) send_fd(n->sock[0], n->fd);
+        (void) vsh_send_fds(n->sock[0], 'n', &n->fd, 1);
     _exit(0);
 }
 

@@ -57,6 +57,7 @@
 
 /* The most descriptors SYNC_GO carries: one per cgroup hierarchy. */
 #define SYNC_MAX_FDS VSH_CGROUP_CONTROLLER_LAST
+_Static_assert(SYNC_MAX_FDS <= VSH_PASS_FDS_MAX, "SYNC_GO carries every hierarchy's file");
 
 /* Linux 5.14; older headers lack it, older kernels refuse it (EINVAL) */
 #ifndef MADV_POPULATE_READ
@@ -536,87 +537,30 @@ child_wait(int sync_fd, char want)
 static int
 child_enter_given_netns(int sock)
 {
-    union {
-        struct cmsghdr h;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } u;
-    char c = 0;
-    struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                          .msg_controllen = sizeof(u.buf) };
-    struct cmsghdr *h;
-    ssize_t n;
-    int fd = -1;
+    char c;
+    int fd;
     int r;
 
-    do {
-        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-    } while (n < 0 && errno == EINTR);
+    r = vsh_recv_fds(sock, &c, &fd, 1);
     close(sock);
-    if (n != 1 || !(h = CMSG_FIRSTHDR(&msg)) || h->cmsg_level != SOL_SOCKET ||
-        h->cmsg_type != SCM_RIGHTS || h->cmsg_len != CMSG_LEN(sizeof(int)))
+    if (r != 1)
         return 0;
-    memcpy(&fd, CMSG_DATA(h), sizeof(int));
     r = setns(fd, CLONE_NEWNET) == 0;
     close(fd);
     return r;
 }
 
-/* Room for the descriptors that come with SYNC_GO (send_go). */
-typedef union {
-    struct cmsghdr h;
-    char buf[CMSG_SPACE(sizeof(int) * SYNC_MAX_FDS)];
-} sync_fds_msg;
-
-/* Waits for SYNC_GO like child_wait, and takes the descriptors it carries into @fds.
- * Returns how many. */
+/* Waits for SYNC_GO like child_wait, and takes the descriptors it carries (the cgroup
+ * files init joins through) into @fds. Returns how many. */
 static size_t
 child_wait_go(int sync_fd, int fds[SYNC_MAX_FDS])
 {
-    sync_fds_msg u;
     char c = 0;
-    struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                          .msg_controllen = sizeof(u.buf) };
-    struct cmsghdr *h;
-    size_t n;
-    ssize_t r;
+    int n = vsh_recv_fds(sync_fd, &c, fds, SYNC_MAX_FDS);
 
-    do {
-        r = recvmsg(sync_fd, &msg, MSG_CMSG_CLOEXEC);
-    } while (r < 0 && errno == EINTR);
-    if (r != 1 || c != SYNC_GO || (msg.msg_flags & MSG_CTRUNC))
+    if (n < 0 || c != SYNC_GO)
         _exit(126);
-    if (!(h = CMSG_FIRSTHDR(&msg)))
-        return 0;
-    if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
-        _exit(126);
-    n = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    memcpy(fds, CMSG_DATA(h), n * sizeof(int));
-    return n;
-}
-
-/* Sends SYNC_GO with @n descriptors (at most SYNC_MAX_FDS). */
-static int
-send_go(int sync_fd, const int *fds, size_t n)
-{
-    sync_fds_msg u;
-    char c = SYNC_GO;
-    struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-    struct cmsghdr *h;
-
-    if (n > 0) {
-        memset(&u, 0, sizeof(u));
-        msg.msg_control = u.buf;
-        msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
-        h = CMSG_FIRSTHDR(&msg);
-        h->cmsg_level = SOL_SOCKET;
-        h->cmsg_type = SCM_RIGHTS;
-        h->cmsg_len = CMSG_LEN(n * sizeof(int));
-        memcpy(CMSG_DATA(h), fds, n * sizeof(int));
-    }
-    return sendmsg(sync_fd, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+    return (size_t) n;
 }
 
 /*
@@ -881,7 +825,7 @@ release_child(monitor *m, pid_t pid, int first, int sync_fd, const char **ret_st
     if ((n = vsh_cgroup_open_join_fds(&m->cg, fds, SYNC_MAX_FDS)) < 0)
         return -1;
     *ret_step = "release init";
-    r = send_go(sync_fd, fds, (size_t) n);
+    r = vsh_send_fds(sync_fd, SYNC_GO, fds, (size_t) n);
     saved = errno;
     while (n > 0)
         close(fds[--n]);

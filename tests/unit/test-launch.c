@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "drivers/common/launch.h"
+#include "drivers/common/monitor.h"
 
 static char *
 xs(const char *s)
@@ -328,11 +329,67 @@ test_oversized_document_is_rejected(void **state)
     free(doc);
 }
 
+/* The descriptor passing of the monitor's handshakes: a byte with descriptors that work on
+ * the other side, a byte alone, too many for the receiver (refused, none left open), and
+ * a peer gone. */
+static void
+test_descriptors_pass_over_a_socket(void **state)
+{
+    int sv[2];
+    int pipes[3][2];
+    int fds[3];
+    int got[3];
+    char c = 0;
+    char buf[2];
+    int probe;
+    int i;
+
+    (void) state;
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(pipe(pipes[i]), 0);
+        fds[i] = pipes[i][1];
+    }
+    assert_int_equal(vsh_send_fds(sv[0], 'g', fds, 3), 0);
+    assert_int_equal(vsh_recv_fds(sv[1], &c, got, 3), 3);
+    assert_int_equal(c, 'g');
+    for (i = 0; i < 3; i++) {
+        assert_int_not_equal(got[i], fds[i]);
+        assert_int_equal(write(got[i], "x", 1), 1);
+        assert_int_equal(read(pipes[i][0], buf, 1), 1);
+        close(got[i]);
+    }
+    /* a byte alone */
+    assert_int_equal(vsh_send_fds(sv[0], 'n', NULL, 0), 0);
+    assert_int_equal(vsh_recv_fds(sv[1], &c, got, 3), 0);
+    assert_int_equal(c, 'n');
+    /* more than the receiver takes: refused, and nothing of them stays open */
+    probe = dup(0);
+    close(probe);
+    assert_int_equal(vsh_send_fds(sv[0], 'g', fds, 3), 0);
+    assert_int_equal(vsh_recv_fds(sv[1], &c, got, 2), -1);
+    assert_int_equal(errno, EMSGSIZE);
+    assert_int_equal(dup(0), probe);
+    close(probe);
+    assert_int_equal(vsh_send_fds(sv[0], 'g', fds, VSH_PASS_FDS_MAX + 1), -1);
+    assert_int_equal(errno, E2BIG);
+    /* the peer is gone */
+    close(sv[0]);
+    assert_int_equal(vsh_recv_fds(sv[1], &c, got, 3), -1);
+    assert_int_equal(errno, EPIPE);
+    close(sv[1]);
+    for (i = 0; i < 3; i++) {
+        close(pipes[i][0]);
+        close(pipes[i][1]);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_keeps_every_field),
+        cmocka_unit_test(test_descriptors_pass_over_a_socket),
         cmocka_unit_test(test_minimal_document_is_accepted),
         cmocka_unit_test(test_malformed_documents_are_rejected),
         cmocka_unit_test(test_documents_beyond_the_stack_buffer_are_read_whole),
