@@ -850,10 +850,12 @@ group_lists(const char *mount, const char *path, pid_t pid)
     return found;
 }
 
-/* The real host: a child that moves itself (the way init joins its group) ends up, as a
- * whole process, in the group of every hierarchy, whatever file the layout takes. */
+/* The real host: a child joins the group PARTITION/probe with @join (0 on success) and must
+ * then be listed, as a whole process, in the group of every hierarchy the host has (blkio's
+ * too). The child and the groups go before any verdict, so a failure leaves nothing. */
 static void
-test_real_host_attach_self_moves_the_process(void **state)
+real_host_child_joins(const char *name, int (*join)(const struct vsh_cgroup *cg, void *opaque),
+                      void *opaque)
 {
     struct vsh_cgroup cg;
     char partition[64];
@@ -867,20 +869,19 @@ test_real_host_attach_self_moves_the_process(void **state)
     int status;
     size_t i;
 
-    (void) state;
     if (geteuid() != 0)
         skip();
-    snprintf(partition, sizeof(partition), "vsh-test-cgroup-self-%d", (int) getpid());
+    snprintf(partition, sizeof(partition), "vsh-test-cgroup-%s-%d", name, (int) getpid());
     snprintf(path, sizeof(path), "%s/probe", partition);
     if (vsh_cgroup_open(&cg, NULL, NULL, path) < 0)
         skip();
-    cg.with_blkio = 1;          /* and into blkio's hierarchy too, where there is one */
+    cg.with_blkio = 1;
     assert_int_equal(vsh_cgroup_create(&cg), 0);
     assert_int_equal(pipe(sync_pipe), 0);
     child = fork();
     assert_true(child >= 0);
     if (child == 0) {
-        char ok = vsh_cgroup_attach_self(&cg) == 0 ? 'y' : 'n';
+        char ok = join(&cg, opaque) == 0 ? 'y' : 'n';
 
         if (write(sync_pipe[1], &ok, 1) != 1)
             _exit(1);
@@ -897,7 +898,6 @@ test_real_host_attach_self_moves_the_process(void **state)
         for (i = 0; i < VSH_CGROUP_CONTROLLER_LAST; i++)
             listed = listed && (!cg.v1[i] || group_lists(cg.v1[i], cg.path, child));
     }
-    /* the child and the groups go before any verdict, so a failure leaves nothing */
     (void) kill(child, SIGKILL);
     reaped = waitpid(child, &status, 0) == child;
     removed = vsh_cgroup_remove(&cg) == 0;
@@ -911,76 +911,58 @@ test_real_host_attach_self_moves_the_process(void **state)
     assert_true(removed);
 }
 
-/* The real host: a child that can no longer see the cgroup tree (chrooted into an empty
- * directory, as init is after pivot_root) joins the group of every hierarchy through the
- * files its parent opened for it. */
+static int
+join_by_path(const struct vsh_cgroup *cg, void *opaque)
+{
+    (void) opaque;
+    return vsh_cgroup_attach_self(cg);
+}
+
+/* The way init joins its group by path, whatever file the layout takes. */
+static void
+test_real_host_attach_self_moves_the_process(void **state)
+{
+    (void) state;
+    real_host_child_joins("self", join_by_path, NULL);
+}
+
+/* The files opened while the tree is in view, then joined through chrooted into the empty
+ * directory @opaque, out of its sight, as init is after pivot_root. */
+static int
+join_out_of_sight(const struct vsh_cgroup *cg, void *opaque)
+{
+    int fds[VSH_CGROUP_CONTROLLER_LAST];
+    int n = vsh_cgroup_open_join_fds(cg, fds, VSH_CGROUP_CONTROLLER_LAST);
+
+    if (n <= 0 || chroot(opaque) < 0 || chdir("/") < 0 || access("/sys/fs/cgroup", F_OK) == 0)
+        return -1;
+    return vsh_cgroup_join_fds(fds, (size_t) n);
+}
+
+/* An empty directory for the test, removed by the teardown even when the test fails. */
+static int
+setup_empty_dir(void **state)
+{
+    static char empty[] = "/tmp/vsh-test-cgroup-XXXXXX";
+
+    memcpy(empty + sizeof(empty) - 7, "XXXXXX", 6);
+    if (!mkdtemp(empty))
+        return -1;
+    *state = empty;
+    return 0;
+}
+
+static int
+teardown_empty_dir(void **state)
+{
+    return rmdir(*state);
+}
+
+/* A child that can no longer see the cgroup tree joins through the files it opened before. */
 static void
 test_real_host_join_fds_from_out_of_sight(void **state)
 {
-    struct vsh_cgroup cg;
-    char partition[64];
-    char path[sizeof(partition) + 8];
-    char empty[] = "/tmp/vsh-test-cgroup-XXXXXX";
-    int fds[VSH_CGROUP_CONTROLLER_LAST];
-    int sync_pipe[2];
-    char result = 0;
-    bool listed = true;
-    bool reaped;
-    bool removed;
-    pid_t child;
-    int status;
-    int n;
-    size_t i;
-
-    (void) state;
-    if (geteuid() != 0)
-        skip();
-    snprintf(partition, sizeof(partition), "vsh-test-cgroup-fds-%d", (int) getpid());
-    snprintf(path, sizeof(path), "%s/probe", partition);
-    if (vsh_cgroup_open(&cg, NULL, NULL, path) < 0)
-        skip();
-    assert_non_null(mkdtemp(empty));
-    cg.with_blkio = 1;          /* every hierarchy the host has */
-    assert_int_equal(vsh_cgroup_create(&cg), 0);
-    n = vsh_cgroup_open_join_fds(&cg, fds, VSH_CGROUP_CONTROLLER_LAST);
-    assert_int_equal(pipe(sync_pipe), 0);
-    child = fork();
-    assert_true(child >= 0);
-    if (child == 0) {
-        char ok = 'n';
-
-        if (n > 0 && chroot(empty) == 0 && chdir("/") == 0 &&
-            access("/sys/fs/cgroup", F_OK) < 0 && vsh_cgroup_join_fds(fds, (size_t) n) == 0)
-            ok = 'y';
-        if (write(sync_pipe[1], &ok, 1) != 1)
-            _exit(1);
-        for (;;)
-            pause();
-    }
-    close(sync_pipe[1]);
-    if (read(sync_pipe[0], &result, 1) != 1)
-        result = 0;
-    close(sync_pipe[0]);
-    while (n > 0)
-        close(fds[--n]);
-    if (cg.layout == VSH_CGROUP_LAYOUT_V2) {
-        listed = group_lists(cg.unified, cg.path, child);
-    } else {
-        for (i = 0; i < VSH_CGROUP_CONTROLLER_LAST; i++)
-            listed = listed && (!cg.v1[i] || group_lists(cg.v1[i], cg.path, child));
-    }
-    (void) kill(child, SIGKILL);
-    reaped = waitpid(child, &status, 0) == child;
-    removed = vsh_cgroup_remove(&cg) == 0;
-    free(cg.path);
-    cg.path = strdup(partition);
-    removed = vsh_cgroup_remove(&cg) == 0 && removed;
-    removed = rmdir(empty) == 0 && removed;
-    vsh_cgroup_clear(&cg);
-    assert_int_equal(result, 'y');
-    assert_true(listed);
-    assert_true(reaped);
-    assert_true(removed);
+    real_host_child_joins("fds", join_out_of_sight, *state);
 }
 
 /* The real host: the hierarchies kept from an earlier look follow the mount table. A child
@@ -989,19 +971,16 @@ test_real_host_join_fds_from_out_of_sight(void **state)
 static void
 test_real_host_layout_follows_the_mount_table(void **state)
 {
-    char dir[] = "/tmp/vsh-test-cgroup-mnt-XXXXXX";
+    const char *dir = *state;
     struct vsh_cgroup cg;
     pid_t child;
     int status = -1;
-    bool removed;
 
-    (void) state;
     if (geteuid() != 0)
         skip();
     /* the parent has looked at the host's hierarchies: the child starts from that */
     if (vsh_cgroup_open(&cg, NULL, NULL, "vsh/probe") == 0)
         vsh_cgroup_clear(&cg);
-    assert_non_null(mkdtemp(dir));
     child = fork();
     assert_true(child >= 0);
     if (child == 0) {
@@ -1025,10 +1004,8 @@ test_real_host_layout_follows_the_mount_table(void **state)
         _exit(code);
     }
     assert_int_equal(waitpid(child, &status, 0), child);
-    removed = rmdir(dir) == 0;
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
-    assert_true(removed);
 }
 
 /* The host's cgroup2 mount (the whole root on a v2 host, /sys/fs/cgroup/unified on a
@@ -1103,8 +1080,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_v2_io_weights_and_limits, setup, teardown),
         cmocka_unit_test(test_real_host_group_lifecycle),
         cmocka_unit_test(test_real_host_attach_self_moves_the_process),
-        cmocka_unit_test(test_real_host_join_fds_from_out_of_sight),
-        cmocka_unit_test(test_real_host_layout_follows_the_mount_table),
+        cmocka_unit_test_setup_teardown(test_real_host_join_fds_from_out_of_sight,
+                                        setup_empty_dir, teardown_empty_dir),
+        cmocka_unit_test_setup_teardown(test_real_host_layout_follows_the_mount_table,
+                                        setup_empty_dir, teardown_empty_dir),
         cmocka_unit_test(test_real_v2_freeze_and_kill),
     };
 
