@@ -9,6 +9,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -18,6 +19,20 @@
 #include <unistd.h>
 
 #include "monitor.h"
+
+int
+vsh_place_elsewhere(pid_t pid)
+{
+    cpu_set_t set;
+    int cpu = sched_getcpu();
+
+    if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(0, sizeof(set), &set) < 0)
+        return -1;
+    CPU_CLR(cpu, &set);
+    if (CPU_COUNT(&set) == 0 || sched_setaffinity(pid, sizeof(set), &set) < 0)
+        return -1;
+    return cpu;
+}
 
 typedef union {
     struct cmsghdr h;

@@ -31,6 +31,12 @@ void vsh_child_fail(int errfd, const char *step, int err) __attribute__((noretur
 void vsh_child_exec(const struct vsh_launch *l, int errfd, int pdeathsig)
     __attribute__((noreturn));
 
+/* The scheduler leaves a new child on its parent's CPU while the parent runs, and the
+ * other CPUs may idle meanwhile. Moves @pid to the CPUs the caller may use other than the
+ * one it runs on, for a child meant to run beside it. Returns the caller's CPU, or -1 when
+ * nothing was moved (one CPU only, or a failure: best effort). */
+int vsh_place_elsewhere(pid_t pid);
+
 /* The most descriptors vsh_send_fds and vsh_recv_fds pass in one message. */
 #define VSH_PASS_FDS_MAX 16
 

@@ -750,7 +750,6 @@ netns_maker_start(netns_maker *n)
 {
     sigset_t all;
     sigset_t old;
-    cpu_set_t set;
 
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, n->sock) < 0) {
         n->sock[0] = n->sock[1] = -1;
@@ -762,15 +761,7 @@ netns_maker_start(netns_maker *n)
     n->pid = clone(netns_make, n->stack + sizeof(n->stack), CLONE_VM | CLONE_FILES | SIGCHLD,
                    n);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    n->cpu = sched_getcpu();
-    if (n->pid < 0 || n->cpu < 0 || n->cpu >= CPU_SETSIZE ||
-        sched_getaffinity(0, sizeof(set), &set) < 0) {
-        n->cpu = -1;
-        return 1;
-    }
-    CPU_CLR(n->cpu, &set);
-    if (CPU_COUNT(&set) == 0 || sched_setaffinity(n->pid, sizeof(set), &set) < 0)
-        n->cpu = -1;
+    n->cpu = n->pid > 0 ? vsh_place_elsewhere(n->pid) : -1;
     return 1;
 }
 

@@ -780,25 +780,6 @@ reap(pid_t pid)
 }
 
 /*
- * The scheduler leaves a new child on its parent's CPU until the parent sleeps, and the
- * other CPU may idle meanwhile. Init's set-up is meant to run beside the monitor's, so it
- * starts on another CPU the monitor may use. Best effort; init takes the domain's CPUs
- * before its exec.
- */
-static void
-place_child(pid_t pid)
-{
-    cpu_set_t set;
-    int cpu = sched_getcpu();
-
-    if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(0, sizeof(set), &set) < 0)
-        return;
-    CPU_CLR(cpu, &set);
-    if (CPU_COUNT(&set) > 0)
-        (void) sched_setaffinity(pid, sizeof(set), &set);
-}
-
-/*
  * Everything the monitor does to init from outside while init makes its network namespace
  * and sets up its mounts, root and hostname: the id maps (a user namespace), with @first
  * the cgroup, the attach hook, the network namespace, and then SYNC_GO with the files init
@@ -869,7 +850,8 @@ start_init(monitor *m, int first, char *msg, size_t size, int *ret_err)
         close(err_fds[0]);
         child_main(m, sync_fds[0], err_fds[1]);
     }
-    place_child(pid);
+    /* init's set-up runs beside ours; it takes the domain's CPUs before its exec */
+    (void) vsh_place_elsewhere(pid);
     /* the first init's alone: a reboot's makes its own */
     if (m->netns_sock >= 0) {
         close(m->netns_sock);
@@ -1260,7 +1242,8 @@ setup(monitor *m, char *msg, size_t size, int *ret_err)
     if (domain_cpus(m) < 0)
         goto fail;
     /* ours were the caller's, or the one CPU it started us on (supervise.c, netns_maker);
-     * init's set-up goes to another of these (place_child). A failure costs speed at most. */
+     * init's set-up goes to another of these (vsh_place_elsewhere). A failure costs speed
+     * at most. */
     (void) sched_setaffinity(0, m->cpus_size, m->cpus);
     step = "open the console pty";
     if (setup_pty(m) < 0)
