@@ -1007,8 +1007,8 @@ finish(monitor *m, int detail)
  * wrote one since (an interface plugged in or out of the running domain), and the pairs
  * are made anew once the new init has its network namespace (setup_netns).
  */
-static int
-restart_prepare(monitor *m, const char **ret_step)
+static void
+restart_prepare(monitor *m)
 {
     struct vsh_launch fresh;
     struct vsh_launch_net *nets;
@@ -1035,14 +1035,12 @@ restart_prepare(monitor *m, const char **ret_step)
     /* a blkio group that a live blkiotune made since the start takes the new init too */
     if (!m->cg.with_blkio && vsh_cgroup_group_exists(&m->cg, VSH_CGROUP_BLKIO))
         m->cg.with_blkio = 1;
-    return 0;
 }
 
 /* What to do when init is gone: restart it in place, or stop for good. */
 static void
 init_exited(monitor *m, int status)
 {
-    const char *step = NULL;
     char word[32];
     char msg[512];
     int action;
@@ -1074,7 +1072,8 @@ init_exited(monitor *m, int status)
     /* a fresh init in the same monitor, cgroup and console */
     kill_everything(m);
     (void) unlink(state_file(m, ".stop"));
-    if (restart_prepare(m, &step) < 0 || start_init(m, 0, msg, sizeof(msg), &err) < 0 ||
+    restart_prepare(m);
+    if (start_init(m, 0, msg, sizeof(msg), &err) < 0 ||
         write_pid_file(m) < 0)
         finish(m, DETAIL_FAILED);
 }
